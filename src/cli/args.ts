@@ -1,0 +1,30 @@
+/** Parsing helpers for CLI option values: every bad value is a `ConfigError` naming the option. */
+import { ConfigError } from '../core/errors.js';
+
+export function parseFormat<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(option, value, `one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export function parsePositiveInt(option: string, value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < 1) throw new ConfigError(option, value, 'an integer ≥ 1');
+  return n;
+}
+
+export function parsePositiveNumber(option: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ConfigError(option, value, 'a finite number > 0');
+  return n;
+}
+
+/** "lo:hi:n" → n values from lo to hi, linear ("lin") or geometric ("log"). */
+export function parseRange(option: string, value: string, scale: 'lin' | 'log' = 'lin'): number[] {
+  const parts = value.split(':');
+  const [lo, hi, n] = [Number(parts[0]), Number(parts[1]), Number(parts[2])];
+  if (parts.length !== 3 || !Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isInteger(n) || n < 1 || hi < lo || (scale === 'log' && lo <= 0)) {
+    throw new ConfigError(option, value, `LO:HI:N with LO ≤ HI${scale === 'log' ? ', LO > 0' : ''} and N an integer ≥ 1 (e.g. 1:50:20)`);
+  }
+  if (n === 1) return [lo];
+  return Array.from({ length: n }, (_, i) => (scale === 'log' ? lo * (hi / lo) ** (i / (n - 1)) : lo + ((hi - lo) * i) / (n - 1)));
+}

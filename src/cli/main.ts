@@ -1,0 +1,55 @@
+/**
+ * The `specgd` command. Each subcommand lives in `src/cli/commands/<name>.ts` and exports
+ * `register(program: Command): void`. Exit codes: 0 success (a diverged run is a result, not a failure),
+ * 2 bad input (config or arguments; nothing is written), 1 internal error.
+ */
+import { Command, CommanderError } from 'commander';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError } from '../core/errors.js';
+import { toolVersion } from '../core/provenance.js';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('specgd')
+    .description('Derive, integrate, simulate and compare GD vs spectral GD on anisotropic phase retrieval')
+    .version(toolVersion())
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .showHelpAfterError(false);
+  const files = readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort();
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(`${commandsDir}${f}`).href)) as Partial<CommandModule>;
+    if (typeof mod.register === 'function') mod.register(program);
+  }
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
+  return program;
+}
+
+/** Run the CLI; returns the exit code (never calls process.exit, so tests can call it in-process). */
+export async function main(argv: string[]): Promise<number> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      process.stderr.write(`specgd: ${e.message.replace(/^error: /, '')}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`specgd: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`specgd: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Loading and resolving an `ExperimentConfig`: parse (zod), check cross-field rules, merge defaults (`DEFAULTS`,
+ * with `??`). Every failure is a one-line `ConfigError` naming the field path, the value and what is valid.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import { DEFAULTS } from './defaults.js';
+import { ExperimentConfigSchema, type ExperimentConfigInput } from './schema.js';
+import { PRESETS, presetNames } from './presets.js';
+
+export type CovarianceConfig = ExperimentConfigInput['model']['covariance'];
+export type InitConfig = NonNullable<ExperimentConfigInput['model']['init']>;
+export type StudentConfig = { kind: 'matrix'; width: number } | { kind: 'vector' };
+export type GdConfig = { name: 'gd'; eta: number };
+export type SpecgdConfig = { name: 'specgd'; eta: number; polar: 'svd' | 'newton-schulz'; nsSteps: number };
+export type AlgorithmConfig = GdConfig | SpecgdConfig;
+export type DataConfig = NonNullable<ExperimentConfigInput['data']>;
+
+/** A config with every default filled in: what every stage consumes. */
+export interface ExperimentConfig {
+  model: {
+    d: number;
+    covariance: CovarianceConfig;
+    student: StudentConfig;
+    init: InitConfig;
+    lossScale: number;
+    labelNoise: number;
+  };
+  algorithms: AlgorithmConfig[];
+  steps: number;
+  data: DataConfig;
+  seeds: number[];
+  /** "auto": every step when steps ≤ 10⁴, else dense-early/log grid; "all"; "log"; or a number of points. */
+  record: 'auto' | 'all' | 'log' | number;
+  events: { escapeLevel: number; lossLevel?: number };
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function pathString(path: ReadonlyArray<PropertyKey>): string {
+  let s = '';
+  for (const key of path) s += typeof key === 'number' ? `[${key}]` : s ? `.${String(key)}` : String(key);
+  return s || '(config)';
+}
+
+/** Validate raw JSON (already parsed) and resolve defaults. Throws `ConfigError` on the first problem. */
+export function parseConfig(input: unknown, fieldPrefix = ''): ExperimentConfig {
+  const result = ExperimentConfigSchema.safeParse(input);
+  const prefix = (p: string) => (fieldPrefix ? `${fieldPrefix}${p === '(config)' ? '' : `.${p}`}` : p);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path as PropertyKey[];
+    if (issue.code === 'unrecognized_keys') {
+      const key = (issue as { keys: string[] }).keys[0];
+      const parent = valueAt(input, path) as Record<string, unknown>;
+      const allowed = allowedKeys(path, input);
+      throw new ConfigError(
+        prefix(pathString([...path, key])),
+        parent?.[key],
+        `no such key${allowed ? ` (allowed here: ${allowed})` : ''}`,
+      );
+    }
+    const value = valueAt(input, path);
+    let valid = issue.message;
+    if (issue.code === 'invalid_type' && value === undefined) valid = `a value (required): ${issue.message}`;
+    throw new ConfigError(prefix(pathString(path)), value, valid);
+  }
+  const c = result.data;
+  const d = c.model.d;
+  const cov = c.model.covariance;
+  if (cov.kind === 'spiked' && d < 3) {
+    throw new ConfigError(prefix('model.d'), d, 'an integer ≥ 3 for a spiked covariance (signal, spike and a bulk of rank d − 2 ≥ 1)');
+  }
+  if (cov.kind === 'powerlaw' || cov.kind === 'diagonal') {
+    if (d < 2) throw new ConfigError(prefix('model.d'), d, `an integer ≥ 2 for a ${cov.kind} covariance`);
+    if (cov.signalIndex < 1 || cov.signalIndex > d) {
+      throw new ConfigError(prefix('model.covariance.signalIndex'), cov.signalIndex, `an integer in 1..${d} (1-based eigen-direction index, d = ${d})`);
+    }
+  }
+  if (cov.kind === 'diagonal' && cov.eigenvalues.length !== d) {
+    throw new ConfigError(prefix('model.covariance.eigenvalues'), cov.eigenvalues, `an array of exactly d = ${d} numbers > 0 (got ${cov.eigenvalues.length})`);
+  }
+  const studentIn = c.model.student ?? DEFAULTS.student;
+  let student: StudentConfig;
+  if (studentIn.kind === 'matrix') {
+    const width = 'width' in studentIn && studentIn.width !== undefined ? studentIn.width : d;
+    if (width !== d) throw new ConfigError(prefix('model.student.width'), width, `the dimension d = ${d} (the block reduction of model.md §4 needs m = d)`);
+    student = { kind: 'matrix', width };
+  } else student = { kind: 'vector' };
+  const data = c.data ?? DEFAULTS.data;
+  const algorithms: AlgorithmConfig[] = (c.algorithms ?? DEFAULTS.algorithms).map((a) =>
+    a.name === 'gd'
+      ? { name: 'gd', eta: a.eta }
+      : { name: 'specgd', eta: a.eta, polar: ('polar' in a ? a.polar : undefined) ?? DEFAULTS.polar, nsSteps: ('nsSteps' in a ? a.nsSteps : undefined) ?? DEFAULTS.nsSteps },
+  );
+  return {
+    model: {
+      d,
+      covariance: cov.kind === 'spiked' ? { ...cov, basis: cov.basis ?? DEFAULTS.basis } : cov,
+      student,
+      init: c.model.init ?? { ...DEFAULTS.init },
+      lossScale: c.model.lossScale ?? DEFAULTS.lossScale,
+      labelNoise: c.model.labelNoise ?? DEFAULTS.labelNoise,
+    },
+    algorithms,
+    steps: c.steps ?? DEFAULTS.steps,
+    data,
+    seeds: c.seeds ?? [...DEFAULTS.seeds],
+    record: c.record ?? DEFAULTS.record,
+    events: { escapeLevel: c.events?.escapeLevel ?? DEFAULTS.events.escapeLevel, lossLevel: c.events?.lossLevel },
+  };
+}
+
+function allowedKeys(path: ReadonlyArray<PropertyKey>, input: unknown): string {
+  const p = path.filter((k) => typeof k !== 'number').join('.');
+  const kind = (valueAt(input, path) as { kind?: string; name?: string; mode?: string } | undefined) ?? {};
+  const table: Record<string, string> = {
+    '': 'model, algorithms, steps, data, seeds, record, events',
+    model: 'd, covariance, student, init, lossScale, labelNoise',
+    'model.covariance':
+      kind.kind === 'spiked'
+        ? 'kind, signalVariance, spikeVariance, bulkVariance, basis'
+        : kind.kind === 'powerlaw'
+          ? 'kind, exponent, signalIndex'
+          : 'kind, eigenvalues, signalIndex',
+    'model.student': kind.kind === 'matrix' ? 'kind, width' : 'kind',
+    'model.init': kind.kind === 'gaussian' ? 'kind, std' : 'kind, alpha',
+    algorithms: kind.name === 'gd' ? 'name, eta' : 'name, eta, polar, nsSteps',
+    data: kind.mode === 'full-batch' ? 'mode, n' : kind.mode === 'online' ? 'mode, batch' : 'mode',
+    events: 'escapeLevel, lossLevel',
+  };
+  return table[p] ?? '';
+}
+
+/** Read and parse a JSON config file; a missing file or bad JSON is a `ConfigError` on `--config`. */
+export function loadConfigFile(file: string): ExperimentConfig {
+  if (!existsSync(file)) throw new ConfigError('--config', file, 'a path to an existing JSON config file');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError('--config', file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  return parseConfig(raw);
+}
+
+/** Resolve a preset by name; unknown names list the valid ones. */
+export function presetConfig(name: string): ExperimentConfig {
+  const raw = PRESETS[name];
+  if (!raw) throw new ConfigError('--preset', name, `one of ${presetNames().join(', ')}`);
+  return parseConfig(raw);
+}
+
+/** `--preset NAME` xor `--config FILE` (default: the spiked preset). */
+export function resolveConfigOption(opts: { preset?: string; config?: string }): ExperimentConfig {
+  if (opts.preset !== undefined && opts.config !== undefined) {
+    throw new ConfigError('--preset/--config', `${opts.preset} and ${opts.config}`, 'only one of --preset NAME or --config FILE');
+  }
+  if (opts.config !== undefined) return loadConfigFile(opts.config);
+  return presetConfig(opts.preset ?? 'spiked');
+}

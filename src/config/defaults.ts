@@ -1,0 +1,32 @@
+/**
+ * The ONE defaults constant. Every optional config field is merged with `??` against this object, and the
+ * README's option tables are generated from it (`scripts/readme-tables.ts`), so docs and code cannot drift.
+ */
+export const DEFAULTS = {
+  /** The factor κ in L = κ E[(f − y)²]; model.md §1 uses ¼. */
+  lossScale: 0.25,
+  labelNoise: 0,
+  student: { kind: 'matrix' } as const,
+  init: { kind: 'scaled-identity', alpha: 1e-3 } as const,
+  algorithms: [
+    { name: 'gd', eta: 0.01 },
+    { name: 'specgd', eta: 0.002, polar: 'svd', nsSteps: 5 },
+  ] as const,
+  /** Polar factor of SpecGD and Muon's Newton–Schulz iteration count when `polar: "newton-schulz"`. */
+  polar: 'svd' as const,
+  nsSteps: 5,
+  steps: 3000,
+  data: { mode: 'population' } as const,
+  seeds: [1],
+  record: 'auto' as const,
+  /** Record every step up to this many steps; beyond, a dense-early / log-spaced grid. */
+  recordAllMaxSteps: 10_000,
+  events: { escapeLevel: 0.5 },
+  basis: 'canonical' as const,
+  /**
+   * Sign-tie tolerance shared by the reduced SpecGD map and the full-dimensional polar factor: a block gradient
+   * with |g_k| ≤ signTieRelTol · max_j |g_j| counts as 0 (sgn(0) = 0), and singular values below
+   * signTieRelTol · s_max are dropped from the thin SVD.
+   */
+  signTieRelTol: 1e-12,
+} as const;

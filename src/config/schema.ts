@@ -1,0 +1,128 @@
+/**
+ * The experiment config (`ExperimentConfig`, architecture.md): a zod schema with every object strict (unknown
+ * keys are rejected) and every bad value reported by `parseConfig` as a one-line `ConfigError` naming the field,
+ * the value and what is valid. Cross-field rules (d ≥ 3 for spiked, signalIndex in range, ...) live in `refine`.
+ */
+import { z } from 'zod';
+
+const positive = (what: string) =>
+  z.number({ error: `a finite number > 0 (${what})` }).finite().gt(0, { error: `a finite number > 0 (${what})` });
+const posInt = (what: string) =>
+  z.number({ error: `an integer ≥ 1 (${what})` }).int({ error: `an integer ≥ 1 (${what})` }).gte(1, { error: `an integer ≥ 1 (${what})` });
+
+export const SpikedCovarianceSchema = z.strictObject({
+  kind: z.literal('spiked'),
+  /** λ_θ: variance along the signal θ. */
+  signalVariance: positive('variance λ_θ along the signal'),
+  /** λ_v: variance along the spike v ⊥ θ. */
+  spikeVariance: positive('variance λ_v along the spike'),
+  /** σ²: variance of the bulk (rank d − 2). */
+  bulkVariance: positive('bulk variance σ²'),
+  /** "canonical": θ = e₁, v = e₂; "random": a seeded random orthonormal basis (simulation only). */
+  basis: z.enum(['canonical', 'random'], { error: '"canonical" or "random"' }).optional(),
+});
+
+export const PowerlawCovarianceSchema = z.strictObject({
+  kind: z.literal('powerlaw'),
+  /** λ_j = j^(−exponent), j = 1..d. */
+  exponent: z.number({ error: 'a finite number ≥ 0' }).finite().gte(0, { error: 'a finite number ≥ 0' }),
+  /** 1-based index j of the eigen-direction that carries the signal θ = e_j. */
+  signalIndex: z.number({ error: 'an integer in 1..d' }).int({ error: 'an integer in 1..d' }),
+});
+
+export const DiagonalCovarianceSchema = z.strictObject({
+  kind: z.literal('diagonal'),
+  /** λ_1..λ_d, all > 0. */
+  eigenvalues: z.array(positive('eigenvalue'), { error: 'an array of d numbers > 0' }).min(1),
+  /** 1-based index j of the eigen-direction that carries the signal θ = e_j. */
+  signalIndex: z.number({ error: 'an integer in 1..d' }).int({ error: 'an integer in 1..d' }),
+});
+
+export const CovarianceSchema = z.discriminatedUnion('kind', [SpikedCovarianceSchema, PowerlawCovarianceSchema, DiagonalCovarianceSchema], {
+  error: 'a covariance with kind "spiked", "powerlaw" or "diagonal"',
+});
+
+export const StudentSchema = z.discriminatedUnion(
+  'kind',
+  [
+    /** W ∈ R^{m×d}; the block reduction (model.md §4) needs m = d, the only width accepted. */
+    z.strictObject({ kind: z.literal('matrix'), width: posInt('student width m').optional() }),
+    /** w ∈ R^d (m = 1): classic phase retrieval. */
+    z.strictObject({ kind: z.literal('vector') }),
+  ],
+  { error: 'a student with kind "matrix" or "vector"' },
+);
+
+export const InitSchema = z.discriminatedUnion(
+  'kind',
+  [
+    /** W₀ = αI (matrix) or w₀ = α𝟙 (vector, 𝟙 the all-ones vector in the eigenbasis). */
+    z.strictObject({ kind: z.literal('scaled-identity'), alpha: positive('initialization scale α') }),
+    /** W₀ = αQ with Q a seeded random orthogonal matrix (simulation only). */
+    z.strictObject({ kind: z.literal('orthogonal'), alpha: positive('initialization scale α') }),
+    /** W₀ entries i.i.d. N(0, std²) (simulation only). */
+    z.strictObject({ kind: z.literal('gaussian'), std: positive('entry standard deviation') }),
+  ],
+  { error: 'an init with kind "scaled-identity", "orthogonal" or "gaussian"' },
+);
+
+export const AlgorithmSchema = z.discriminatedUnion(
+  'name',
+  [
+    /** GD: W ← W − η̃ ∇L(W). `eta` is η̃. */
+    z.strictObject({ name: z.literal('gd'), eta: positive('step size η̃') }),
+    /** SpecGD: W ← W − η polar(∇L(W)); polar = exact UVᵀ ("svd") or Muon's Newton–Schulz quintic. */
+    z.strictObject({
+      name: z.literal('specgd'),
+      eta: positive('step size η'),
+      polar: z.enum(['svd', 'newton-schulz'], { error: '"svd" or "newton-schulz"' }).optional(),
+      nsSteps: posInt('Newton–Schulz iterations').optional(),
+    }),
+  ],
+  { error: 'an algorithm with name "gd" or "specgd"' },
+);
+
+export const DataSchema = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('population') }),
+    z.strictObject({ mode: z.literal('full-batch'), n: posInt('sample size n') }),
+    z.strictObject({ mode: z.literal('online'), batch: posInt('mini-batch size') }),
+  ],
+  { error: 'data with mode "population", "full-batch" (with n) or "online" (with batch)' },
+);
+
+export const ModelSchema = z.strictObject({
+  d: posInt('dimension d'),
+  covariance: CovarianceSchema,
+  student: StudentSchema.optional(),
+  init: InitSchema.optional(),
+  /** The factor κ in L = κ E[(f − y)²]; model.md uses κ = 1/4. */
+  lossScale: positive('loss scale κ').optional(),
+  /** Standard deviation σ_ε of additive label noise (simulation only; 0 = noiseless). */
+  labelNoise: z.number({ error: 'a finite number ≥ 0' }).finite().gte(0, { error: 'a finite number ≥ 0' }).optional(),
+});
+
+export const RecordSchema = z.union([z.enum(['all', 'log']), posInt('number of recorded steps')], {
+  error: '"all", "log" or an integer ≥ 1 (number of recorded steps)',
+});
+
+export const EventsSchema = z.strictObject({
+  /** Escape: the signal coefficient crosses this level (default 0.5). */
+  escapeLevel: z.number({ error: 'a number in (0, 1]' }).gt(0, { error: 'a number in (0, 1]' }).lte(1, { error: 'a number in (0, 1]' }).optional(),
+  /** First time the loss goes below this level. */
+  lossLevel: positive('loss level').optional(),
+});
+
+export const ExperimentConfigSchema = z.strictObject({
+  model: ModelSchema,
+  algorithms: z.array(AlgorithmSchema, { error: 'a non-empty array of algorithms' }).min(1, { error: 'a non-empty array of algorithms' }).optional(),
+  steps: posInt('number of steps').optional(),
+  data: DataSchema.optional(),
+  seeds: z.array(z.number().int({ error: 'integer seeds' }), { error: 'a non-empty array of integer seeds' }).min(1, { error: 'a non-empty array of integer seeds' }).optional(),
+  record: RecordSchema.optional(),
+  events: EventsSchema.optional(),
+});
+
+/** The config as written in a file: optional fields may be missing (defaults in `defaults.ts`). */
+export type ExperimentConfigInput = z.infer<typeof ExperimentConfigSchema>;

@@ -1,0 +1,32 @@
+/** Provenance stamped on every output: tool version, git commit when available, command, config, settings. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Provenance } from './trajectory.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+let cachedVersion: string | undefined;
+export function toolVersion(): string {
+  cachedVersion ??= (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string }).version;
+  return cachedVersion;
+}
+
+let cachedCommit: string | null | undefined;
+export function gitCommit(): string | null {
+  if (cachedCommit !== undefined) return cachedCommit;
+  try {
+    cachedCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    cachedCommit = null;
+  }
+  return cachedCommit;
+}
+
+/**
+ * Build a provenance record. `createdAt` is omitted unless asked for, so that the same config + seed gives
+ * bit-identical output files.
+ */
+export function provenance(command: string, config: unknown, extra: Partial<Provenance> = {}): Provenance {
+  return { tool: 'specgd', version: toolVersion(), gitCommit: gitCommit(), command, config, ...extra };
+}

@@ -1,0 +1,53 @@
+/**
+ * The `Trajectory` contract (architecture.md), produced by `dynamics/` (theory) and `sim/` (simulation), consumed
+ * by `compare/` and `report/`. No NaN or Infinity may appear in it: a numerical failure is a `status` + `message`,
+ * and the series stop at the last finite record.
+ */
+export type TrajectoryStatus = 'ok' | 'diverged' | 'max-steps' | 'stalled';
+
+export interface TrajectoryEvent {
+  /** "escape", "peak-misalignment", "spike-saturation", "sign-switch:<block>", "loss-below", ... */
+  name: string;
+  /** Step index (maps) or the step at/after which it happened; null for flows located in continuous time. */
+  step: number | null;
+  /** Time (flows: located to ≤ 1e-9 relative; maps: t = η·step). */
+  t: number;
+  value: number;
+}
+
+/** A series value is a number, or { mean, se } for seed ensembles. */
+export type SeriesValue = number | { mean: number; se: number };
+
+export interface Provenance {
+  tool: 'specgd';
+  version: string;
+  gitCommit: string | null;
+  command: string;
+  config: unknown;
+  seeds?: number[];
+  settings?: Record<string, unknown>;
+  /** Wall-clock start (ISO). Excluded from bit-identity comparisons. */
+  createdAt?: string;
+}
+
+export interface Trajectory {
+  kind: 'theory' | 'simulation';
+  /** "gd", "specgd", "gradient-flow", "sign-flow", "specgd-ns5", ... */
+  algorithm: string;
+  status: TrajectoryStatus;
+  message: string;
+  step: number[];
+  t: number[];
+  /** a, b, c (or a_1..a_d), loss, ratio, alignment, ... all of the same length as `step`. */
+  series: Record<string, number[]> | Record<string, { mean: number[]; se: number[] }>;
+  events: TrajectoryEvent[];
+  provenance: Provenance;
+}
+
+/** Throw if any number in a JSON-bound value is not finite (a bug: NaN must never be written as data). */
+export function assertFiniteDeep(value: unknown, where = '$'): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`non-finite number ${value} at ${where}`);
+  } else if (Array.isArray(value)) value.forEach((v, i) => assertFiniteDeep(v, `${where}[${i}]`));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertFiniteDeep(v, `${where}.${k}`);
+}

@@ -1,0 +1,117 @@
+/**
+ * `ModelSpec`: the ONE definition of the problem (model.md §1, §4), shared by `symbolic/` (which derives the
+ * reduced dynamics from it) and `sim/` (which runs the real algorithms in full dimension).
+ *
+ * Covariance as commuting blocks: Σ = Σ_k λ_k P_k with orthogonal projectors P_k of rank r_k, Σ_k P_k = I,
+ * and the signal in a block of its own: θθᵀ = P_s, r_s = 1.
+ *  - spiked: blocks signal (λ_θ, rank 1), spike v ⊥ θ (λ_v, rank 1), bulk (σ², rank d − 2); coefficients a, b, c;
+ *  - powerlaw (λ_j = j^(−exponent)) and diagonal: one block per eigen-direction (rank 1), coefficients a_1..a_d.
+ * In the eigenbasis, direction j (0-based) belongs to block `blockOf[j]`.
+ */
+import type { AlgorithmConfig, ExperimentConfig, InitConfig, StudentConfig } from '../config/config.js';
+
+export type BlockRole = 'signal' | 'spike' | 'bulk' | 'direction';
+
+export interface Block {
+  /** Human name: "signal", "spike", "bulk", or "direction 3". */
+  name: string;
+  /** Coefficient symbol: a, b, c (spiked) or a_1 ... a_d (diagonal / power-law). */
+  symbol: string;
+  role: BlockRole;
+  /** Numeric variance λ_k. */
+  variance: number;
+  /** Symbol of the variance: lambda_theta, lambda_v, sigma2 (spiked) or lambda_1 ... (diagonal). */
+  varianceSymbol: string;
+  /** Numeric rank r_k. */
+  rank: number;
+  /**
+   * The rank as an affine expression in d: r_k = rankInD.coef · d + rankInD.offset (bulk: d − 2; others: 1).
+   * Symbolic derivations keep it symbolic.
+   */
+  rankInD: { coef: number; offset: number };
+}
+
+export interface ModelSpec {
+  d: number;
+  covarianceKind: 'spiked' | 'powerlaw' | 'diagonal';
+  blocks: Block[];
+  /** Index (into `blocks`) of the signal block s. */
+  signalBlock: number;
+  /** Index of the spike block (spiked model only), else −1. */
+  spikeBlock: number;
+  /** For each eigen-direction j = 0..d−1, the block it belongs to. */
+  blockOf: Int32Array;
+  /** Eigenvalue of each eigen-direction j (λ_{blockOf[j]}). */
+  eigenvalues: Float64Array;
+  /** "canonical": the eigenbasis is the standard basis (θ = e_signal); "random": seeded orthonormal (sim only). */
+  basis: 'canonical' | 'random';
+  student: StudentConfig;
+  init: InitConfig;
+  /** κ in L = κ E[(f − y)²] (model.md: κ = 1/4). */
+  lossScale: number;
+  labelNoise: number;
+  algorithms: AlgorithmConfig[];
+}
+
+/** Build the block decomposition of a resolved config. */
+export function buildModelSpec(config: ExperimentConfig): ModelSpec {
+  const { d, covariance: cov } = config.model;
+  const blocks: Block[] = [];
+  const blockOf = new Int32Array(d);
+  const eigenvalues = new Float64Array(d);
+  let signalBlock: number;
+  let spikeBlock = -1;
+  let basis: 'canonical' | 'random' = 'canonical';
+  if (cov.kind === 'spiked') {
+    blocks.push(
+      { name: 'signal', symbol: 'a', role: 'signal', variance: cov.signalVariance, varianceSymbol: 'lambda_theta', rank: 1, rankInD: { coef: 0, offset: 1 } },
+      { name: 'spike', symbol: 'b', role: 'spike', variance: cov.spikeVariance, varianceSymbol: 'lambda_v', rank: 1, rankInD: { coef: 0, offset: 1 } },
+      { name: 'bulk', symbol: 'c', role: 'bulk', variance: cov.bulkVariance, varianceSymbol: 'sigma2', rank: d - 2, rankInD: { coef: 1, offset: -2 } },
+    );
+    signalBlock = 0;
+    spikeBlock = 1;
+    // Canonical basis: θ = e₁ (direction 0), v = e₂ (direction 1), bulk = the rest.
+    for (let j = 0; j < d; j++) blockOf[j] = j < 2 ? j : 2;
+    basis = cov.basis ?? 'canonical';
+  } else {
+    const lambdas = cov.kind === 'powerlaw' ? Array.from({ length: d }, (_, j) => (j + 1) ** -cov.exponent) : cov.eigenvalues;
+    for (let j = 0; j < d; j++) {
+      blocks.push({
+        name: `direction ${j + 1}`,
+        symbol: `a_${j + 1}`,
+        role: 'direction',
+        variance: lambdas[j],
+        varianceSymbol: `lambda_${j + 1}`,
+        rank: 1,
+        rankInD: { coef: 0, offset: 1 },
+      });
+      blockOf[j] = j;
+    }
+    signalBlock = cov.signalIndex - 1;
+  }
+  for (let j = 0; j < d; j++) eigenvalues[j] = blocks[blockOf[j]].variance;
+  return {
+    d,
+    covarianceKind: cov.kind,
+    blocks,
+    signalBlock,
+    spikeBlock,
+    blockOf,
+    eigenvalues,
+    basis,
+    student: config.model.student,
+    init: config.model.init,
+    lossScale: config.model.lossScale,
+    labelNoise: config.model.labelNoise,
+    algorithms: config.algorithms,
+  };
+}
+
+/**
+ * Initial block coefficients on the manifold W₀ = Σ_k a_k(0) P_k (matrix) or w₀ = Σ_k a_k(0) P_k 𝟙 (vector):
+ * scaled-identity gives a_k(0) = α for every block. Other initializations leave the manifold (sim only): null.
+ */
+export function initialBlockCoefficients(spec: ModelSpec): Float64Array | null {
+  if (spec.init.kind !== 'scaled-identity') return null;
+  return new Float64Array(spec.blocks.length).fill(spec.init.alpha);
+}
