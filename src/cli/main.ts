@@ -37,6 +37,15 @@ export async function buildProgram(): Promise<Command> {
 export async function main(argv: string[]): Promise<number> {
   const program = await buildProgram();
   try {
+    const first = argv[0];
+    const names = program.commands.map((c) => c.name());
+    if (first === undefined) {
+      process.stdout.write(program.helpInformation());
+      return 0;
+    }
+    if (!first.startsWith('-') && first !== 'help' && !names.includes(first)) {
+      throw new ConfigError('command', first, `one of ${names.join(', ')} (see specgd --help)`);
+    }
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
