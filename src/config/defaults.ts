@@ -29,4 +29,11 @@ export const DEFAULTS = {
    * signTieRelTol · s_max are dropped from the thin SVD.
    */
   signTieRelTol: 1e-12,
+  /** Reduced maps (dynamics/): a run has diverged when some |a_k| exceeds this (or a value is not finite). */
+  divergenceBound: 1e6,
+  /** Smoothed sign flow ȧ_k = −tanh(g_k/ε) (matrix) / −g_k/√(Σ r_j g_j² + ε²) (vector): the ε. */
+  signFlowEpsilon: 1e-3,
+  /** odex tolerances for the reduced flows. */
+  flowRelTol: 1e-12,
+  flowAbsTol: 1e-14,
 } as const;

@@ -1,0 +1,108 @@
+/**
+ * `specgd compare [--preset NAME | --config FILE] [--theory FILE --simulation FILE] [--window-level X] [--out FILE]`:
+ * theory vs simulation for every algorithm of a config (compare/compare.ts): per series the max and RMS deviation
+ * over the window (default: the escaping stage, until the signal coefficient reaches 0.9), the tolerance rule and
+ * the verdict. Without --theory/--simulation it runs both stages itself; with them it reads the JSON outputs of
+ * `specgd theory` and `specgd simulate` (the config is taken from the simulation's provenance). A table goes to
+ * stdout; `--out` writes { comparisons } as JSON.
+ */
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseConfig, resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { ConfigError } from '../../core/errors.js';
+import { toJson, writeFileAtomic } from '../../core/output.js';
+import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
+import { buildModelSpec } from '../../model/spec.js';
+import { updateRule } from '../../model/algorithms.js';
+import { runTheory } from '../../dynamics/theory.js';
+import { runSimulation } from '../../sim/simulate.js';
+import { compareTrajectories, DEFAULT_WINDOW_LEVEL, type Comparison } from '../../compare/compare.js';
+import { fmt } from '../../report/text.js';
+
+export interface CompareCliOptions {
+  preset?: string;
+  config?: string;
+  theory?: string;
+  simulation?: string;
+  windowLevel?: string;
+  out?: string;
+}
+
+function readTrajectories(option: string, file: string): Trajectory[] {
+  if (!existsSync(file)) throw new ConfigError(option, file, 'a path to an existing JSON file with { "trajectories": [...] }');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(option, file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  const t = (raw as { trajectories?: unknown }).trajectories;
+  if (!Array.isArray(t) || t.length === 0) throw new ConfigError(option, file, 'a JSON object with a non-empty "trajectories" array (output of specgd theory / simulate)');
+  return t as Trajectory[];
+}
+
+function parseLevel(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_WINDOW_LEVEL;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x <= 0 || x > 1) throw new ConfigError('--window-level', v, 'a number in (0, 1] (level of the signal coefficient that ends the escaping stage)');
+  return x;
+}
+
+/** Run (or read) theory and simulation for the options and compare them per algorithm. */
+export function compareOutputs(opts: CompareCliOptions): Comparison[] {
+  const level = parseLevel(opts.windowLevel);
+  let config: ExperimentConfig;
+  let theory: Trajectory[];
+  let sim: Trajectory[];
+  if (opts.theory !== undefined || opts.simulation !== undefined) {
+    if (opts.theory === undefined || opts.simulation === undefined) throw new ConfigError('--theory/--simulation', opts.theory ?? opts.simulation, 'both --theory FILE and --simulation FILE');
+    theory = readTrajectories('--theory', opts.theory);
+    sim = readTrajectories('--simulation', opts.simulation);
+    config = parseConfig(sim[0].provenance?.config, 'simulation provenance.config');
+  } else {
+    config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+    theory = runTheory(config, { command: 'compare' });
+    sim = runSimulation(config, { command: 'compare' });
+  }
+  const spec = buildModelSpec(config);
+  const signalSymbol = spec.blocks[spec.signalBlock].symbol;
+  const out: Comparison[] = [];
+  for (const alg of config.algorithms) {
+    const label = updateRule(alg).label;
+    const th = theory.find((t) => t.algorithm === label);
+    const sm = sim.find((t) => t.algorithm === label);
+    if (!th || !sm) throw new ConfigError('--theory/--simulation', label, `trajectories for every algorithm of the config (missing ${label} on the ${th ? 'simulation' : 'theory'} side)`);
+    const series = config.data.mode === 'population' ? undefined : [...spec.blocks.map((b) => `${b.symbol}_mag`), 'loss'];
+    out.push(compareTrajectories(th, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs reduced map` }));
+  }
+  assertFiniteDeep(out, 'comparisons');
+  return out;
+}
+
+/** Plain-text table of comparisons. */
+export function comparisonTable(comps: Comparison[]): string {
+  const lines: string[] = [];
+  for (const c of comps) {
+    lines.push(`${c.label} — ${c.verdict}`, `  window: ${c.window.rule}`, `  time map: ${c.timeMap}`, `  tolerance: ${c.tolerance.rule}`);
+    lines.push(`  ${'series'.padEnd(10)} ${'points'.padStart(7)} ${'max|δ|'.padStart(12)} ${'RMS δ'.padStart(12)} ${'tolerance'.padStart(12)}  verdict`);
+    for (const s of c.series) lines.push(`  ${s.series.padEnd(10)} ${String(s.points).padStart(7)} ${fmt(s.maxAbs).padStart(12)} ${fmt(s.rms).padStart(12)} ${fmt(s.tolerance).padStart(12)}  ${s.verdict}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('compare')
+    .description('theory vs simulation per algorithm: max/RMS deviation over the escaping stage, tolerance rule, verdict')
+    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
+    .option('--config <file>', 'JSON experiment config (instead of --preset)')
+    .option('--theory <file>', 'read theory trajectories (output of specgd theory) instead of running them')
+    .option('--simulation <file>', 'read simulation trajectories (output of specgd simulate) instead of running them')
+    .option('--window-level <x>', `signal level that ends the escaping-stage window (default ${DEFAULT_WINDOW_LEVEL})`)
+    .option('--out <file>', 'write { comparisons } as JSON')
+    .action((opts: CompareCliOptions) => {
+      const comps = compareOutputs(opts);
+      if (opts.out !== undefined) writeFileAtomic(opts.out, toJson({ comparisons: comps }));
+      process.stdout.write(comparisonTable(comps));
+    });
+}

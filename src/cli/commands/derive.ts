@@ -1,0 +1,61 @@
+/**
+ * `specgd derive [--preset NAME | --config FILE] [--format md|json|tex] [--out FILE]`: derive the reduced population
+ * dynamics of the model symbolically (symbolic/derive.ts), run the checks, and print the derivation document
+ * (stdout, or FILE written atomically only after everything succeeded). Bad input → one-line ConfigError, exit 2,
+ * nothing written; a failed check is a bug → exit 1, nothing written.
+ */
+import type { Command } from 'commander';
+import { basename } from 'node:path';
+import { resolveConfigOption } from '../../config/config.js';
+import { InternalError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/output.js';
+import { assertFiniteDeep } from '../../core/trajectory.js';
+import { buildModelSpec } from '../../model/spec.js';
+import { derivationJson, renderDerivation, type DerivationFormat } from '../../report/derivation-doc.js';
+import { derive } from '../../symbolic/derive.js';
+import { parseFormat } from '../args.js';
+
+export interface DeriveOptions {
+  preset?: string;
+  config?: string;
+  format: string;
+  out?: string;
+}
+
+/** Derive once and render in each requested format (throws ConfigError on bad input, InternalError on a failed check). */
+export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveOptions, 'format'>, formats: readonly F[]): Record<F, string> {
+  const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+  const spec = buildModelSpec(config);
+  const der = derive(spec);
+  const failed = der.checks.filter((c) => !c.passed);
+  if (failed.length) {
+    throw new InternalError(`derivation check failed: ${failed.map((c) => `${c.id} (error ${c.error} > tolerance ${c.tolerance})`).join('; ')}`);
+  }
+  const alpha = spec.init.kind === 'scaled-identity' ? spec.init.alpha : null;
+  const name = opts.config !== undefined ? basename(opts.config) : (opts.preset ?? 'spiked');
+  assertFiniteDeep(derivationJson(der, { alpha }), 'derivation');
+  const out = {} as Record<F, string>;
+  for (const f of formats) out[f] = renderDerivation(der, f, { alpha, name });
+  return out;
+}
+
+/** Produce the derivation document text for the CLI options. */
+export function deriveDocument(opts: DeriveOptions): string {
+  const format = parseFormat<DerivationFormat>('--format', opts.format, ['md', 'json', 'tex']);
+  return deriveDocuments(opts, [format])[format];
+}
+
+export function register(program: Command): void {
+  program
+    .command('derive')
+    .description('derive the reduced GD / SpecGD dynamics symbolically, with checks, and print the derivation document')
+    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
+    .option('--config <file>', 'JSON experiment config (instead of --preset)')
+    .option('--format <format>', 'md, json or tex', 'md')
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .action((opts: DeriveOptions) => {
+      const text = deriveDocument(opts);
+      if (opts.out !== undefined) writeFileAtomic(opts.out, text);
+      else process.stdout.write(text);
+    });
+}

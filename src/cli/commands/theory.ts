@@ -1,0 +1,68 @@
+/**
+ * `specgd theory [--preset NAME | --config FILE] [--flow] [--sign-flow] [--epsilon E] [--out FILE] [--csv FILE]`:
+ * the reduced population dynamics (dynamics/theory.ts) as `{ "trajectories": [Trajectory, ...] }` — one per
+ * algorithm of the config, plus the gradient flow / smoothed sign flow on request. JSON to stdout unless --out.
+ * A diverged run is a result (status "diverged", message naming the stable bound), exit 0. Bad input: one-line
+ * ConfigError, exit 2, nothing written. Files are written only after everything succeeded.
+ */
+import type { Command } from 'commander';
+import { resolveConfigOption } from '../../config/config.js';
+import { writeFileAtomic, toJson } from '../../core/output.js';
+import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
+import { runTheory } from '../../dynamics/theory.js';
+import type { FlowKind } from '../../dynamics/flows.js';
+import { parsePositiveNumber } from '../args.js';
+
+export interface TheoryCliOptions {
+  preset?: string;
+  config?: string;
+  flow?: boolean;
+  signFlow?: boolean;
+  epsilon?: string;
+  out?: string;
+  csv?: string;
+}
+
+/** Long-format CSV: one row per (trajectory, recorded step). */
+export function trajectoriesCsv(trajectories: Trajectory[]): string {
+  const names: string[] = [];
+  for (const t of trajectories) for (const k of Object.keys(t.series)) if (!names.includes(k)) names.push(k);
+  const lines = [['algorithm', 'status', 'step', 't', ...names].join(',')];
+  for (const t of trajectories) {
+    const series = t.series as Record<string, number[]>;
+    t.step.forEach((k, i) => lines.push([t.algorithm, t.status, k, t.t[i], ...names.map((n) => (series[n] ? series[n][i] : ''))].join(',')));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Compute the theory output (JSON text and CSV text) for CLI options; throws ConfigError on bad input. */
+export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: string; trajectories: Trajectory[] } {
+  const epsilon = opts.epsilon !== undefined ? parsePositiveNumber('--epsilon', opts.epsilon) : undefined;
+  const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+  const flows: FlowKind[] = [];
+  if (opts.flow) flows.push('gradient-flow');
+  if (opts.signFlow) flows.push('sign-flow');
+  const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory' });
+  const out = { trajectories };
+  assertFiniteDeep(out, 'theory');
+  return { json: toJson(out), csv: trajectoriesCsv(trajectories), trajectories };
+}
+
+export function register(program: Command): void {
+  program
+    .command('theory')
+    .description('iterate the reduced GD / SpecGD maps (and flows) of a config: trajectories, events, statuses')
+    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
+    .option('--config <file>', 'JSON experiment config (instead of --preset)')
+    .option('--flow', 'add the gradient flow (odex; time t = η̃k of the first GD algorithm)')
+    .option('--sign-flow', 'add the smoothed sign flow (t = ηk of the first SpecGD algorithm) and its distance to the SpecGD map')
+    .option('--epsilon <e>', 'ε of the smoothed sign flow (default 1e-3)')
+    .option('--out <file>', 'write the JSON to FILE instead of stdout')
+    .option('--csv <file>', 'also write the series as long-format CSV')
+    .action((opts: TheoryCliOptions) => {
+      const { json, csv } = theoryOutputs(opts);
+      if (opts.out !== undefined) writeFileAtomic(opts.out, json);
+      else process.stdout.write(json);
+      if (opts.csv !== undefined) writeFileAtomic(opts.csv, csv);
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * `specgd thresholds [--preset NAME | --config FILE] [--lambda-v LIST] [--steps N] [--resolution R] [--out FILE]`:
+ * the stability report (dynamics/stability.ts) of the config — fixed points and Jacobian eigenvalues, the largest
+ * stable η̃ linearized AND measured side by side, the early-stage anisotropy threshold, SpecGD's end cycle — for the
+ * config's λ_v or for each λ_v of --lambda-v (spiked models). JSON to stdout unless --out.
+ */
+import type { Command } from 'commander';
+import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { ConfigError } from '../../core/errors.js';
+import { writeFileAtomic, toJson } from '../../core/output.js';
+import { provenance } from '../../core/provenance.js';
+import { assertFiniteDeep } from '../../core/trajectory.js';
+import { stabilityReport } from '../../dynamics/stability.js';
+import { parsePositiveInt, parsePositiveNumber } from '../args.js';
+
+export interface ThresholdsCliOptions {
+  preset?: string;
+  config?: string;
+  lambdaV?: string;
+  steps?: string;
+  resolution?: string;
+  out?: string;
+}
+
+/** "1,10,50" → numbers > 0 (ConfigError naming the option otherwise). */
+export function parseNumberList(option: string, value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  const xs = parts.map(Number);
+  if (parts.some((s) => s === '') || xs.some((x) => !Number.isFinite(x) || x <= 0)) throw new ConfigError(option, value, 'a comma-separated list of finite numbers > 0 (e.g. 1,10,50)');
+  return xs;
+}
+
+export function thresholdsOutput(opts: ThresholdsCliOptions): string {
+  const lambdas = opts.lambdaV !== undefined ? parseNumberList('--lambda-v', opts.lambdaV) : undefined;
+  const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps) : undefined;
+  const resolution = opts.resolution !== undefined ? parsePositiveNumber('--resolution', opts.resolution) : undefined;
+  if (resolution !== undefined && resolution >= 1) throw new ConfigError('--resolution', opts.resolution, 'a relative resolution in (0, 1)');
+  const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+  if (lambdas && config.model.covariance.kind !== 'spiked') throw new ConfigError('--lambda-v', opts.lambdaV, 'only with a spiked covariance (the config has kind "' + config.model.covariance.kind + '")');
+  const configs: ExperimentConfig[] = lambdas
+    ? lambdas.map((lv) => ({ ...config, model: { ...config.model, covariance: { ...config.model.covariance, spikeVariance: lv } as ExperimentConfig['model']['covariance'] } }))
+    : [config];
+  const reports = configs.map((c) => ({
+    lambdaV: c.model.covariance.kind === 'spiked' ? c.model.covariance.spikeVariance : null,
+    report: stabilityReport(c, { steps, resolution }),
+  }));
+  const out = { reports, provenance: provenance('thresholds', config, { settings: { steps: steps ?? null, resolution: resolution ?? null, lambdaV: lambdas ?? null } }) };
+  assertFiniteDeep(out, 'thresholds');
+  return toJson(out);
+}
+
+export function register(program: Command): void {
+  program
+    .command('thresholds')
+    .description('stability: fixed points, Jacobian eigenvalues, largest stable η̃ (linearized vs measured), anisotropy threshold, SpecGD cycle')
+    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
+    .option('--config <file>', 'JSON experiment config (instead of --preset)')
+    .option('--lambda-v <list>', 'comma-separated spike variances to report (spiked models), e.g. 1,10,50')
+    .option('--steps <n>', 'steps per run of the measured scan (default max(config steps, 10000))')
+    .option('--resolution <r>', 'relative resolution of the bisection (default 1e-3)')
+    .option('--out <file>', 'write the JSON to FILE instead of stdout')
+    .action((opts: ThresholdsCliOptions) => {
+      const json = thresholdsOutput(opts);
+      if (opts.out !== undefined) writeFileAtomic(opts.out, json);
+      else process.stdout.write(json);
+    });
+}

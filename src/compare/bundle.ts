@@ -1,0 +1,98 @@
+/**
+ * The results bundle: everything `specgd reproduce` computed, as one JSON document (data/results.json).
+ * `specgd report --in results.json` rebuilds every figure, table and claim of the report from it by code.
+ * No timestamps: the same plan and seeds give a byte-identical bundle.
+ */
+import type { ExperimentConfig } from '../config/config.js';
+import type { Provenance, Trajectory } from '../core/trajectory.js';
+import type { Claim } from './claim.js';
+import type { Comparison } from './compare.js';
+
+export const RESULTS_FORMAT = 'specgd-results/1';
+
+/** Runs of one configuration: the reduced theory and the full-dimensional simulation. */
+export interface RunGroup {
+  id: string;
+  /** Human label, e.g. "λ_v = 10". */
+  label: string;
+  /** The parameters that vary across groups (lambdaV, d, n, ...). */
+  params: Record<string, number>;
+  config: ExperimentConfig;
+  theory: Trajectory[];
+  simulation: Trajectory[];
+}
+
+export interface EscapeScan {
+  /** Escape level of the signal coefficient. */
+  level: number;
+  lambdaV: number[];
+  /** Escape step per λ_v (null: not reached within the run). */
+  theory: Record<string, (number | null)[]>;
+  simLambdaV: number[];
+  simulation: Record<string, (number | null)[]>;
+}
+
+export interface StabilityScan {
+  lambdaV: number[];
+  /** Linearized bound 2/sup_k μ_max(J(a_k)) along the GD trajectory (config's η̃). */
+  linearized: number[];
+  /** Linearized bound 2/μ_max(J(a*)) at the optimum (null where the report has none). */
+  linearizedAtOptimum?: (number | null)[];
+  /** Largest stable GD step measured by a bisection scan with divergence detection. */
+  measured: number[];
+  /** Resolution (bracket width) of each measured value. */
+  resolution: number[];
+}
+
+export interface PhaseDiagram {
+  lambdaV: number[];
+  etaTilde: number[];
+  /** diverged[i][j] for lambdaV[i], etaTilde[j]. */
+  diverged: boolean[][];
+  /** Escape step (null if not reached or diverged). */
+  escapeStep: (number | null)[][];
+  steps: number;
+}
+
+export interface ResultsBundle {
+  format: typeof RESULTS_FORMAT;
+  provenance: Provenance;
+  plan: Record<string, unknown>;
+  /** The symbolic derivation of the spiked model (symbolic/derive.ts), when available. */
+  derivation: unknown;
+  groups: {
+    spiked: RunGroup[];
+    bulk: RunGroup[];
+    powerlaw: RunGroup[];
+    finiteSample: RunGroup[];
+  };
+  escape: EscapeScan;
+  stability: StabilityScan;
+  phase: PhaseDiagram;
+  comparisons: Comparison[];
+  claims: Claim[];
+}
+
+/**
+ * Keep at most `maxPoints` records of a trajectory for storage and plotting: the first and last, a uniform grid
+ * and a log-spaced grid in the step index (so both linear- and log-axis plots stay resolved), and every event
+ * step. Comparisons are computed on the full trajectories before thinning.
+ */
+export function thinTrajectory(traj: Trajectory, maxPoints: number): Trajectory {
+  const n = traj.step.length;
+  if (n <= maxPoints) return traj;
+  const keep = new Set<number>([0, n - 1]);
+  const half = Math.max(2, Math.floor(maxPoints / 2));
+  for (let i = 0; i < half; i++) keep.add(Math.round((i * (n - 1)) / (half - 1)));
+  for (let i = 0; i < half; i++) keep.add(Math.min(n - 1, Math.round(Math.expm1((i * Math.log(n)) / (half - 1)))));
+  const stepIndex = new Map<number, number>();
+  traj.step.forEach((s, i) => stepIndex.set(s, i));
+  for (const e of traj.events) if (e.step !== null && stepIndex.has(e.step)) keep.add(stepIndex.get(e.step)!);
+  const idx = [...keep].sort((a, b) => a - b);
+  const pick = <T>(xs: T[]) => idx.map((i) => xs[i]);
+  const series: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(traj.series as Record<string, number[] | { mean: number[]; se: number[] }>)) {
+    series[k] = Array.isArray(v) ? pick(v) : { mean: pick(v.mean), se: pick(v.se) };
+  }
+  return { ...traj, step: pick(traj.step), t: traj.t.length === n ? pick(traj.t) : traj.t, series: series as Trajectory['series'] };
+}

@@ -1,0 +1,176 @@
+/**
+ * `Comparison` (architecture.md): per series, the max and RMS deviation between theory and simulation over a
+ * stated window, the tolerance used and why, and a verdict.
+ *
+ * Window (default): the escaping stage, from step 0 until the theory's signal coefficient first reaches
+ * `DEFAULT_WINDOW_LEVEL` (0.9); the whole common range if it never does.
+ * Deviation at an aligned point k (time map: timemap.ts): δ_k = x_sim(k) − x_theory(k);
+ * max = max_k |δ_k|, RMS = √((1/N) Σ_k δ_k²).
+ */
+import type { ExperimentConfig } from '../config/config.js';
+import type { Trajectory } from '../core/trajectory.js';
+import { alignTheoryToSim, theoryValueAt, type AlignedPoint } from './timemap.js';
+import { ensembleSize, seriesView } from './series.js';
+import { POPULATION_REL_TOL, toleranceRule, type ToleranceRule } from './tolerance.js';
+
+/** Default escaping-stage window level of the signal coefficient (issue 5). */
+export const DEFAULT_WINDOW_LEVEL = 0.9;
+
+export type Verdict = 'pass' | 'fail' | 'n/a';
+
+export interface SeriesDeviation {
+  series: string;
+  points: number;
+  /** max_k |δ_k| */
+  maxAbs: number;
+  /** √(mean δ_k²) */
+  rms: number;
+  /** Step of the largest deviation. */
+  worstStep: number;
+  /** Population-exact: the scalar tolerance; finite-sample: the tolerance at the worst point (z·σ̂ there + floor). */
+  tolerance: number;
+  /** max_k |δ_k| / tol_k (≤ 1 passes); null when not testable. */
+  worstRatio: number | null;
+  verdict: Verdict;
+}
+
+export interface WindowSpec {
+  fromStep: number;
+  toStep: number;
+  rule: string;
+}
+
+export interface Comparison {
+  label: string;
+  theory: { kind: string; algorithm: string; status: string };
+  simulation: { kind: string; algorithm: string; status: string; seeds: number };
+  timeMap: string;
+  window: WindowSpec;
+  tolerance: ToleranceRule;
+  series: SeriesDeviation[];
+  verdict: Verdict;
+}
+
+export interface CompareOptions {
+  /** Step size of the simulated algorithm (η̃ for GD, η for SpecGD): the time map for flows. */
+  eta: number;
+  /** Config the simulation ran with (decides the tolerance rule). */
+  config: ExperimentConfig;
+  /** Symbol of the signal coefficient (default "a"). */
+  signalSymbol?: string;
+  /** Level of the signal coefficient that ends the escaping-stage window (default 0.9). */
+  windowLevel?: number;
+  /** Explicit window [fromStep, toStep]; overrides the escaping-stage rule. */
+  window?: [number, number];
+  /** Series to compare (default: every series both trajectories carry that is a block coefficient, loss or ratio). */
+  series?: string[];
+  label?: string;
+}
+
+/** The escaping-stage window of a theory trajectory: [0, first step where signal ≥ level]. */
+export function escapingWindow(theory: Trajectory, signalSymbol: string, level: number): WindowSpec {
+  const v = seriesView(theory, signalSymbol);
+  const last = theory.step.length ? theory.step[theory.step.length - 1] : 0;
+  const lastT = theory.t.length ? theory.t[theory.t.length - 1] : 0;
+  if (v) {
+    const i = v.mean.findIndex((x) => x >= level);
+    if (i >= 0) {
+      return { fromStep: theory.step[0] ?? 0, toStep: theory.step[i] ?? Math.round(theory.t[i]), rule: `escaping stage: until the theory's ${signalSymbol} first reaches ${level} (step ${theory.step[i]})` };
+    }
+  }
+  return { fromStep: theory.step[0] ?? 0, toStep: last ?? Math.round(lastT), rule: `whole run: the theory's ${signalSymbol} never reaches ${level}` };
+}
+
+/** Default compared series: block coefficients (a, b, c, a_1..), loss, ratio — present on both sides. */
+export function defaultComparedSeries(theory: Trajectory, sim: Trajectory): string[] {
+  const names = Object.keys(theory.series).filter((n) => n in sim.series);
+  return names.filter((n) => /^(a|b|c|a_\d+)$/.test(n) || n === 'loss' || n === 'ratio');
+}
+
+/** Compare one simulation trajectory with its theory. */
+export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: CompareOptions): Comparison {
+  const signal = opts.signalSymbol ?? 'a';
+  const level = opts.windowLevel ?? DEFAULT_WINDOW_LEVEL;
+  // For flows, the window is stated in simulation steps; the flow's signal crossing maps back by t = eta·k.
+  let window: WindowSpec;
+  if (opts.window) window = { fromStep: opts.window[0], toStep: opts.window[1], rule: `explicit steps ${opts.window[0]}..${opts.window[1]}` };
+  else {
+    const w = escapingWindow(theory, signal, level);
+    window = /flow/.test(theory.algorithm)
+      ? { ...w, toStep: Math.ceil(theoryTimeAtStepIndex(theory, w.toStep) / opts.eta) }
+      : w;
+  }
+  const aligned = alignTheoryToSim(theory, sim, opts.eta).filter((p) => p.step >= window.fromStep && p.step <= window.toStep);
+  const seeds = ensembleSize(sim);
+  const rule = toleranceRule(opts.config, seeds, aligned.length);
+  const names = opts.series ?? defaultComparedSeries(theory, sim);
+  const series = names.map((name) => deviation(theory, sim, name, aligned, rule));
+  const verdicts = series.map((s) => s.verdict);
+  const verdict: Verdict = verdicts.includes('fail') ? 'fail' : verdicts.length && verdicts.every((v) => v === 'pass') ? 'pass' : 'n/a';
+  return {
+    label: opts.label ?? `${sim.algorithm}: simulation vs ${theory.algorithm} theory`,
+    theory: { kind: theory.kind, algorithm: theory.algorithm, status: theory.status },
+    simulation: { kind: sim.kind, algorithm: sim.algorithm, status: sim.status, seeds },
+    timeMap: /flow/.test(theory.algorithm) ? `simulation step k ↔ flow time t = ${opts.eta}·k` : 'simulation step k ↔ theory step k',
+    window,
+    tolerance: rule,
+    series,
+    verdict,
+  };
+}
+
+/** Flow trajectories may carry step = [] (continuous time): the time at the window end. */
+function theoryTimeAtStepIndex(theory: Trajectory, toStep: number): number {
+  const i = theory.step.indexOf(toStep);
+  return i >= 0 ? theory.t[i] : toStep;
+}
+
+function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: AlignedPoint[], rule: ToleranceRule): SeriesDeviation {
+  const th = seriesView(theory, name);
+  const sv = seriesView(sim, name);
+  // (theory-side block magnitudes `<sym>_mag` are |a_k| on the manifold: series.ts)
+  if (!th || !sv) throw new Error(`series "${name}" missing on the ${th ? 'simulation' : 'theory'} side`);
+  let maxAbs = 0;
+  let sumSq = 0;
+  let worstStep = aligned[0]?.step ?? 0;
+  let worstRatio = 0;
+  let tolAtWorst = 0;
+  let scale = 0;
+  for (const p of aligned) scale = Math.max(scale, Math.abs(theoryValueAt(th.mean, p)));
+  const popTol = rule.kind === 'population-exact' ? rule.relTol * scale : 0;
+  for (const p of aligned) {
+    const dev = sv.mean[p.simIndex] - theoryValueAt(th.mean, p);
+    const a = Math.abs(dev);
+    sumSq += dev * dev;
+    const tol =
+      rule.kind === 'population-exact'
+        ? popTol
+        : rule.kind === 'finite-sample'
+          ? rule.z * Math.sqrt(rule.seeds) * sv.se[p.simIndex] + POPULATION_REL_TOL * scale
+          : Number.NaN;
+    if (rule.kind === 'not-testable') {
+      if (a > maxAbs) worstStep = p.step;
+    } else {
+      const ratio = tol > 0 ? a / tol : a === 0 ? 0 : Number.POSITIVE_INFINITY;
+      if (ratio > worstRatio || (ratio === worstRatio && a > maxAbs)) {
+        worstRatio = ratio;
+        worstStep = p.step;
+        tolAtWorst = tol;
+      }
+    }
+    if (a > maxAbs) maxAbs = a;
+  }
+  const n = aligned.length;
+  const testable = rule.kind !== 'not-testable' && n > 0;
+  return {
+    series: name,
+    points: n,
+    maxAbs,
+    rms: n ? Math.sqrt(sumSq / n) : 0,
+    worstStep,
+    tolerance: rule.kind === 'population-exact' ? popTol : tolAtWorst,
+    // A zero standard error with a nonzero deviation is an infinite ratio: report it as the largest finite double.
+    worstRatio: testable ? (Number.isFinite(worstRatio) ? worstRatio : Number.MAX_VALUE) : null,
+    verdict: testable ? (worstRatio <= 1 ? 'pass' : 'fail') : 'n/a',
+  };
+}

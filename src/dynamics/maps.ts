@@ -1,0 +1,323 @@
+/**
+ * Iterating the reduced maps (model.md §4) on the block coefficients a = (a_k):
+ *  - GD:      a_k ← a_k − η̃ g_k(a)                          (time t = η̃·k)
+ *  - SpecGD:  a_k ← a_k − η s_k,  s = specgdDirection(g)      (time t = η·k; matrix: s_k = sgn(g_k) with the shared
+ *             tie tolerance; vector: s = g/‖g‖ — both as derived by symbolic/)
+ *  - Muon (`polar: "newton-schulz"`): the quintic Newton–Schulz iteration X ← aX + bX³ + cX⁵ commutes with the block
+ *             algebra, so on X₀ = G/‖G‖_F = Σ_k (g_k/‖G‖_F) P_k it acts on each block scalar x_k; ‖G‖_F² = Σ r_k g_k².
+ *             Vector student: XXᵀX = ‖X‖²X, so X stays along g and only its norm (1 at the start) is iterated.
+ * The step loop is allocation-free (preallocated Float64Arrays); recorded statistics go into preallocated columns.
+ *
+ * Events (first occurrence unless stated):
+ *  - escape: first step with |a_s| ≥ escapeLevel;
+ *  - peak-misalignment: the step of the maximum over the whole run of the misalignment ratio (b/a for the spiked
+ *    model, `statistics.ts`), value = that maximum;
+ *  - spike-saturation (spiked): the first local maximum of |b|, i.e. the step k with |b_{k+1}| < |b_k| for the first
+ *    time, value |b_k|;
+ *  - sign-switch:<symbol> (SpecGD): the first step whose update direction s_k is opposite to the block's first
+ *    non-zero direction, value a_k at that step;
+ *  - loss-below: first step with L < lossLevel (when a lossLevel is configured).
+ * Divergence: some |a_k| > divergenceBound or not finite after a step: the run stops, status "diverged", and the
+ * record ends at the last finite state.
+ */
+import type { CompiledSystem } from '../symbolic/compiled.js';
+import type { TrajectoryEvent } from '../core/trajectory.js';
+import { MUON_NS_COEFFS } from '../model/algorithms.js';
+import { alignment, misalignmentRatio, type StatContext } from './statistics.js';
+
+export type MapKind = 'gd' | 'specgd' | 'specgd-ns';
+
+export interface MapRunOptions {
+  kind: MapKind;
+  eta: number;
+  steps: number;
+  /** Sorted steps to record (0..steps); may be empty (sweeps). */
+  record: Int32Array;
+  escapeLevel: number;
+  lossLevel?: number;
+  divergenceBound: number;
+  /** Newton–Schulz iterations for kind "specgd-ns". */
+  nsSteps?: number;
+}
+
+export interface MapRun {
+  status: 'ok' | 'diverged';
+  /** First step whose state is not finite or beyond the bound (diverged runs). */
+  divergedAt: number | null;
+  /** Last finite step reached. */
+  lastStep: number;
+  final: Float64Array;
+  finalLoss: number;
+  step: number[];
+  t: number[];
+  series: Record<string, number[]>;
+  events: TrajectoryEvent[];
+  /** Summary used by sweeps: escape step (or null), peak ratio and its step. */
+  escapeStep: number | null;
+  peakRatio: number;
+  peakStep: number;
+}
+
+/** Write the Muon reduced direction into `out` (see the module comment). */
+function nsDirection(sys: CompiledSystem, g: Float64Array, out: Float64Array, nsSteps: number): void {
+  const { a: ca, b: cb, c: cc } = MUON_NS_COEFFS;
+  let norm2 = 0;
+  for (let k = 0; k < sys.n; k++) norm2 += sys.ranks[k] * g[k] * g[k];
+  const norm = Math.sqrt(norm2);
+  if (norm === 0) {
+    out.fill(0);
+    return;
+  }
+  if (sys.student === 'vector') {
+    let s = 1;
+    for (let i = 0; i < nsSteps; i++) s = ca * s + cb * s * s * s + cc * s * s * s * s * s;
+    for (let k = 0; k < sys.n; k++) out[k] = (s * g[k]) / norm;
+    return;
+  }
+  for (let k = 0; k < sys.n; k++) {
+    let x = g[k] / norm;
+    for (let i = 0; i < nsSteps; i++) {
+      const x2 = x * x;
+      x = ca * x + cb * x2 * x + cc * x2 * x2 * x;
+    }
+    out[k] = x;
+  }
+}
+
+/** Iterate a reduced map from a0 (see the module comment). */
+export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, opts: MapRunOptions): MapRun {
+  const n = sys.n;
+  const { kind, eta, steps, record, escapeLevel, lossLevel, divergenceBound } = opts;
+  const nsSteps = opts.nsSteps ?? 5;
+  const s = ctx.signal;
+  const spike = ctx.spike;
+  const a = Float64Array.from(a0);
+  const aNext = new Float64Array(n);
+  const g = new Float64Array(n);
+  const dir = new Float64Array(n);
+  const prev = new Float64Array(n);
+  const peakState = new Float64Array(n);
+  const firstSign = new Float64Array(n);
+  const switched = new Uint8Array(n);
+
+  // Record columns: grid + up to (4 + n) event steps.
+  const cap = record.length + 4 + n;
+  const recStep = new Float64Array(cap);
+  const recA = Array.from({ length: n }, () => new Float64Array(cap));
+  const recLoss = new Float64Array(cap);
+  const recRatio = new Float64Array(cap);
+  const recAlign = new Float64Array(cap);
+  let nRec = 0;
+  const push = (k: number, state: Float64Array, loss: number) => {
+    recStep[nRec] = k;
+    for (let j = 0; j < n; j++) recA[j][nRec] = state[j];
+    recLoss[nRec] = loss;
+    recRatio[nRec] = misalignmentRatio(state, ctx);
+    recAlign[nRec] = alignment(state, ctx);
+    nRec++;
+  };
+
+  const events: TrajectoryEvent[] = [];
+  let ri = 0;
+  let escapeStep: number | null = null;
+  let lossStep: number | null = null;
+  let saturationStep: number | null = null;
+  let peakRatio = -Infinity;
+  let peakStep = 0;
+  let peakLoss = 0;
+  let prevAbsB = spike >= 0 ? Math.abs(a[spike]) : 0;
+  let prevLoss = 0;
+  let divergedAt: number | null = null;
+  let lastStep = 0;
+  let loss = 0;
+  let lastRecorded = -1;
+
+  for (let k = 0; ; k++) {
+    loss = sys.loss(a);
+    lastStep = k;
+    // Spike saturation: first k−1 with |b_k| < |b_{k−1}| (state k−1 is in `prev`).
+    if (spike >= 0 && saturationStep === null && k > 0) {
+      const absB = Math.abs(a[spike]);
+      if (absB < prevAbsB) {
+        saturationStep = k - 1;
+        events.push({ name: 'spike-saturation', step: k - 1, t: eta * (k - 1), value: prevAbsB });
+        if (lastRecorded !== k - 1) push(k - 1, prev, prevLoss);
+      }
+      prevAbsB = absB;
+    }
+    let recordedNow = false;
+    if (ri < record.length && record[ri] === k) {
+      push(k, a, loss);
+      recordedNow = true;
+      lastRecorded = k;
+      ri++;
+    }
+    let eventNow = false;
+    if (escapeStep === null && Math.abs(a[s]) >= escapeLevel) {
+      escapeStep = k;
+      events.push({ name: 'escape', step: k, t: eta * k, value: Math.abs(a[s]) });
+      eventNow = true;
+    }
+    if (lossLevel !== undefined && lossStep === null && loss < lossLevel) {
+      lossStep = k;
+      events.push({ name: 'loss-below', step: k, t: eta * k, value: loss });
+      eventNow = true;
+    }
+    const ratio = misalignmentRatio(a, ctx);
+    if (ratio > peakRatio) {
+      peakRatio = ratio;
+      peakStep = k;
+      peakLoss = loss;
+      for (let j = 0; j < n; j++) peakState[j] = a[j];
+    }
+    if (k === steps) break;
+    sys.grad(a, g);
+    if (kind === 'gd') {
+      for (let j = 0; j < n; j++) aNext[j] = a[j] - eta * g[j];
+    } else {
+      if (kind === 'specgd') sys.specgdDirection(g, dir);
+      else nsDirection(sys, g, dir, nsSteps);
+      for (let j = 0; j < n; j++) {
+        const sj = Math.sign(dir[j]);
+        if (sj !== 0) {
+          if (firstSign[j] === 0) firstSign[j] = sj;
+          else if (!switched[j] && sj === -firstSign[j]) {
+            switched[j] = 1;
+            events.push({ name: `sign-switch:${sys.symbols[j]}`, step: k, t: eta * k, value: a[j] });
+            eventNow = true;
+          }
+        }
+        aNext[j] = a[j] - eta * dir[j];
+      }
+    }
+    if (eventNow && !recordedNow) {
+      push(k, a, loss);
+      lastRecorded = k;
+    }
+    let bad = false;
+    for (let j = 0; j < n; j++) {
+      const v = aNext[j];
+      if (!(Math.abs(v) <= divergenceBound)) bad = true;
+    }
+    if (bad) {
+      divergedAt = k + 1;
+      break;
+    }
+    for (let j = 0; j < n; j++) {
+      prev[j] = a[j];
+      a[j] = aNext[j];
+    }
+    prevLoss = loss;
+  }
+  // The last finite state is always recorded; the peak state too.
+  if (lastRecorded !== lastStep) {
+    push(lastStep, a, loss);
+    lastRecorded = lastStep;
+  }
+  if (peakRatio > -Infinity) {
+    events.push({ name: 'peak-misalignment', step: peakStep, t: eta * peakStep, value: peakRatio });
+    push(peakStep, peakState, peakLoss);
+  }
+  // Sort records by step and drop duplicates (events already on the grid).
+  const order = Array.from({ length: nRec }, (_, i) => i).sort((x, y) => recStep[x] - recStep[y] || x - y);
+  const keep: number[] = [];
+  for (const i of order) if (keep.length === 0 || recStep[keep[keep.length - 1]] !== recStep[i]) keep.push(i);
+  const series: Record<string, number[]> = {};
+  sys.symbols.forEach((sym, j) => (series[sym] = keep.map((i) => recA[j][i])));
+  series.loss = keep.map((i) => recLoss[i]);
+  if (ctx.spike >= 0) series.ratio = keep.map((i) => recRatio[i]);
+  else series.misalignment = keep.map((i) => recRatio[i]);
+  series.alignment = keep.map((i) => recAlign[i]);
+  events.sort((x, y) => (x.step ?? 0) - (y.step ?? 0) || x.name.localeCompare(y.name));
+  return {
+    status: divergedAt === null ? 'ok' : 'diverged',
+    divergedAt,
+    lastStep,
+    final: a,
+    finalLoss: loss,
+    step: keep.map((i) => recStep[i]),
+    t: keep.map((i) => eta * recStep[i]),
+    series,
+    events,
+    escapeStep,
+    peakRatio,
+    peakStep,
+  };
+}
+
+export interface MapSummary {
+  status: 'ok' | 'diverged';
+  divergedAt: number | null;
+  escapeStep: number | null;
+  peakRatio: number;
+  peakStep: number;
+  /** Loss at the last finite state. */
+  finalLoss: number;
+  final: Float64Array;
+}
+
+/**
+ * The lean kernel of sweeps: the same GD / SpecGD map, divergence rule, escape and peak-misalignment definitions
+ * as `iterateMap` (a test checks they agree exactly), without recording or the other events. Allocation-free loop.
+ */
+export function summarizeMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, kind: 'gd' | 'specgd', eta: number, steps: number, escapeLevel: number, divergenceBound: number): MapSummary {
+  const n = sys.n;
+  const s = ctx.signal;
+  const spike = ctx.spike;
+  const a = Float64Array.from(a0);
+  const g = new Float64Array(n);
+  const dir = new Float64Array(n);
+  let escapeStep = -1;
+  let peakRatio = -Infinity;
+  let peakStep = 0;
+  let divergedAt = -1;
+  let k = 0;
+  const gd = kind === 'gd';
+  for (; ; k++) {
+    const as = a[s];
+    if (escapeStep < 0 && Math.abs(as) >= escapeLevel) escapeStep = k;
+    let ratio: number;
+    if (as === 0) ratio = 0;
+    else if (spike >= 0) ratio = a[spike] / as;
+    else {
+      let m = 0;
+      for (let j = 0; j < n; j++) if (j !== s) m = Math.max(m, Math.abs(a[j]));
+      ratio = m / Math.abs(as);
+    }
+    if (ratio > peakRatio) {
+      peakRatio = ratio;
+      peakStep = k;
+    }
+    if (k === steps) break;
+    sys.grad(a, g);
+    let bad = false;
+    if (gd) {
+      for (let j = 0; j < n; j++) {
+        const v = a[j] - eta * g[j];
+        if (!(Math.abs(v) <= divergenceBound)) bad = true;
+        dir[j] = v;
+      }
+    } else {
+      sys.specgdDirection(g, dir);
+      for (let j = 0; j < n; j++) {
+        const v = a[j] - eta * dir[j];
+        if (!(Math.abs(v) <= divergenceBound)) bad = true;
+        dir[j] = v;
+      }
+    }
+    if (bad) {
+      divergedAt = k + 1;
+      break;
+    }
+    for (let j = 0; j < n; j++) a[j] = dir[j];
+  }
+  return {
+    status: divergedAt < 0 ? 'ok' : 'diverged',
+    divergedAt: divergedAt < 0 ? null : divergedAt,
+    escapeStep: escapeStep < 0 ? null : escapeStep,
+    peakRatio,
+    peakStep,
+    finalLoss: sys.loss(a),
+    final: a,
+  };
+}

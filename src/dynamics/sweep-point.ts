@@ -1,0 +1,106 @@
+/**
+ * One point of a parameter sweep (pure, used by the workers and in-process): the reduced GD or SpecGD map of the
+ * base config with (λ_v, x) substituted, x = η̃ (or η), d or α by grid, run for `steps` steps without recording.
+ * Reports the escape step, the peak of b/a and its step, the final loss and divergence.
+ */
+import type { ExperimentConfig } from '../config/config.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { buildModelSpec, initialBlockCoefficients } from '../model/spec.js';
+import type { CompiledSystem } from '../symbolic/compiled.js';
+import { systemFor } from '../symbolic/compile.js';
+import { summarizeMap } from './maps.js';
+import { statContext } from './statistics.js';
+
+export type SweepGrid = 'lambda-eta' | 'lambda-d' | 'lambda-alpha';
+export type SweepAlgorithm = 'gd' | 'specgd';
+
+/** Everything a worker needs (structured-clone safe). */
+export interface SweepJob {
+  base: ExperimentConfig;
+  grid: SweepGrid;
+  lambdaV: number[];
+  /** Second axis: η̃/η, d or α. */
+  values: number[];
+  algorithms: SweepAlgorithm[];
+  steps: number;
+}
+
+export interface SweepPoint {
+  algorithm: SweepAlgorithm;
+  lambdaV: number;
+  /** The second-axis value (η, d or α). */
+  x: number;
+  /** Step size used. */
+  eta: number;
+  status: 'ok' | 'diverged';
+  /** First non-finite / out-of-bound step (diverged runs), else null. */
+  divergedAt: number | null;
+  escapeStep: number | null;
+  peakRatio: number;
+  peakStep: number;
+  /** Loss at the last step (null when diverged: the last finite loss is `lastFiniteLoss`). */
+  finalLoss: number | null;
+  lastFiniteLoss: number;
+}
+
+/** Number of points of a job: |algorithms| · |λ_v| · |values| (index = (alg·|λ_v| + i)·|values| + j). */
+export function jobSize(job: SweepJob): number {
+  return job.algorithms.length * job.lambdaV.length * job.values.length;
+}
+
+const cache = new Map<string, CompiledSystem>();
+
+/** Config of point `index` of a job. */
+export function pointConfig(job: SweepJob, index: number): { config: ExperimentConfig; algorithm: SweepAlgorithm; lambdaV: number; x: number; eta: number } {
+  const nv = job.values.length;
+  const nl = job.lambdaV.length;
+  const j = index % nv;
+  const i = Math.floor(index / nv) % nl;
+  const algorithm = job.algorithms[Math.floor(index / (nv * nl))];
+  const lambdaV = job.lambdaV[i];
+  const x = job.values[j];
+  const base = job.base;
+  if (base.model.covariance.kind !== 'spiked') throw new Error('sweeps need a spiked covariance');
+  const baseAlg = base.algorithms.find((a) => a.name === algorithm);
+  let eta = baseAlg?.eta ?? (algorithm === 'gd' ? DEFAULTS.algorithms[0].eta : DEFAULTS.algorithms[1].eta);
+  let d = base.model.d;
+  let init = base.model.init;
+  if (job.grid === 'lambda-eta') eta = x;
+  else if (job.grid === 'lambda-d') d = x;
+  else init = { kind: 'scaled-identity', alpha: x };
+  const config: ExperimentConfig = {
+    ...base,
+    model: { ...base.model, d, init, covariance: { ...base.model.covariance, spikeVariance: lambdaV } },
+    steps: job.steps,
+  };
+  return { config, algorithm, lambdaV, x, eta };
+}
+
+/** Run point `index` of a job. */
+export function runPoint(job: SweepJob, index: number): SweepPoint {
+  const { config, algorithm, lambdaV, x, eta } = pointConfig(job, index);
+  const spec = buildModelSpec(config);
+  const key = JSON.stringify([config.model.covariance, config.model.d, config.model.student, config.model.lossScale]);
+  let sys = cache.get(key);
+  if (!sys) {
+    sys = systemFor(spec);
+    cache.set(key, sys);
+  }
+  const a0 = initialBlockCoefficients(spec);
+  if (!a0) throw new Error('sweeps need a scaled-identity initialization');
+  const ctx = statContext(sys, spec, DEFAULTS.signTieRelTol);
+  const run = summarizeMap(sys, ctx, a0, algorithm, eta, job.steps, config.events.escapeLevel, DEFAULTS.divergenceBound);
+  return {
+    algorithm,
+    lambdaV,
+    x,
+    eta,
+    status: run.status,
+    divergedAt: run.divergedAt,
+    escapeStep: run.escapeStep,
+    peakRatio: run.peakRatio,
+    peakStep: run.peakStep,
+    finalLoss: run.status === 'ok' ? run.finalLoss : null,
+    lastFiniteLoss: run.finalLoss,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * `runTheory(config, opts)`: the reduced population dynamics of a config as `Trajectory`s — one per algorithm
+ * (GD map, SpecGD map, Muon's reduced Newton–Schulz map), plus optionally the gradient flow (time t = η̃k with the
+ * config's first GD step size) and the smoothed sign flow (t = ηk with the first SpecGD step size), which also
+ * reports its distance to the SpecGD map: max over the common recorded steps of max_k |a_k^flow(ηk) − a_k^map(k)|.
+ */
+import { provenance } from '../core/provenance.js';
+import type { Trajectory } from '../core/trajectory.js';
+import type { ExperimentConfig } from '../config/config.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { updateRule } from '../model/algorithms.js';
+import type { CompiledSystem } from '../symbolic/compiled.js';
+import { iterateMap, type MapKind } from './maps.js';
+import { integrateReducedFlow, type FlowKind } from './flows.js';
+import { recordSteps } from './record.js';
+import { theorySetup } from './setup.js';
+import { divergenceMessage } from './stability.js';
+
+export interface TheoryOptions {
+  /** Continuous-time limits to add. */
+  flows?: FlowKind[];
+  /** ε of the smoothed sign flow (default DEFAULTS.signFlowEpsilon). */
+  signFlowEpsilon?: number;
+  /** Use this compiled system instead of `systemFor(spec)` (tests of limit systems). */
+  system?: CompiledSystem;
+  /** Command recorded in the provenance. */
+  command?: string;
+}
+
+/** Run every algorithm of the config (and the requested flows) on the reduced system. */
+export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): Trajectory[] {
+  const { spec, sys, ctx, a0 } = theorySetup(config, opts.system);
+  const record = recordSteps(config.steps, config.record);
+  const prov = (settings: Record<string, unknown>) => provenance(opts.command ?? 'theory', config, { seeds: config.seeds, settings });
+  const out: Trajectory[] = [];
+  const mapRuns = new Map<string, ReturnType<typeof iterateMap>>();
+  for (const alg of config.algorithms) {
+    const rule = updateRule(alg);
+    const kind: MapKind = rule.name === 'gd' ? 'gd' : rule.direction === 'newton-schulz' ? 'specgd-ns' : 'specgd';
+    const run = iterateMap(sys, ctx, a0, {
+      kind,
+      eta: rule.eta,
+      steps: config.steps,
+      record,
+      escapeLevel: config.events.escapeLevel,
+      lossLevel: config.events.lossLevel,
+      divergenceBound: DEFAULTS.divergenceBound,
+      nsSteps: rule.nsSteps,
+    });
+    mapRuns.set(rule.label, run);
+    const message =
+      run.status === 'diverged'
+        ? divergenceMessage(sys, ctx, spec, a0, rule.name === 'gd' ? 'gd' : 'specgd', rule.eta, run.divergedAt ?? 0, config.steps)
+        : `${config.steps} steps`;
+    out.push({
+      kind: 'theory',
+      algorithm: rule.label,
+      status: run.status,
+      message,
+      step: run.step,
+      t: run.t,
+      series: run.series,
+      events: run.events,
+      provenance: prov({ map: kind, eta: rule.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol }),
+    });
+  }
+  for (const flow of opts.flows ?? []) {
+    const alg = config.algorithms.find((a) => a.name === (flow === 'gradient-flow' ? 'gd' : 'specgd'));
+    const eta = alg?.eta ?? (flow === 'gradient-flow' ? DEFAULTS.algorithms[0].eta : DEFAULTS.algorithms[1].eta);
+    const grid = Float64Array.from(record, (k) => eta * k);
+    const epsilon = opts.signFlowEpsilon ?? DEFAULTS.signFlowEpsilon;
+    const run = integrateReducedFlow(sys, ctx, a0, {
+      kind: flow,
+      grid,
+      gridSteps: record,
+      tEnd: eta * config.steps,
+      escapeLevel: config.events.escapeLevel,
+      lossLevel: config.events.lossLevel,
+      epsilon,
+      relativeTolerance: DEFAULTS.flowRelTol,
+      absoluteTolerance: DEFAULTS.flowAbsTol,
+      maxSteps: 2_000_000,
+    });
+    const settings: Record<string, unknown> = { eta, relativeTolerance: DEFAULTS.flowRelTol, absoluteTolerance: DEFAULTS.flowAbsTol, odexSteps: run.result.nStep };
+    let message = run.message;
+    if (flow === 'sign-flow') {
+      settings.epsilon = epsilon;
+      const map = mapRuns.get('specgd') ?? iterateMap(sys, ctx, a0, { kind: 'specgd', eta, steps: config.steps, record, escapeLevel: config.events.escapeLevel, divergenceBound: DEFAULTS.divergenceBound });
+      const byStep = new Map<number, number>();
+      map.step.forEach((k, i) => byStep.set(k, i));
+      let dist = 0;
+      let at = 0;
+      run.step.forEach((k, i) => {
+        const j = byStep.get(k);
+        if (j === undefined) return;
+        for (const sym of sys.symbols) {
+          const d = Math.abs(run.series[sym][i] - map.series[sym][j]);
+          if (d > dist) {
+            dist = d;
+            at = k;
+          }
+        }
+      });
+      settings.distanceToSignMap = dist;
+      settings.distanceToSignMapAtStep = at;
+      message = `${message}; smoothed sign flow (ε = ${epsilon}): max_k |a_k^flow(ηk) − a_k^map(k)| = ${dist.toPrecision(4)} (at step ${at}, η = ${eta})`;
+    }
+    out.push({
+      kind: 'theory',
+      algorithm: flow,
+      status: run.status,
+      message,
+      step: run.step,
+      t: run.t,
+      series: run.series,
+      events: run.events,
+      provenance: prov(settings),
+    });
+  }
+  return out;
+}

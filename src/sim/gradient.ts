@@ -1,0 +1,130 @@
+/**
+ * Loss and gradients of the quadratic-activation student f_W(x) = ‖Wx‖² (model.md §1–2) with loss scale κ,
+ * L = κ E[(f_W(x) − y)²] (model.md uses κ = ¼):
+ *  - population (exact, Gaussian fourth moments), D = WᵀW − θθᵀ:
+ *      L(W)  = κ [ tr(DΣ)² + 2 tr((DΣ)²) ]
+ *      ∇L(W) = 4κ W [ tr(DΣ) Σ + 2 ΣDΣ ]
+ *    (the vector student is the case m = 1: with W = wᵀ this is model.md §4's T Σw + 2(wᵀΣw)Σw − 2(θᵀΣw)Σθ,
+ *    scaled by 4κ);
+ *  - finite sample (X n×d with rows x_iᵀ, residual r_i = ‖W x_i‖² − y_i):
+ *      L_n(W)  = (κ/n) Σ_i r_i²
+ *      ∇L_n(W) = (4κ/n) Σ_i r_i W x_i x_iᵀ = (4κ/n) (diag(r) X Wᵀ)ᵀ X,
+ *    computed with Z = X Wᵀ once per step (two n·m·d products).
+ * All kernels write into preallocated workspaces (no allocation per call).
+ */
+import type { LinalgBackend } from '../core/linalg.js';
+import type { SimProblem } from './problem.js';
+
+export interface PopulationWorkspace {
+  /** WᵀW (d×d) */
+  M: Float64Array;
+  /** DΣ (d×d) */
+  DS: Float64Array;
+  /** tr(DΣ)Σ + 2ΣDΣ (d×d) */
+  K: Float64Array;
+}
+
+export function populationWorkspace(d: number): PopulationWorkspace {
+  return { M: new Float64Array(d * d), DS: new Float64Array(d * d), K: new Float64Array(d * d) };
+}
+
+/** Writes D = WᵀW − θθᵀ into ws.M and DΣ into ws.DS for W (m×d); returns T = tr(DΣ). */
+function fillDS(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: PopulationWorkspace): number {
+  const { d, m, theta, lambda, sigma, sigmaDiagonal } = problem;
+  const { M, DS } = ws;
+  // M = WᵀW, then D = M − θθᵀ in place
+  backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
+  for (let i = 0; i < d; i++) {
+    const ti = theta[i];
+    if (ti === 0) continue;
+    const r = i * d;
+    for (let j = 0; j < d; j++) M[r + j] -= ti * theta[j];
+  }
+  if (sigmaDiagonal) {
+    for (let i = 0; i < d; i++) {
+      const r = i * d;
+      for (let j = 0; j < d; j++) DS[r + j] = M[r + j] * lambda[j];
+    }
+  } else backend.gemm(false, false, d, d, d, 1, M, sigma, 0, DS);
+  let T = 0;
+  for (let i = 0; i < d; i++) T += DS[i * d + i];
+  return T;
+}
+
+/** tr((DΣ)²) = Σ_ij (DΣ)_ij (DΣ)_ji */
+function traceSquare(d: number, DS: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) s += DS[i * d + j] * DS[j * d + i];
+  return s;
+}
+
+/** Exact population loss L(W) = κ [tr(DΣ)² + 2 tr((DΣ)²)] (noiseless target; label noise adds κσ_ε²). */
+export function populationLoss(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: PopulationWorkspace): number {
+  const T = fillDS(problem, backend, W, ws);
+  return problem.spec.lossScale * (T * T + 2 * traceSquare(problem.d, ws.DS));
+}
+
+/**
+ * Exact population gradient G = 4κ W [tr(DΣ)Σ + 2ΣDΣ] written into G (m×d); returns the population loss at W.
+ */
+export function populationGradient(problem: SimProblem, backend: LinalgBackend, W: Float64Array, G: Float64Array, ws: PopulationWorkspace): number {
+  const { d, m, lambda, sigma, sigmaDiagonal } = problem;
+  const kappa = problem.spec.lossScale;
+  const T = fillDS(problem, backend, W, ws);
+  const loss = kappa * (T * T + 2 * traceSquare(d, ws.DS));
+  const { DS, K } = ws;
+  if (sigmaDiagonal) {
+    // K_ij = 2 λ_i (DΣ)_ij + T λ_i δ_ij
+    for (let i = 0; i < d; i++) {
+      const r = i * d;
+      const li = 2 * lambda[i];
+      for (let j = 0; j < d; j++) K[r + j] = li * DS[r + j];
+      K[r + i] += T * lambda[i];
+    }
+  } else {
+    backend.gemm(false, false, d, d, d, 2, sigma, DS, 0, K);
+    for (let i = 0; i < d * d; i++) K[i] += T * sigma[i];
+  }
+  backend.gemm(false, false, m, d, d, 4 * kappa, W, K, 0, G);
+  return loss;
+}
+
+export interface SampleWorkspace {
+  /** Z = X Wᵀ (n×m), overwritten by diag(r) Z */
+  Z: Float64Array;
+}
+
+export function sampleWorkspace(n: number, m: number): SampleWorkspace {
+  return { Z: new Float64Array(n * m) };
+}
+
+/**
+ * Finite-sample gradient ∇L_n = (4κ/n) (diag(r) X Wᵀ)ᵀ X into G (m×d) on the sample (X, y) of size n; returns the
+ * training loss L_n(W) = (κ/n) Σ r_i².
+ */
+export function sampleGradient(
+  problem: SimProblem,
+  backend: LinalgBackend,
+  W: Float64Array,
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  G: Float64Array,
+  ws: SampleWorkspace,
+): number {
+  const { d, m } = problem;
+  const kappa = problem.spec.lossScale;
+  const Z = ws.Z;
+  backend.gemm(false, true, n, m, d, 1, X, W, 0, Z);
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    const r0 = i * m;
+    let f = 0;
+    for (let k = 0; k < m; k++) f += Z[r0 + k] * Z[r0 + k];
+    const r = f - y[i];
+    sse += r * r;
+    for (let k = 0; k < m; k++) Z[r0 + k] *= r;
+  }
+  backend.gemm(true, false, m, d, n, (4 * kappa) / n, Z, X, 0, G);
+  return (kappa / n) * sse;
+}

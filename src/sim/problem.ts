@@ -1,0 +1,154 @@
+/**
+ * The full-dimensional problem of one seed (model.md §1, §4): the covariance Σ = Q diag(λ) Qᵀ with eigenbasis Q
+ * (identity for the canonical basis, a seeded Haar-random orthogonal matrix for `basis: "random"`), Σ^{1/2}, the
+ * signal θ = Q e_s, the block of each eigen-direction, and the student shape (m = d rows for the matrix student,
+ * m = 1 for the vector student).
+ */
+import type { ModelSpec } from '../model/spec.js';
+import { createRng, type Rng } from '../core/rng.js';
+
+/** RNG streams of one seed: fixed so that every run of a config + seed draws the same numbers. */
+export const RNG_STREAMS = { basis: 0, init: 1, data: 2 } as const;
+
+export interface SimProblem {
+  spec: ModelSpec;
+  d: number;
+  /** Rows of W: d (matrix student) or 1 (vector student). */
+  m: number;
+  /** Eigenbasis Q (d×d, row-major; column j = q_j, the j-th eigen-direction), null for the canonical basis. */
+  Q: Float64Array | null;
+  /** λ_j of eigen-direction j. */
+  lambda: Float64Array;
+  /** Σ (d×d). */
+  sigma: Float64Array;
+  /** Σ^{1/2} (d×d). */
+  sigmaHalf: Float64Array;
+  /** Σ diagonal (canonical basis): lets kernels skip dense products. */
+  sigmaDiagonal: boolean;
+  /** θ (unit vector). */
+  theta: Float64Array;
+  /** Block of each eigen-direction and block ranks. */
+  blockOf: Int32Array;
+  ranks: Float64Array;
+}
+
+/**
+ * A Haar-distributed random orthogonal d×d matrix: modified Gram–Schmidt (applied twice, so the columns are
+ * orthonormal to working precision) on the columns of a matrix with i.i.d. N(0, 1) entries. Gram–Schmidt yields
+ * R with a positive diagonal, which is the sign convention that makes Q Haar-distributed.
+ */
+export function randomOrthogonal(d: number, rng: Rng): Float64Array {
+  const cols = new Float64Array(d * d); // column j stored as row j (contiguous)
+  rng.fillNormal(cols);
+  for (let j = 0; j < d; j++) {
+    const rj = j * d;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        const rk = k * d;
+        let dot = 0;
+        for (let i = 0; i < d; i++) dot += cols[rk + i] * cols[rj + i];
+        for (let i = 0; i < d; i++) cols[rj + i] -= dot * cols[rk + i];
+      }
+    }
+    let nrm = 0;
+    for (let i = 0; i < d; i++) nrm += cols[rj + i] * cols[rj + i];
+    nrm = Math.sqrt(nrm);
+    for (let i = 0; i < d; i++) cols[rj + i] /= nrm;
+  }
+  const Q = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) for (let i = 0; i < d; i++) Q[i * d + j] = cols[j * d + i];
+  return Q;
+}
+
+/** The eigenbasis of the covariance for a seed: null (= identity) for "canonical", Haar-random for "random". */
+export function eigenbasis(spec: ModelSpec, seed: number): Float64Array | null {
+  if (spec.basis === 'canonical') return null;
+  return randomOrthogonal(spec.d, createRng(seed, RNG_STREAMS.basis));
+}
+
+export function buildProblem(spec: ModelSpec, seed: number): SimProblem {
+  const d = spec.d;
+  const Q = eigenbasis(spec, seed);
+  const lambda = Float64Array.from(spec.eigenvalues);
+  const sigma = new Float64Array(d * d);
+  const sigmaHalf = new Float64Array(d * d);
+  const theta = new Float64Array(d);
+  // The signal is the (rank-1) signal block's eigen-direction.
+  let s = -1;
+  for (let j = 0; j < d; j++) if (spec.blockOf[j] === spec.signalBlock) s = j;
+  if (Q === null) {
+    for (let j = 0; j < d; j++) {
+      sigma[j * d + j] = lambda[j];
+      sigmaHalf[j * d + j] = Math.sqrt(lambda[j]);
+    }
+    theta[s] = 1;
+  } else {
+    // Σ = Σ_j λ_j q_j q_jᵀ, Σ^{1/2} = Σ_j √λ_j q_j q_jᵀ, θ = q_s
+    for (let i = 0; i < d; i++) {
+      for (let k = 0; k < d; k++) {
+        let a = 0;
+        let b = 0;
+        for (let j = 0; j < d; j++) {
+          const qq = Q[i * d + j] * Q[k * d + j];
+          a += lambda[j] * qq;
+          b += Math.sqrt(lambda[j]) * qq;
+        }
+        sigma[i * d + k] = a;
+        sigmaHalf[i * d + k] = b;
+      }
+      theta[i] = Q[i * d + s];
+    }
+  }
+  const ranks = Float64Array.from(spec.blocks, (b) => b.rank);
+  return {
+    spec,
+    d,
+    m: spec.student.kind === 'matrix' ? d : 1,
+    Q,
+    lambda,
+    sigma,
+    sigmaHalf,
+    sigmaDiagonal: Q === null,
+    theta,
+    blockOf: spec.blockOf,
+    ranks,
+  };
+}
+
+/**
+ * Initial weights W₀ (m×d) for a seed (model.md §4 conventions):
+ *  - scaled-identity: W₀ = αI (matrix; = Σ_k α P_k, on the block manifold in any basis); w₀ = α Σ_j q_j (vector:
+ *    α𝟙 in the eigenbasis);
+ *  - orthogonal: W₀ = αO with O Haar-random orthogonal (matrix); w₀ = α√d·u with u uniform on the sphere (vector,
+ *    the norm of α𝟙);
+ *  - gaussian: i.i.d. N(0, std²) entries.
+ */
+export function initialWeights(problem: SimProblem, seed: number): Float64Array {
+  const { d, m, Q } = problem;
+  const init = problem.spec.init;
+  const W = new Float64Array(m * d);
+  const rng = createRng(seed, RNG_STREAMS.init);
+  if (init.kind === 'scaled-identity') {
+    if (m === d) for (let i = 0; i < d; i++) W[i * d + i] = init.alpha;
+    else for (let i = 0; i < d; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += Q === null ? (i === j ? 1 : 0) : Q[i * d + j];
+      W[i] = init.alpha * s;
+    }
+  } else if (init.kind === 'orthogonal') {
+    if (m === d) {
+      const O = randomOrthogonal(d, rng);
+      for (let i = 0; i < d * d; i++) W[i] = init.alpha * O[i];
+    } else {
+      rng.fillNormal(W);
+      let nrm = 0;
+      for (let i = 0; i < d; i++) nrm += W[i] * W[i];
+      const scale = (init.alpha * Math.sqrt(d)) / Math.sqrt(nrm);
+      for (let i = 0; i < d; i++) W[i] *= scale;
+    }
+  } else {
+    rng.fillNormal(W);
+    for (let i = 0; i < W.length; i++) W[i] *= init.std;
+  }
+  return W;
+}

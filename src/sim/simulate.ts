@@ -1,0 +1,311 @@
+/**
+ * Full-dimensional runs of GD, SpecGD and Muon-style SpecGD (model.md §3) on W ∈ R^{m×d}:
+ *  - GD:      W ← W − η̃ ∇L(W)
+ *  - SpecGD:  W ← W − η polar(∇L(W)), polar = U_r V_rᵀ from the thin SVD truncated at the numerical rank
+ *             (singular values ≤ DEFAULTS.signTieRelTol·s_max dropped — the same tolerance as the reduced map's
+ *             sign ties); for the vector student polar(g) = g/‖g‖ (normalized GD; g = 0 gives no move);
+ *  - Muon:    polar replaced by `nsSteps` quintic Newton–Schulz iterations (MUON_NS_COEFFS), a named variant.
+ * Gradients: population-exact, full-batch on a fixed seeded sample of size n, or online (a fresh mini-batch each
+ * step). Statistics (stats.ts) on the recording grid (record.ts); ensembles over the config's seeds give every
+ * series as { mean, se } with se = σ̂/√K. Deterministic: the same config + seeds give bit-identical output.
+ */
+import type { ExperimentConfig } from '../config/config.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { portableLinalg, newtonSchulz, newtonSchulzWorkspace, type LinalgBackend } from '../core/linalg.js';
+import { provenance } from '../core/provenance.js';
+import { createRng } from '../core/rng.js';
+import { mean, standardError } from '../core/stats.js';
+import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
+import { MUON_NS_COEFFS, updateRule, type UpdateRule } from '../model/algorithms.js';
+import { buildModelSpec, type ModelSpec } from '../model/spec.js';
+import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
+import { populationGradient, populationWorkspace, sampleGradient, sampleWorkspace } from './gradient.js';
+import { buildProblem, initialWeights, RNG_STREAMS, type SimProblem } from './problem.js';
+import { recordSteps } from './record.js';
+import { computeStats, statsWorkspace } from './stats.js';
+
+
+export interface SimulateOptions {
+  backend?: LinalgBackend;
+  /** Called with (steps done, total steps) over all seeds and algorithms. */
+  onProgress?: (done: number, total: number) => void;
+  /** Command recorded in the provenance (default "simulate"). */
+  command?: string;
+  /**
+   * Called at every recorded step with the live weights W (m×d, row-major; copy it to keep it). For tests and
+   * diagnostics that need more than the summary statistics.
+   */
+  onRecord?: (info: { algorithm: string; seed: number; step: number; W: Float64Array }) => void;
+}
+
+/** One seed's run of one algorithm: raw series on the recorded prefix of the grid. */
+export interface SeedRun {
+  seed: number;
+  status: 'ok' | 'diverged';
+  message: string;
+  /** the step at which W first became non-finite or exceeded DIVERGENCE_NORM */
+  divergedStep: number | null;
+  step: number[];
+  series: Record<string, number[]>;
+}
+
+/** Series names of a simulation (api.md): block symbols, `<symbol>_mag`, alignment, overlap, loss, train_loss. */
+export function seriesNames(spec: ModelSpec, dataMode: ExperimentConfig['data']['mode']): string[] {
+  const syms = spec.blocks.map((b) => b.symbol);
+  const names = [...syms, ...syms.map((s) => `${s}_mag`), 'ratio', 'alignment', 'overlap', 'loss'];
+  if (dataMode !== 'population') names.push('train_loss');
+  return names;
+}
+
+interface SeedContext {
+  config: ExperimentConfig;
+  spec: ModelSpec;
+  problem: SimProblem;
+  seed: number;
+  /** full-batch sample (null otherwise) */
+  dataset: SampleBuffers | null;
+  grid: number[];
+  backend: LinalgBackend;
+  progress: (doneInRun: number) => void;
+  onRecord?: SimulateOptions['onRecord'];
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+}
+
+/** Run one algorithm from one seed's initialization. */
+function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
+  const { config, spec, problem, seed, dataset, grid, backend } = ctx;
+  const { d, m } = problem;
+  const steps = config.steps;
+  const tieTol = DEFAULTS.signTieRelTol;
+  const mode = config.data.mode;
+  const names = seriesNames(spec, mode);
+  const nb = spec.blocks.length;
+  const nRec = grid.length;
+  // ---- every buffer is allocated here, before the step loop ----
+  const W = initialWeights(problem, seed);
+  const G = new Float64Array(m * d);
+  const P = new Float64Array(m * d);
+  const popWs = populationWorkspace(d);
+  const svdWs = rule.direction === 'polar' && m > 1 ? backend.svdWorkspace(m, d) : null;
+  const nsWs = rule.direction === 'newton-schulz' ? newtonSchulzWorkspace(m, d) : null;
+  const batchN = mode === 'full-batch' ? config.data.n : mode === 'online' ? config.data.batch : 0;
+  const batch = mode === 'online' ? sampleBuffers(problem, batchN) : dataset;
+  const sampleWs = mode === 'population' ? null : sampleWorkspace(batchN, m);
+  const onlineRng = mode === 'online' ? createRng(seed, RNG_STREAMS.data) : null;
+  const statsWs = statsWorkspace(problem);
+  const rec: Float64Array[] = names.map(() => new Float64Array(nRec));
+  let nDone = 0;
+  let status: 'ok' | 'diverged' = 'ok';
+  let message = '';
+  let divergedStep: number | null = null;
+  let next = 0; // index into grid of the next step to record
+  const eta = rule.eta;
+
+  const diverge = (t: number, why: string): void => {
+    status = 'diverged';
+    divergedStep = t;
+    const etaName = rule.name === 'gd' ? 'η̃' : 'η';
+    message =
+      `${rule.label} diverged at step ${t} (seed ${seed}): ${why}; ${etaName} = ${eta} is too large for this model ` +
+      `(d = ${d}, data ${mode}) — lower eta`;
+  };
+
+  for (let t = 0; t <= steps; t++) {
+    const recordNow = next < nRec && grid[next] === t;
+    // gradient at W_t (also gives the training loss); at t = steps only when it is needed for train_loss
+    let trainLoss = 0;
+    const needGrad = t < steps || (recordNow && mode !== 'population');
+    if (needGrad) {
+      if (mode === 'population') populationGradient(problem, backend, W, G, popWs);
+      else {
+        if (onlineRng) drawSamples(problem, onlineRng, batch!);
+        trainLoss = sampleGradient(problem, backend, W, batch!.X, batch!.y, batchN, G, sampleWs!);
+      }
+    }
+    if (recordNow) {
+      ctx.onRecord?.({ algorithm: rule.label, seed, step: t, W });
+      const st = computeStats(problem, backend, W, statsWs, tieTol);
+      let c = 0;
+      for (let k = 0; k < nb; k++) rec[c++][next] = st.signed[k];
+      for (let k = 0; k < nb; k++) rec[c++][next] = st.mag[k];
+      rec[c++][next] = st.ratio;
+      rec[c++][next] = st.alignment;
+      rec[c++][next] = st.overlap;
+      rec[c++][next] = st.loss;
+      if (mode !== 'population') rec[c++][next] = trainLoss;
+      let finite = st.ok;
+      for (let k = 0; k < c && finite; k++) finite = Number.isFinite(rec[k][next]);
+      if (!finite) {
+        diverge(t, 'a statistic of W became non-finite');
+        break;
+      }
+      next++;
+      nDone = next;
+    }
+    if (t === steps) break;
+    let gFinite = true;
+    for (let i = 0; i < m * d && gFinite; i++) gFinite = Number.isFinite(G[i]);
+    if (!gFinite) {
+      diverge(t + 1, 'the gradient became non-finite');
+      break;
+    }
+    // ---- update ----
+    if (rule.direction === 'gradient') {
+      for (let i = 0; i < m * d; i++) W[i] -= eta * G[i];
+    } else if (rule.direction === 'polar') {
+      if (m === 1) {
+        // polar(g) = g/‖g‖ for a vector (never an SVD); g = 0 → no move
+        let g2 = 0;
+        for (let i = 0; i < d; i++) g2 += G[i] * G[i];
+        if (g2 > 0) {
+          const s = eta / Math.sqrt(g2);
+          for (let i = 0; i < d; i++) W[i] -= s * G[i];
+        }
+      } else {
+        const res = backend.thinSvdPolar(G, svdWs!, tieTol, P);
+        if (!res.converged) {
+          diverge(t + 1, 'the SVD of the gradient did not converge (non-finite gradient)');
+          break;
+        }
+        for (let i = 0; i < m * d; i++) W[i] -= eta * P[i];
+      }
+    } else {
+      newtonSchulz(backend, G, nsWs!, rule.nsSteps, MUON_NS_COEFFS, P);
+      for (let i = 0; i < m * d; i++) W[i] -= eta * P[i];
+    }
+    // diverged: an entry of W beyond DEFAULTS.divergenceBound (on the canonical-basis manifold the entries are the
+    // a_k, so this is the theory side's |a_k| > bound) or not finite
+    let wMax = 0;
+    let wNaN = false;
+    for (let i = 0; i < m * d; i++) {
+      const v = Math.abs(W[i]);
+      if (v > wMax) wMax = v;
+      else if (v !== v) wNaN = true;
+    }
+    if (wNaN || !(wMax <= DEFAULTS.divergenceBound)) {
+      diverge(t + 1, !wNaN && Number.isFinite(wMax) ? `max |W_ij| = ${fmt(wMax)} exceeds ${DEFAULTS.divergenceBound}` : 'W became non-finite');
+      break;
+    }
+    ctx.progress(t + 1);
+  }
+  const series: Record<string, number[]> = {};
+  names.forEach((name, i) => (series[name] = Array.from(rec[i].subarray(0, nDone))));
+  return { seed, status, message, divergedStep, step: grid.slice(0, nDone), series };
+}
+
+/** Time of step k: t = η̃ k (GD) or η k (SpecGD), as on the theory side. */
+function timeOf(rule: UpdateRule, step: number): number {
+  return rule.eta * step;
+}
+
+/** Combine one algorithm's seed runs into a Trajectory with { mean, se } series over the common recorded prefix. */
+export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, rule: UpdateRule, runs: SeedRun[], prov: Trajectory['provenance']): Trajectory {
+  const K = runs.length;
+  const len = Math.min(...runs.map((r) => r.step.length));
+  const step = runs[0].step.slice(0, len);
+  const names = Object.keys(runs[0].series);
+  const series: Record<string, { mean: number[]; se: number[] }> = {};
+  const col = new Float64Array(K);
+  for (const name of names) {
+    const mu: number[] = new Array(len);
+    const se: number[] = new Array(len);
+    for (let i = 0; i < len; i++) {
+      for (let k = 0; k < K; k++) col[k] = runs[k].series[name][i];
+      mu[i] = mean(col);
+      se[i] = standardError(col);
+    }
+    series[name] = { mean: mu, se };
+  }
+  const diverged = runs.filter((r) => r.status === 'diverged');
+  let status: TrajectoryStatus = 'ok';
+  let message: string;
+  const where = config.data.mode === 'population' ? 'population gradient' : config.data.mode === 'full-batch' ? `full batch, n = ${config.data.n}` : `online, batch ${config.data.batch}`;
+  if (diverged.length > 0) {
+    status = 'diverged';
+    const first = diverged.reduce((a, b) => ((b.divergedStep ?? Infinity) < (a.divergedStep ?? Infinity) ? b : a));
+    message = `${diverged.length} of ${K} seed(s) diverged; series end at the last step recorded by every seed. ${first.message}`;
+  } else message = `${rule.label}: ${config.steps} steps × ${K} seed(s) (${where})`;
+  const events: TrajectoryEvent[] = [];
+  const sig = spec.blocks[spec.signalBlock].symbol;
+  const a = series[sig].mean;
+  for (let i = 0; i < len; i++) {
+    if (Math.abs(a[i]) >= config.events.escapeLevel) {
+      events.push({ name: 'escape', step: step[i], t: timeOf(rule, step[i]), value: a[i] });
+      break;
+    }
+  }
+  if (config.events.lossLevel !== undefined) {
+    const L = series.loss.mean;
+    for (let i = 0; i < len; i++) {
+      if (L[i] <= config.events.lossLevel) {
+        events.push({ name: 'loss-below', step: step[i], t: timeOf(rule, step[i]), value: L[i] });
+        break;
+      }
+    }
+  }
+  return {
+    kind: 'simulation',
+    algorithm: rule.label,
+    status,
+    message,
+    step,
+    t: step.map((s) => timeOf(rule, s)),
+    series,
+    events,
+    provenance: prov,
+  };
+}
+
+/**
+ * Every algorithm of the config over its seeds, as raw per-seed runs ([algorithm][seed]). Per seed the
+ * eigenbasis, the initialization and the full-batch sample are drawn once and shared by the algorithms (common
+ * random numbers; online runs of the same seed also see the same mini-batches).
+ */
+export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
+  const backend = opts.backend ?? portableLinalg;
+  const spec = buildModelSpec(config);
+  const grid = recordSteps(config.steps, config.record);
+  const rules = config.algorithms.map(updateRule);
+  const total = config.steps * rules.length * config.seeds.length;
+  let done = 0;
+  const runs: SeedRun[][] = rules.map(() => []);
+  for (const seed of config.seeds) {
+    const problem = buildProblem(spec, seed);
+    let dataset: SampleBuffers | null = null;
+    if (config.data.mode === 'full-batch') {
+      dataset = sampleBuffers(problem, config.data.n);
+      drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset);
+    }
+    rules.forEach((rule, ai) => {
+      const base = done;
+      const progress = (k: number): void => opts.onProgress?.(base + k, total);
+      runs[ai].push(runSeed({ config, spec, problem, seed, dataset, grid, backend, progress, onRecord: opts.onRecord }, rule));
+      done = base + config.steps;
+      opts.onProgress?.(done, total);
+    });
+  }
+  return runs;
+}
+
+/** Simulate every algorithm of the config over its seeds: one Trajectory per algorithm (series as { mean, se }). */
+export function runSimulation(config: ExperimentConfig, opts: SimulateOptions = {}): Trajectory[] {
+  const backend = opts.backend ?? portableLinalg;
+  const spec = buildModelSpec(config);
+  const runs = runSimulationSeeds(config, { ...opts, backend });
+  const prov = provenance(opts.command ?? 'simulate', config, {
+    seeds: [...config.seeds],
+    settings: {
+      backend: backend.name,
+      signTieRelTol: DEFAULTS.signTieRelTol,
+      divergenceBound: DEFAULTS.divergenceBound,
+      recordedSteps: recordSteps(config.steps, config.record).length,
+      dataMode: config.data.mode,
+    },
+  });
+  const out = config.algorithms.map((alg, ai) => ensembleTrajectory(config, spec, updateRule(alg), runs[ai], prov));
+  assertFiniteDeep(out);
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * Summary statistics of an arbitrary W (model.md §5), with P_k = Σ_{j ∈ block k} q_j q_jᵀ (q_j the eigenbasis):
+ *  - signed block coefficients a_k = tr(P_k W)/r_k = (1/r_k) Σ_{j∈k} q_jᵀ W q_j (matrix student); for the vector
+ *    student (w = Σ_k a_k P_k 𝟙 on the manifold, 𝟙 = Σ_j q_j) a_k = (1/r_k) Σ_{j∈k} q_jᵀ w. Both equal the
+ *    reduced coordinates on the block manifold;
+ *  - block magnitudes |a|_k = ‖W P_k‖_F / √r_k;
+ *  - alignment |⟨θ, u₁⟩| with u₁ the top eigenvector of WᵀW. When the top eigenvalue is tied (eigenvalues within
+ *    signTieRelTol·λ_max of λ_max, e.g. W = αI), u₁ is not unique and we report ‖P_top θ‖, the norm of θ's
+ *    projection on the top eigenspace (on the manifold: 1 if the signal block has the largest a_k², else 0);
+ *  - overlap θᵀWᵀWθ / ‖WᵀW‖_F (0 when W = 0);
+ *  - misalignment ratio, as on the theory side: b/a (spiked, signed) or max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0;
+ *  - the exact population loss (gradient.ts).
+ */
+import type { LinalgBackend } from '../core/linalg.js';
+import { populationLoss, populationWorkspace, type PopulationWorkspace } from './gradient.js';
+import type { SimProblem } from './problem.js';
+
+export interface StatsWorkspace {
+  WQ: Float64Array;
+  M: Float64Array;
+  eigValues: Float64Array;
+  eigVectors: Float64Array;
+  eigWork: Float64Array;
+  pop: PopulationWorkspace;
+  /** per-block accumulators */
+  signed: Float64Array;
+  mag2: Float64Array;
+}
+
+export function statsWorkspace(problem: SimProblem): StatsWorkspace {
+  const { d, m } = problem;
+  const nb = problem.ranks.length;
+  return {
+    WQ: new Float64Array(m * d),
+    M: new Float64Array(d * d),
+    eigValues: new Float64Array(d),
+    eigVectors: new Float64Array(d * d),
+    eigWork: new Float64Array(d),
+    pop: populationWorkspace(d),
+    signed: new Float64Array(nb),
+    mag2: new Float64Array(nb),
+  };
+}
+
+export interface WStats {
+  /** signed block coefficients (length = number of blocks), written into ws.signed */
+  signed: Float64Array;
+  /** block magnitudes (written into ws.mag2 as magnitudes after the call) */
+  mag: Float64Array;
+  alignment: number;
+  overlap: number;
+  /** misalignment ratio b/a (spiked) or max_{k≠s}|a_k|/|a_s| (0 when a_s = 0) */
+  ratio: number;
+  loss: number;
+  /** false if the eigen-solver failed (non-finite W) */
+  ok: boolean;
+}
+
+export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: StatsWorkspace, tieRelTol: number): WStats {
+  const { d, m, Q, blockOf, ranks, theta } = problem;
+  const { signed, mag2 } = ws;
+  signed.fill(0);
+  mag2.fill(0);
+  let WQ = W;
+  if (Q !== null) {
+    backend.gemm(false, false, m, d, d, 1, W, Q, 0, ws.WQ);
+    WQ = ws.WQ;
+  }
+  // (WQ)[i, j] = (W q_j)_i
+  for (let i = 0; i < m; i++) {
+    const r = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = WQ[r + j];
+      mag2[blockOf[j]] += v * v;
+    }
+  }
+  if (m === d) {
+    // q_jᵀ W q_j = Σ_i Q[i, j] (WQ)[i, j]
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      if (Q === null) s = W[j * d + j];
+      else for (let i = 0; i < d; i++) s += Q[i * d + j] * WQ[i * d + j];
+      signed[blockOf[j]] += s;
+    }
+  } else {
+    for (let j = 0; j < d; j++) signed[blockOf[j]] += WQ[j];
+  }
+  for (let k = 0; k < ranks.length; k++) {
+    signed[k] /= ranks[k];
+    mag2[k] = Math.sqrt(mag2[k] / ranks[k]);
+  }
+  // WᵀW, overlap, alignment
+  const M = ws.M;
+  backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
+  let fro2 = 0;
+  let tMt = 0;
+  for (let i = 0; i < d; i++) {
+    const r = i * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      fro2 += M[r + j] * M[r + j];
+      s += M[r + j] * theta[j];
+    }
+    tMt += theta[i] * s;
+  }
+  const fro = Math.sqrt(fro2);
+  const overlap = fro > 0 ? tMt / fro : 0;
+  let alignment: number;
+  let ok = true;
+  if (m === 1) {
+    // WᵀW = wwᵀ: u₁ = w/‖w‖ (rank one, no eigen-solver needed); w = 0 → 0 as on the theory side
+    let nw = 0;
+    let tw = 0;
+    for (let j = 0; j < d; j++) {
+      nw += W[j] * W[j];
+      tw += theta[j] * W[j];
+    }
+    alignment = nw > 0 ? Math.abs(tw) / Math.sqrt(nw) : 0;
+  } else {
+    ok = backend.symEigen(d, M, ws.eigValues, ws.eigVectors, ws.eigWork);
+    const lmax = ws.eigValues[d - 1];
+    const cut = lmax - tieRelTol * Math.abs(lmax);
+    let p2 = 0;
+    for (let k = d - 1; k >= 0 && ws.eigValues[k] >= cut; k--) {
+      let s = 0;
+      const r = k * d;
+      for (let j = 0; j < d; j++) s += ws.eigVectors[r + j] * theta[j];
+      p2 += s * s;
+    }
+    alignment = Math.sqrt(Math.min(1, p2));
+  }
+  // misalignment ratio (as on the theory side): spiked b/a (signed); otherwise max_{k≠s}|a_k|/|a_s|; 0 if a_s = 0
+  const s = problem.spec.signalBlock;
+  let ratio = 0;
+  if (signed[s] !== 0) {
+    if (problem.spec.spikeBlock >= 0) ratio = signed[problem.spec.spikeBlock] / signed[s];
+    else {
+      for (let k = 0; k < ranks.length; k++) if (k !== s) ratio = Math.max(ratio, Math.abs(signed[k]));
+      ratio /= Math.abs(signed[s]);
+    }
+  }
+  const loss = populationLoss(problem, backend, W, ws.pop);
+  return { signed, mag: mag2, alignment, overlap, ratio, loss, ok };
+}

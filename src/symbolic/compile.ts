@@ -1,0 +1,103 @@
+/**
+ * `compileSystem(derivation, spec)`: the numeric face of a derivation (the `CompiledSystem` contract in
+ * compiled.ts). Every symbol but the block coefficients is substituted with the spec's numbers (variances, d, κ);
+ * loss, block gradients g_k and their Jacobian ∂g_i/∂a_j become generated straight-line closures (Horner form,
+ * no allocation per call). The SpecGD direction is the one the derivation established:
+ *   matrix student: sgn(g_k) (polar(Σ g_k P_k) = Σ sgn(g_k) P_k), with |g_k| ≤ signTieRelTol · max_j |g_j| → 0;
+ *   vector student: g_k / √(Σ_j r_j g_j²) (normalized GD).
+ */
+import { DEFAULTS } from '../config/defaults.js';
+import type { ModelSpec } from '../model/spec.js';
+import { compilePoly, compilePolys } from './codegen.js';
+import type { CompiledSystem } from './compiled.js';
+import { derive, type Derivation } from './derive.js';
+
+/** Numeric values of the derivation's parameters for `spec` (κ from the spec's loss scale). */
+export function paramValues(derivation: Derivation, spec: ModelSpec): Record<string, number> {
+  const env: Record<string, number> = {};
+  for (const b of spec.blocks) env[b.varianceSymbol] = b.variance;
+  env.d = spec.d;
+  env.kappa = spec.lossScale;
+  for (const p of derivation.params) if (!(p.name in env)) env[p.name] = p.value.toNumber();
+  return env;
+}
+
+function structureMatches(derivation: Derivation, spec: ModelSpec): boolean {
+  const student = spec.student.kind === 'vector' ? 'vector' : 'matrix';
+  return (
+    derivation.model.student === student &&
+    derivation.model.signalBlock === spec.signalBlock &&
+    derivation.blocks.length === spec.blocks.length &&
+    derivation.blocks.every((b, k) => b.symbol === spec.blocks[k].symbol && b.varianceSymbol === spec.blocks[k].varianceSymbol && b.rank.evaluate({ d: spec.d }) === spec.blocks[k].rank)
+  );
+}
+
+/**
+ * Compile a derivation for `spec`. The derivation may come from another spec with the same block structure (the
+ * symbolic forms do not depend on numeric values): the loss and gradients are re-derived with κ symbolic and
+ * every number is taken from `spec`.
+ */
+export function compileSystem(derivation: Derivation, spec: ModelSpec): CompiledSystem {
+  if (!structureMatches(derivation, spec)) throw new Error('compileSystem: the derivation was made for a different block structure than this spec');
+  const env = paramValues(derivation, spec);
+  const vars = derivation.stateVars;
+  const n = vars.length;
+  // General (κ-symbolic) forms so that the spec's κ is used even if the derivation substituted another one.
+  const loss = derivation.general.loss;
+  const grads = derivation.general.gradients;
+  const gradJac: import('./poly.js').Poly[] = [];
+  for (const g of grads) for (const v of vars) gradJac.push(g.diff(v));
+  const lossFn = compilePoly(loss, vars, env);
+  const gradFn = compilePolys(grads, vars, env);
+  const jacFn = compilePolys(gradJac, vars, env);
+  const ranks = Float64Array.from(spec.blocks.map((b) => b.rank));
+  const tol = DEFAULTS.signTieRelTol;
+  const student = derivation.model.student;
+  const specgdDirection =
+    student === 'matrix'
+      ? (g: Float64Array, out: Float64Array): void => {
+          let m = 0;
+          for (let k = 0; k < n; k++) m = Math.max(m, Math.abs(g[k]));
+          const cut = tol * m;
+          for (let k = 0; k < n; k++) out[k] = Math.abs(g[k]) <= cut ? 0 : Math.sign(g[k]);
+        }
+      : (g: Float64Array, out: Float64Array): void => {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += ranks[k] * g[k] * g[k];
+          const norm = Math.sqrt(s);
+          for (let k = 0; k < n; k++) out[k] = norm === 0 ? 0 : g[k] / norm;
+        };
+  return {
+    n,
+    symbols: [...vars],
+    ranks,
+    student,
+    loss: lossFn,
+    grad: gradFn,
+    gradJacobian: jacFn,
+    specgdDirection,
+  };
+}
+
+/** Symbolic derivations per block structure (they do not depend on numeric values). */
+const derivationCache = new Map<string, Derivation>();
+const systemCache = new WeakMap<ModelSpec, CompiledSystem>();
+
+function structureKey(spec: ModelSpec): string {
+  return JSON.stringify([spec.student.kind, spec.signalBlock, spec.blocks.map((b) => [b.symbol, b.varianceSymbol, b.rankInD.coef, b.rankInD.offset])]);
+}
+
+/** compileSystem(derive(spec), spec), memoized (derivation per block structure, compiled system per spec). */
+export function systemFor(spec: ModelSpec): CompiledSystem {
+  const hit = systemCache.get(spec);
+  if (hit) return hit;
+  const key = structureKey(spec);
+  let d = derivationCache.get(key);
+  if (!d) {
+    d = derive(spec, { checks: false, fixedPoints: false });
+    derivationCache.set(key, d);
+  }
+  const sys = compileSystem(d, spec);
+  systemCache.set(spec, sys);
+  return sys;
+}

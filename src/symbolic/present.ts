@@ -1,0 +1,115 @@
+/**
+ * Presentation of an exact polynomial collected in its primary symbols (the block coefficients): terms ordered by
+ * degree in the primaries, each written coefficient × monomial with the coefficient (a polynomial in the
+ * parameters) factored as rational content × common monomial × remaining sum, e.g.
+ *   3 λ_θ² a³ + λ_θ σ² (d − 2) a c² − 3 λ_θ² a.
+ * Purely a printing choice: the canonical form in poly.ts is what equality is decided on; the printed infix parses
+ * back (mathjs, sympy) to the same polynomial.
+ */
+import { compareSymbols, Poly, powerLatex, Rational, type Monomial } from './poly.js';
+
+export interface Printed {
+  latex: string;
+  infix: string;
+}
+
+function monoDegree(m: Monomial): number {
+  return m.exps.reduce((s, e) => s + e, 0);
+}
+
+function compareMonoPrint(x: Monomial, y: Monomial): number {
+  const dx = monoDegree(x);
+  const dy = monoDegree(y);
+  if (dx !== dy) return dy - dx;
+  const n = Math.min(x.vars.length, y.vars.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareSymbols(x.vars[i], y.vars[i]);
+    if (c !== 0) return c;
+    if (x.exps[i] !== y.exps[i]) return y.exps[i] - x.exps[i];
+  }
+  return y.vars.length - x.vars.length;
+}
+
+function monoLatex(m: Monomial): string {
+  return m.vars.map((v, i) => powerLatex(v, m.exps[i])).join(' ');
+}
+
+function monoInfix(m: Monomial): string {
+  return m.vars.map((v, i) => (m.exps[i] === 1 ? v : `${v}^${m.exps[i]}`)).join('*');
+}
+
+function rationalGcd(x: Rational, y: Rational): Rational {
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
+  const lcm = (a: bigint, b: bigint) => (a / gcd(a, b)) * b;
+  return Rational.of(gcd(x.num, y.num), lcm(x.den, y.den));
+}
+
+/** Factor a coefficient polynomial: sign · content · monomial · rest (rest has coprime integer coefficients, positive lead). */
+function factorCoefficient(c: Poly): { neg: boolean; content: Rational; mono: Monomial; rest: Poly } {
+  const ts = c.terms();
+  let content = ts[0].coef.abs();
+  for (const t of ts.slice(1)) content = rationalGcd(content, t.coef.abs());
+  // Common monomial: min exponent of each variable present in every term.
+  const vars: string[] = [];
+  const exps: number[] = [];
+  for (const v of ts[0].mono.vars) {
+    let e = Infinity;
+    for (const t of ts) {
+      const i = t.mono.vars.indexOf(v);
+      e = Math.min(e, i < 0 ? 0 : t.mono.exps[i]);
+    }
+    if (e > 0) {
+      vars.push(v);
+      exps.push(e);
+    }
+  }
+  let rest = c.scale(content.inv());
+  vars.forEach((v, i) => (rest = rest.divideByPower(v, exps[i])!));
+  const neg = rest.terms()[0].coef.sign() < 0;
+  if (neg) rest = rest.neg();
+  return { neg, content, mono: { vars, exps }, rest };
+}
+
+/** Print `p` collected in the `primary` symbols. */
+export function collected(p: Poly, primary: readonly string[]): Printed {
+  if (p.isZero()) return { latex: '0', infix: '0' };
+  if (!p.variables().some((v) => primary.includes(v))) return { latex: p.toLatex(), infix: p.toInfix() };
+  const groups = [...p.collect(primary).values()].sort((x, y) => compareMonoPrint(x.mono, y.mono));
+  let latex = '';
+  let infix = '';
+  groups.forEach((g, idx) => {
+    const { neg, content, mono, rest } = factorCoefficient(g.coef);
+    const restIsOne = rest.asConstant()?.isOne() ?? false;
+    const lf: string[] = [];
+    const inf: string[] = [];
+    const primaryEmpty = g.mono.vars.length === 0;
+    const coefEmpty = mono.vars.length === 0 && restIsOne;
+    if (!content.isOne() || (primaryEmpty && coefEmpty)) {
+      lf.push(content.toLatex());
+      inf.push(content.toString());
+    }
+    if (mono.vars.length) {
+      lf.push(monoLatex(mono));
+      inf.push(monoInfix(mono));
+    }
+    if (!restIsOne) {
+      const single = rest.size === 1;
+      lf.push(single ? rest.toLatex() : `\\left(${rest.toLatex()}\\right)`);
+      inf.push(single ? rest.toInfix() : `(${rest.toInfix()})`);
+    }
+    if (!primaryEmpty) {
+      lf.push(monoLatex(g.mono));
+      inf.push(monoInfix(g.mono));
+    }
+    const bl = lf.join(' \\, ');
+    const bi = inf.join('*');
+    if (idx === 0) {
+      latex += neg ? `-${bl}` : bl;
+      infix += neg ? `-${bi}` : bi;
+    } else {
+      latex += neg ? ` - ${bl}` : ` + ${bl}`;
+      infix += neg ? ` - ${bi}` : ` + ${bi}`;
+    }
+  });
+  return { latex, infix };
+}

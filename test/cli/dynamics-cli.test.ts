@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+const bin = fileURLToPath(new URL('../../bin/specgd.mjs', import.meta.url));
+const fixture = fileURLToPath(new URL('../fixtures/issue3-example.json', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'specgd-dyn-'));
+
+async function run(argv: string[]): Promise<{ code: number; err: string; out: string }> {
+  const err: string[] = [];
+  const out: string[] = [];
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+  try {
+    const code = await main(argv);
+    return { code, err: err.join(''), out: out.join('') };
+  } finally {
+    e.mockRestore();
+    o.mockRestore();
+  }
+}
+
+function write(name: string, content: unknown): string {
+  const f = join(dir, name);
+  writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
+  return f;
+}
+
+const example = JSON.parse(readFileSync(fixture, 'utf8'));
+
+describe('specgd theory / thresholds / sweep', () => {
+  it("theory on the issue's example config writes { trajectories } JSON and CSV, no NaN/Infinity", async () => {
+    const out = join(dir, 'theory.json');
+    const csv = join(dir, 'theory.csv');
+    const r = await run(['theory', '--config', fixture, '--out', out, '--csv', csv]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toMatch(/NaN|Infinity/);
+    const json = JSON.parse(text);
+    expect(json.trajectories.map((t: { algorithm: string }) => t.algorithm)).toEqual(['gd', 'specgd']);
+    for (const t of json.trajectories) for (const k of ['algorithm', 'status', 'message', 'step', 't', 'series', 'events', 'provenance']) expect(t).toHaveProperty(k);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('algorithm,status,step,t,a,b,c,loss,ratio,alignment');
+  });
+
+  it('a diverged run: exit 0, status "diverged", message naming the stable bound, no NaN/Infinity', async () => {
+    const cfg = write('div.json', { ...example, algorithms: [{ name: 'gd', eta: 0.5 }] });
+    const r = await run(['theory', '--config', cfg]);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/NaN|Infinity/);
+    const t = JSON.parse(r.out).trajectories[0];
+    expect(t.status).toBe('diverged');
+    expect(t.message).toMatch(/stable bound/);
+  });
+
+  const badConfigs: [string, unknown][] = [
+    ['unknown key', { ...example, extra: 1 }],
+    ['negative variance', { ...example, model: { ...example.model, covariance: { ...example.model.covariance, spikeVariance: -1 } } }],
+    ['bad algorithm', { ...example, algorithms: [{ name: 'adam', eta: 0.1 }] }],
+    ['bad JSON', '{ "model": '],
+  ];
+  for (const [what, content] of badConfigs) {
+    it(`bad config (${what}): the same one-line ConfigError as derive, exit 2, no output file`, async () => {
+      const cfg = write(`bad-${what.replace(/\s/g, '-')}.json`, content);
+      const derive = await run(['derive', '--config', cfg]);
+      for (const cmd of ['theory', 'thresholds', 'sweep']) {
+        const out = join(dir, `${cmd}-${what}.json`);
+        const r = await run([cmd, '--config', cfg, '--out', out]);
+        expect(r.code).toBe(2);
+        expect(r.err).toBe(derive.err);
+        expect(r.err.trim().split('\n')).toHaveLength(1);
+        expect(existsSync(out)).toBe(false);
+      }
+    });
+  }
+
+  const badOptions: string[][] = [
+    ['theory', '--preset', 'nope'],
+    ['theory', '--epsilon', '-1'],
+    ['thresholds', '--lambda-v', '1,x'],
+    ['thresholds', '--resolution', '2'],
+    ['sweep', '--grid', 'lambda-q'],
+    ['sweep', '--lambda-v', '1:2'],
+    ['sweep', '--grid', 'lambda-d', '--eta', '0.1:0.2:3'],
+    ['sweep', '--d', '1:10:3', '--grid', 'lambda-d'],
+    ['sweep', '--workers', 'x'],
+    ['sweep', '--algorithms', 'gd,adam'],
+  ];
+  for (const argv of badOptions) {
+    it(`bad option ${argv.join(' ')}: one-line error naming the option, exit 2, no output file`, async () => {
+      const out = join(dir, `opt-${argv.join('_').replace(/[^\w]/g, '')}.json`);
+      const r = await run([...argv, '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/invalid --/);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('thresholds --lambda-v 1,10 reports both, linearized and measured side by side', async () => {
+    const r = await run(['thresholds', '--preset', 'spiked', '--lambda-v', '1,10', '--steps', '3000']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.reports.map((x: { lambdaV: number }) => x.lambdaV)).toEqual([1, 10]);
+    for (const x of json.reports) {
+      expect(x.report.linearized.atOptimum).toBeTypeOf('number');
+      expect(x.report.measured.fromInit.eta).toBeTypeOf('number');
+    }
+  });
+
+  it('sweep through bin/specgd.mjs with 2 worker threads writes CSV and JSON', () => {
+    const out = join(dir, 'sweep.json');
+    const csv = join(dir, 'sweep.csv');
+    const p = spawnSync(process.execPath, [bin, 'sweep', '--lambda-v', '1:50:4', '--eta', '0.01:0.3:4', '--steps', '500', '--workers', '2', '--out', out, '--csv', csv], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(p.stderr).toBe('');
+    expect(p.status).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.points).toHaveLength(2 * 4 * 4);
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(1 + 32);
+    expect(readFileSync(out, 'utf8')).not.toMatch(/NaN|Infinity/);
+  });
+});

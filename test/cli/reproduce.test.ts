@@ -1,0 +1,111 @@
+/**
+ * End to end: `specgd reproduce --quick` writes the whole report (index.html, report.md, figures, data, claims.json);
+ * `specgd report --in data/results.json` rebuilds byte-identical files from the results JSON; bad input exits 2
+ * and writes nothing.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+  try {
+    const code = await main(args);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(dir, join(prefix, e.name)) : [join(prefix, e.name)])).sort();
+}
+
+describe('specgd reproduce --quick', () => {
+  const root = mkdtempSync(join(tmpdir(), 'specgd-reproduce-'));
+  const out = join(root, 'report');
+  let result: { code: number; out: string; err: string };
+
+  beforeAll(async () => {
+    result = await run(['reproduce', '--quick', '--out', out]);
+  }, 120_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes index.html, report.md, figures/*.png, data/ (CSV + JSON) and claims.json, with progress', () => {
+    expect(result.code, result.err).toBe(0);
+    expect(result.err).toMatch(/reproduce \[.*\] finite samples/);
+    const files = listFiles(out);
+    for (const f of ['index.html', 'report.md', 'claims.json', join('data', 'results.json')]) expect(files).toContain(f);
+    const pngs = files.filter((f) => f.startsWith('figures') && f.endsWith('.png'));
+    expect(pngs).toHaveLength(8);
+    for (const p of pngs) {
+      const id = p.slice('figures/'.length, -'.png'.length);
+      expect(files).toContain(join('data', `${id}.csv`));
+      expect(files).toContain(join('data', `${id}.json`));
+      expect(readFileSync(join(out, p)).subarray(1, 4).toString()).toBe('PNG');
+    }
+  });
+
+  it('claims.json lists every claim of model.md §6 as { id, statement, measured, tolerance, verdict }', () => {
+    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as Record<string, unknown>[];
+    const ids = claims.map((c) => c.id);
+    for (const id of ['gd-growth-signal', 'gd-growth-spike', 'gd-growth-bulk', 'gd-spike-threshold', 'gd-spike-outgrows-iff', 'specgd-signal-rate', 'specgd-no-spike-amplification', 'gd-bulk-slow-decay', 'specgd-bulk-linear-contraction', 'gd-stable-step-shrinks', 'specgd-update-norm', 'specgd-eta-neighbourhood', 'powerlaw-picture', 'finite-sample-rate', 'finite-sample-picture']) {
+      expect(ids).toContain(id);
+    }
+    for (const c of claims) {
+      expect(typeof c.statement).toBe('string');
+      expect(Number.isFinite(c.measured)).toBe(true);
+      expect(Number.isFinite(c.tolerance)).toBe(true);
+      expect(['pass', 'fail']).toContain(c.verdict);
+    }
+    // The stdout summary agrees with claims.json.
+    const passed = claims.filter((c) => c.verdict === 'pass').length;
+    expect(result.out).toContain(`claims: ${passed} passed, ${claims.length - passed} failed`);
+  });
+
+  it('the population-exact comparisons agree to rounding (reduced map = full-dimensional algorithm)', () => {
+    const bundle = JSON.parse(readFileSync(join(out, 'data', 'results.json'), 'utf8')) as { comparisons: { label: string; verdict: string; tolerance: { kind: string } }[]; provenance: { gitCommit: unknown; version: string } };
+    const exact = bundle.comparisons.filter((c) => c.tolerance.kind === 'population-exact');
+    expect(exact.length).toBeGreaterThan(0);
+    for (const c of exact) expect(c.verdict, c.label).toBe('pass');
+    expect(bundle.provenance.version).toMatch(/\d+\.\d+\.\d+/);
+    expect(readFileSync(join(out, 'data', 'results.json'), 'utf8')).not.toMatch(/createdAt|"\d{4}-\d\d-\d\dT/);
+  });
+
+  it('specgd report --in results.json rebuilds byte-identical report files', async () => {
+    const again = join(root, 'again');
+    const r = await run(['report', '--in', join(out, 'data', 'results.json'), '--out', again]);
+    expect(r.code, r.err).toBe(0);
+    const files = listFiles(out);
+    expect(listFiles(again)).toEqual(files);
+    for (const f of files) expect(Buffer.compare(readFileSync(join(out, f)), readFileSync(join(again, f))), f).toBe(0);
+  });
+
+  it('bad input: one-line error, exit 2, nothing written', async () => {
+    const missing = await run(['report', '--in', join(root, 'nope.json'), '--out', join(root, 'x')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err.trim().split('\n')).toHaveLength(1);
+    expect(missing.err).toMatch(/--in/);
+    expect(existsSync(join(root, 'x'))).toBe(false);
+    const notBundle = join(root, 'not-bundle.json');
+    writeFileSync(notBundle, '{"trajectories": []}');
+    const nb = await run(['report', '--in', notBundle, '--out', join(root, 'y')]);
+    expect(nb.code).toBe(2);
+    expect(nb.err).toMatch(/format/);
+    expect(existsSync(join(root, 'y'))).toBe(false);
+    const fileAsDir = join(root, 'a-file');
+    writeFileSync(fileAsDir, 'x');
+    const r = await run(['reproduce', '--quick', '--out', fileAsDir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out/);
+    const lvl = await run(['compare', '--preset', 'spiked', '--window-level', '2']);
+    expect(lvl.code).toBe(2);
+    expect(lvl.err).toMatch(/--window-level/);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { Trajectory } from '../../src/core/trajectory.js';
+import { alignTheoryToSim, theoryValueAt, timeOfStep } from '../../src/compare/timemap.js';
+import { compareTrajectories, escapingWindow } from '../../src/compare/compare.js';
+import { normalQuantile, toleranceRule, POPULATION_REL_TOL } from '../../src/compare/tolerance.js';
+import { seriesView } from '../../src/compare/series.js';
+import { thinTrajectory } from '../../src/compare/bundle.js';
+import { noisySim, reducedRun, spikedConfig } from '../helpers/synthetic.js';
+
+const P = { lambdaTheta: 1, lambdaV: 10, sigma2: 1, d: 20, alpha: 1e-3 };
+
+function shifted(t: Trajectory, name: string, rel: number): Trajectory {
+  const s = t.series as Record<string, number[]>;
+  return { ...t, kind: 'simulation', series: { ...s, [name]: s[name].map((x) => x * (1 + rel)) } };
+}
+
+describe('time map', () => {
+  it('maps ↔ maps step by step; records the theory lacks are not compared', () => {
+    const th = reducedRun(P, 'gd', 0.01, 50);
+    const sim = { ...th, step: [0, 10, 20, 60], t: [0, 0.1, 0.2, 0.6] };
+    const al = alignTheoryToSim(th, sim, 0.01);
+    expect(al.map((p) => p.step)).toEqual([0, 10, 20]);
+    expect(al.every((p) => p.weight === 0 && th.step[p.theoryIndex] === p.step)).toBe(true);
+  });
+
+  it('flow ↔ map at t = η·k, linearly interpolated between recorded flow times', () => {
+    // A "flow" recorded on a coarse grid of a linear function x(t) = 2t + 1: interpolation is exact.
+    const tt = [0, 0.3, 0.7, 1.0];
+    const flow: Trajectory = { kind: 'theory', algorithm: 'gradient-flow', status: 'ok', message: '', step: [], t: tt, series: { a: tt.map((t) => 2 * t + 1) }, events: [], provenance: { tool: 'specgd', version: 't', gitCommit: null, command: 't', config: null } };
+    const eta = 0.05;
+    const steps = Array.from({ length: 25 }, (_, k) => k);
+    const sim: Trajectory = { ...flow, kind: 'simulation', algorithm: 'gd', step: steps, t: steps.map((k) => timeOfStep(eta, k)), series: { a: steps.map((k) => 2 * eta * k + 1) } };
+    const al = alignTheoryToSim(flow, sim, eta);
+    expect(al).toHaveLength(21); // t = 0 .. 1.0 (k ≤ 20)
+    for (const p of al) expect(theoryValueAt((flow.series as Record<string, number[]>).a, p)).toBeCloseTo(2 * eta * p.step + 1, 14);
+  });
+});
+
+describe('comparison', () => {
+  it('identical population runs pass; a relative error of 1e-9 (far above rounding) fails', () => {
+    const th = reducedRun(P, 'gd', 0.01, 400);
+    const cfg = spikedConfig(P, 400);
+    const ok = compareTrajectories(th, { ...th, kind: 'simulation' }, { eta: 0.01, config: cfg });
+    expect(ok.verdict).toBe('pass');
+    expect(ok.tolerance.kind).toBe('population-exact');
+    expect(ok.series.map((s) => s.series)).toEqual(['a', 'b', 'c', 'loss', 'ratio']);
+    const bad = compareTrajectories(th, shifted(th, 'b', 1e-9), { eta: 0.01, config: cfg });
+    expect(bad.verdict).toBe('fail');
+    expect(bad.series.find((s) => s.series === 'b')!.verdict).toBe('fail');
+    expect(bad.series.find((s) => s.series === 'a')!.verdict).toBe('pass');
+  });
+
+  it('the default window is the escaping stage: until the theory signal first reaches 0.9', () => {
+    const th = reducedRun(P, 'specgd', 0.002, 600);
+    const w = escapingWindow(th, 'a', 0.9);
+    const a = (th.series as Record<string, number[]>).a;
+    expect(a[th.step.indexOf(w.toStep)]).toBeGreaterThanOrEqual(0.9);
+    expect(a[th.step.indexOf(w.toStep) - 1]).toBeLessThan(0.9);
+    // A deviation after the window does not count.
+    const late = { ...th, kind: 'simulation' as const, series: { ...(th.series as Record<string, number[]>), a: a.map((x, i) => (th.step[i] > w.toStep ? x + 1 : x)) } };
+    expect(compareTrajectories(th, late, { eta: 0.002, config: spikedConfig(P, 600) }).verdict).toBe('pass');
+    expect(compareTrajectories(th, late, { eta: 0.002, config: spikedConfig(P, 600), window: [0, 600] }).verdict).toBe('fail');
+  });
+
+  it('finite-sample tolerance scales with the measured spread: unbiased noise passes, a bias of several spreads fails', () => {
+    const th = reducedRun(P, 'gd', 0.01, 300);
+    const cfg = spikedConfig(P, 300, { data: { mode: 'full-batch', n: 1000 }, seeds: [1, 2, 3, 4, 5, 6, 7, 8] });
+    // Noise with se = 0.01·|x|/√8: the ensemble mean is within z·σ̂ of the theory (σ̂ = √8·se ≫ the mean's own error).
+    const sim = noisySim(th, 8, 0.01, 3);
+    const c = compareTrajectories(th, sim, { eta: 0.01, config: cfg });
+    expect(c.tolerance.kind).toBe('finite-sample');
+    expect(c.verdict).toBe('pass');
+    // Shift the mean of a by 10 one-run spreads everywhere: fails.
+    const s = sim.series as Record<string, { mean: number[]; se: number[] }>;
+    const biased = { ...sim, series: { ...s, a: { mean: s.a.mean.map((m, i) => m + 10 * Math.sqrt(8) * s.a.se[i]), se: s.a.se } } };
+    const cb = compareTrajectories(th, biased, { eta: 0.01, config: cfg });
+    expect(cb.series.find((x) => x.series === 'a')!.verdict).toBe('fail');
+  });
+
+  it('one seed of a finite sample or an off-manifold init is reported without a verdict', () => {
+    const th = reducedRun(P, 'gd', 0.01, 100);
+    const one = spikedConfig(P, 100, { data: { mode: 'full-batch', n: 100 } });
+    expect(compareTrajectories(th, noisySim(th, 1, 0), { eta: 0.01, config: one }).verdict).toBe('n/a');
+    const gauss = spikedConfig(P, 100, { model: { d: 20, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 }, init: { kind: 'gaussian', std: 0.01 } } });
+    expect(toleranceRule(gauss, 1, 10).kind).toBe('not-testable');
+  });
+
+  it('normal quantile: symmetric, and the z used for finite samples holds its Bonferroni coverage on seeded normals', () => {
+    for (const p of [0.001, 0.02, 0.3, 0.5]) expect(normalQuantile(p)).toBeCloseTo(-normalQuantile(1 - p), 9);
+    // Reference values Φ⁻¹(0.975) = 1.959963984540054, Φ⁻¹(0.995) = 2.5758293035489 (tables); Acklam: < 1.2e-9 rel.
+    expect(Math.abs(normalQuantile(0.975) / 1.959963984540054 - 1)).toBeLessThan(1.2e-9);
+    expect(Math.abs(normalQuantile(0.995) / 2.5758293035489 - 1)).toBeLessThan(1.2e-9);
+    expect(POPULATION_REL_TOL).toBeLessThan(1e-10);
+  });
+
+  it('ratio and block magnitudes are derived for trajectories that do not record them', () => {
+    const th = reducedRun(P, 'gd', 0.01, 20);
+    const s = th.series as Record<string, number[]>;
+    const noRatio = { ...th, series: { a: s.a, b: s.b.map((x) => -x) } };
+    expect(seriesView(noRatio, 'ratio')!.mean[5]).toBe(-s.b[5] / s.a[5]);
+    expect(seriesView(noRatio, 'b_mag')!.mean[5]).toBe(s.b[5]);
+  });
+
+  it('thinning keeps the ends, every event step and at most the requested number of records', () => {
+    const th = reducedRun(P, 'gd', 0.01, 5000);
+    const withEvent = { ...th, events: [{ name: 'escape', step: 3333, t: 33.33, value: 0.5 }] };
+    const thin = thinTrajectory(withEvent, 200);
+    expect(thin.step.length).toBeLessThanOrEqual(201);
+    expect(thin.step[0]).toBe(0);
+    expect(thin.step[thin.step.length - 1]).toBe(5000);
+    expect(thin.step).toContain(3333);
+    expect((thin.series as Record<string, number[]>).a.length).toBe(thin.step.length);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { presetConfig, parseConfig } from '../../src/config/config.js';
+import { PRESETS } from '../../src/config/presets.js';
+import { buildModelSpec } from '../../src/model/spec.js';
+import { derive, deriveSymbolic } from '../../src/symbolic/derive.js';
+import { Poly, Rational } from '../../src/symbolic/poly.js';
+import { exprInfix } from '../../src/symbolic/expr.js';
+
+const S = Poly.sym;
+const k = (n: number, m = 1) => Poly.constant(Rational.of(n, m));
+const specOf = (name: string) => buildModelSpec(presetConfig(name));
+
+describe('derive: spiked matrix student (issue 2 acceptance)', () => {
+  const der = derive(specOf('spiked'));
+  const [a, b, c, lt, lv, s2, d] = ['a', 'b', 'c', 'lambda_theta', 'lambda_v', 'sigma2', 'd'].map(S);
+  // The ONLY place the expected formulas are typed: T = λ_θ(a² − 1) + λ_v b² + (d − 2)σ²c².
+  const T = lt.mul(a.pow(2).sub(k(1))).add(lv.mul(b.pow(2))).add(d.sub(k(2)).mul(s2).mul(c.pow(2)));
+  it('block gradients are exactly g_a = a(λ_θT + 2λ_θ²(a² − 1)), g_b = b(λ_vT + 2λ_v²b²), g_c = c(σ²T + 2σ⁴c²)', () => {
+    const ga = a.mul(lt.mul(T).add(lt.pow(2).mul(a.pow(2).sub(k(1))).scale(2)));
+    const gb = b.mul(lv.mul(T).add(lv.pow(2).mul(b.pow(2)).scale(2)));
+    const gc = c.mul(s2.mul(T).add(s2.pow(2).mul(c.pow(2)).scale(2)));
+    expect(der.gradients[0].equals(ga)).toBe(true);
+    expect(der.gradients[1].equals(gb)).toBe(true);
+    expect(der.gradients[2].equals(gc)).toBe(true);
+    expect(der.T.equals(T)).toBe(true);
+  });
+  it('loss is ¼[T² + 2Σ r_k λ_k² e_k²] and κ stays symbolic in the general form', () => {
+    const L = T.pow(2).add(lt.pow(2).mul(a.pow(2).sub(k(1)).pow(2)).add(lv.pow(2).mul(b.pow(4))).add(d.sub(k(2)).mul(s2.pow(2)).mul(c.pow(4))).scale(2)).scale(Rational.of(1, 4));
+    expect(der.loss.equals(L)).toBe(true);
+    expect(der.general.loss.equals(L.scale(4).mul(S('kappa')))).toBe(true);
+    expect(der.kappa.toString()).toBe('1/4');
+  });
+  it('growth factors at a = 0 come out as 1 + 3η̃λ_θ², 1 + η̃λ_θλ_v, 1 + η̃λ_θσ²; threshold λ_v > 3λ_θ', () => {
+    const et = S('eta_tilde');
+    const g = der.linearization.growthFactors;
+    expect(der.linearization.diagonalAtZero).toBe(true);
+    expect(g[0].equals(k(1).add(et.mul(lt.pow(2)).scale(3)))).toBe(true);
+    expect(g[1].equals(k(1).add(et.mul(lt).mul(lv)))).toBe(true);
+    expect(g[2].equals(k(1).add(et.mul(lt).mul(s2)))).toBe(true);
+    const spike = der.linearization.thresholds.find((t) => t.block === 1)!;
+    expect(spike.variable).toBe('lambda_v');
+    expect(spike.bound!.equals(lt.scale(3))).toBe(true);
+    expect(spike.holds).toBe(true); // λ_v = 10 > 3
+    expect(der.linearization.thresholds.find((t) => t.block === 2)!.holds).toBe(false);
+  });
+  it('GD map and its Jacobian', () => {
+    const et = S('eta_tilde');
+    expect(der.gdMap[1].equals(b.sub(et.mul(der.gradients[1])))).toBe(true);
+    expect(der.jacobianGd[0][1].equals(der.gradients[0].diff('b').mul(et).neg())).toBe(true);
+    expect(der.jacobianGd[2][2].equals(k(1).sub(et.mul(der.gradients[2].diff('c'))))).toBe(true);
+  });
+  it('SpecGD is derived to be the sign map, with the polar steps recorded', () => {
+    expect(der.specgd.rule).toBe('sign');
+    expect(exprInfix(der.specgd.map[0])).toBe('a - eta*sign(g_a)');
+    expect(exprInfix(der.specgd.flow[2])).toBe('-sign(g_c)');
+    expect(der.specgd.steps.length).toBeGreaterThanOrEqual(4);
+    expect(der.specgd.steps.map((s) => s.latex.join(' ')).join(' ')).toContain('\\operatorname{sgn}(g_{a})');
+  });
+  it('fixed points are exact: the optimum a² = 1 and the spike saddle b² = λ_θ/(3λ_v) = 1/30', () => {
+    const fp = der.fixedPoints!;
+    expect(fp.status).toBe('ok');
+    const opt = fp.points.find((p) => p.support.join() === '0')!;
+    expect(opt.squares.map(String)).toEqual(['1', '0', '0']);
+    expect(opt.loss.isZero()).toBe(true);
+    const spike = fp.points.find((p) => p.support.join() === '1')!;
+    expect(spike.squares[1].equals(Rational.of(1, 30))).toBe(true);
+    const origin = fp.points.find((p) => p.support.length === 0)!;
+    expect(origin.kind).toBe('maximum');
+    // every fixed point is a zero of the gradient
+    for (const p of fp.points) {
+      const env: Record<string, number> = { lambda_theta: 1, lambda_v: 10, sigma2: 1, d: 100 };
+      der.stateVars.forEach((v, i) => (env[v] = p.a[i].value));
+      for (const g of der.gradients) expect(Math.abs(g.evaluate(env))).toBeLessThan(1e-12);
+    }
+  });
+  it('all checks pass with errors in range', () => {
+    expect(der.checks.map((c) => c.id)).toEqual(['exact-identities', 'moment-quad-quad', 'moment-quad-outer', 'full-gradient', 'full-loss', 'finite-difference']);
+    for (const c of der.checks) expect(c.passed, c.id).toBe(true);
+    expect(der.checks.find((c) => c.id === 'full-gradient')!.error).toBeLessThanOrEqual(1e-12);
+  });
+});
+
+describe('derive: vector student', () => {
+  const der = derive(specOf('spiked-vector'));
+  it('matches model.md §4: ∇L = 4κ[TΣw + 2(wᵀΣw)Σw − 2(θᵀΣw)Σθ] in block coordinates (w = Σ a_k P_k 𝟙)', () => {
+    const [a, b, c, lt, lv, s2, d] = ['a', 'b', 'c', 'lambda_theta', 'lambda_v', 'sigma2', 'd'].map(S);
+    const r = [k(1), k(1), d.sub(k(2))];
+    const q = lt.mul(a.pow(2)).add(lv.mul(b.pow(2))).add(r[2].mul(s2).mul(c.pow(2)));
+    const T = q.sub(lt);
+    const lam = [lt, lv, s2];
+    const coef = [a, b, c];
+    der.gradients.forEach((g, i) => {
+      let expected = T.mul(lam[i]).mul(coef[i]).add(q.mul(lam[i]).mul(coef[i]).scale(2));
+      if (i === 0) expected = expected.sub(lt.mul(a).mul(lt).scale(2));
+      expect(g.equals(expected), der.stateVars[i]).toBe(true);
+    });
+  });
+  it('SpecGD is normalized GD: g_k / sqrt(Σ r_j g_j²)', () => {
+    expect(der.specgd.rule).toBe('normalized');
+    expect(exprInfix(der.specgd.direction[0])).toBe('g_a/(sqrt(d*g_c^2 + g_a^2 + g_b^2 - 2*g_c^2))');
+  });
+  it('is checked the same three ways', () => {
+    for (const c of der.checks) expect(c.passed, c.id).toBe(true);
+    expect(der.checks.length).toBe(6);
+  });
+});
+
+describe('derive: diagonal models', () => {
+  it('power law: growth factors and thresholds per direction', () => {
+    const der = derive(specOf('powerlaw'));
+    const s = der.model.signalBlock;
+    const ls = S(`lambda_${s + 1}`);
+    for (const t of der.linearization.thresholds) expect(t.bound!.equals(ls.scale(3))).toBe(true);
+    for (const c of der.checks) expect(c.passed, c.id).toBe(true);
+    expect(der.fixedPoints!.enumeration).toBe('all');
+  });
+  it('a 50-block diagonal model derives (symbolic part) with consistent gradients', () => {
+    const raw = structuredClone(PRESETS.powerlaw) as any;
+    raw.model.d = 50;
+    raw.model.covariance = { kind: 'diagonal', eigenvalues: Array.from({ length: 50 }, (_, j) => 1 + (j % 7) / 4), signalIndex: 5 };
+    const der = deriveSymbolic(buildModelSpec(parseConfig(raw)));
+    expect(der.gradients.length).toBe(50);
+    expect(der.jacobianGd.length).toBe(50);
+    der.stateVars.forEach((v, i) => expect(der.loss.diff(v).equals(der.gradients[i])).toBe(true));
+  });
+});
