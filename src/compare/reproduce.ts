@@ -152,29 +152,18 @@ function etaOf(config: ExperimentConfig, alg: string): number {
   return a.eta;
 }
 
-/** JSON form of the derivation for the report: LaTeX of each derived object, checks with their errors. */
-export function derivationForReport(der: Derivation): Record<string, unknown> {
-  const vec = (ps: { toLatex(): string }[], lhs: (k: number) => string) => ps.map((p, k) => ({ latex: `${lhs(k)} = ${p.toLatex()}` }));
-  const syms = der.stateVars;
-  return {
-    steps: der.steps.map((s) => ({ text: s.text, latex: s.latex })),
-    T: { latex: `T = ${der.T.toLatex()}` },
-    loss: { latex: `L = ${der.loss.toLatex()}` },
-    gradients: vec(der.gradients, (k) => `g_{${latexSym(syms[k])}}`),
-    gdMap: vec(der.gdMap, (k) => `${latexSym(syms[k])} \\leftarrow`),
-    specgd: der.specgd.steps.map((s) => ({ text: s.text, latex: s.latex })),
-    linearization: der.linearization.growthFactors.map((g, k) => ({ text: `growth factor of ${syms[k]} near a = 0`, latex: `${latexSym(syms[k])}_{k+1}/${latexSym(syms[k])}_k \\approx ${g.toLatex()}` })),
-    checks: der.checks.map((c) => ({ id: c.id, title: c.title, method: c.method, error: c.error, tolerance: c.tolerance, passed: c.error <= c.tolerance })),
-  };
-}
-
-function latexSym(s: string): string {
-  const m = /^([a-z]+)_(\d+)$/.exec(s);
-  return m ? `${m[1]}_{${m[2]}}` : s;
+export interface ReproduceOptions {
+  onProgress?: Progress;
+  /**
+   * Renders the spiked derivation into the bundle (the CLI passes report/derivation-doc.ts's JSON; compare/ does
+   * not import report/). Without it the bundle's derivation is null.
+   */
+  renderDerivation?: (derivation: Derivation, alpha: number) => unknown;
 }
 
 /** Run the whole reproduction and return the results bundle. */
-export async function runReproduce(plan: ReproducePlan, onProgress: Progress = () => {}): Promise<ResultsBundle> {
+export async function runReproduce(plan: ReproducePlan, opts: ReproduceOptions = {}): Promise<ResultsBundle> {
+  const onProgress: Progress = opts.onProgress ?? (() => {});
   const comparisons: Comparison[] = [];
   const claims: Claim[] = [];
   const thin = (t: Trajectory) => thinTrajectory(t, plan.maxPoints);
@@ -485,7 +474,7 @@ export async function runReproduce(plan: ReproducePlan, onProgress: Progress = (
     format: RESULTS_FORMAT,
     provenance: provenance('reproduce', { plan }, { seeds: [...new Set([...fs.seeds, 1])].sort((x, y) => x - y), settings: { signTieRelTol: DEFAULTS.signTieRelTol } }),
     plan: plan as unknown as Record<string, unknown>,
-    derivation: derivationForReport(derivation),
+    derivation: opts.renderDerivation ? opts.renderDerivation(derivation, plan.alpha) : null,
     groups: { spiked: spikedGroups, bulk: bulkGroups, powerlaw: plGroups, finiteSample: fsGroups },
     escape: { level: plan.escapeLevel, lambdaV: escLambda, theory: escTheory, simLambdaV: plan.lambdaV, simulation: escSim },
     stability: stab,

@@ -24,43 +24,68 @@ export interface DerivationSection {
   items: { label: string; latex: string }[];
 }
 
-const SECTION_TITLES: Record<string, string> = {
-  steps: 'Moment calculus: loss and gradient',
-  T: 'T = tr(DΣ)',
-  loss: 'Reduced loss',
-  gradients: 'Block gradients',
-  gdMap: 'GD map',
-  specgd: 'SpecGD map (polar factor in block coordinates)',
-  gradientFlow: 'Gradient flow',
-  signFlow: 'Sign flow',
-  jacobianGd: 'Jacobian of the GD map',
-  linearization: 'Linearization at a = 0: growth factors and thresholds',
-  growthFactors: 'Growth factors',
-  fixedPoints: 'Fixed points',
-  misalignment: 'Misalignment peak (gradient flow, two-block limit)',
+type Ex = { latex: string; infix?: string };
+type DerivationDoc = {
+  model?: { title?: string };
+  blocks?: { symbol: string; name: string }[];
+  symbols?: { name: string; latex: string }[];
+  steps?: { text: string; latex: string[] }[];
+  T?: Ex;
+  loss?: Ex;
+  gradients?: Ex[];
+  gdMap?: Ex[];
+  specgdSteps?: { text: string; latex: string[] }[];
+  specgdMap?: (Ex & { short?: Ex })[];
+  gradientFlow?: Ex[];
+  signFlow?: (Ex & { short?: Ex })[];
+  growthFactors?: Ex[];
+  growthFactorsNumeric?: Ex[];
+  thresholds?: { block: string; inequality: Ex | null; holds: boolean }[];
+  misalignmentPeak?: { latex: string[]; t: number; value: number } | null;
+  checks?: unknown[];
 };
 
 /**
- * Collect the LaTeX of a derivation document (the JSON rendering of `symbolic/derive.ts`'s `Derivation`, from
- * `report/derivation-doc.ts`), grouped by its top-level fields: every string under a key named `latex` (or an
- * array of them) becomes a display equation, labelled by its path. Checks are listed with their measured errors.
+ * The derivation document (the JSON of `report/derivation-doc.ts`'s `derivationJson`, written by the symbolic
+ * engine's helper) as report sections: moment calculus steps, T, loss, block gradients, GD and SpecGD maps, flows,
+ * growth factors and thresholds, the misalignment peak; the checks with their measured errors. A document of
+ * another shape is rendered generically (every `latex` field, grouped by top-level key).
  */
 export function derivationEquations(doc: unknown): { sections: DerivationSection[]; checks: string[]; note: string } {
-  if (!doc || typeof doc !== 'object') return { sections: [], checks: [], note: 'No derivation in these results (run specgd reproduce, which derives the spiked model first).' };
+  if (!doc || typeof doc !== 'object') return { sections: [], checks: [], note: 'No derivation in these results (specgd reproduce derives the spiked model and stores it in data/results.json).' };
+  const d = doc as DerivationDoc;
+  const checks = Array.isArray(d.checks) ? d.checks.map(summarizeCheck) : [];
+  if (!d.blocks || !d.gradients || !d.loss) return { sections: genericSections(doc), checks, note: '' };
+  const latexOf = new Map((d.symbols ?? []).map((s) => [s.name, s.latex]));
+  const sym = d.blocks.map((b) => latexOf.get(b.symbol) ?? b.symbol);
+  const per = (xs: Ex[] | undefined, lhs: (k: number) => string, label: (k: number) => string = (k) => d.blocks![k].name) =>
+    (xs ?? []).map((e, k) => ({ label: label(k), latex: `${lhs(k)} = ${e.latex}` }));
   const sections: DerivationSection[] = [];
-  const checks: string[] = [];
-  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (key === 'checks' && Array.isArray(value)) {
-      for (const c of value) checks.push(summarizeCheck(c));
-      continue;
-    }
-    const items: { label: string; latex: string }[] = [];
-    collectLatex(value, '', items);
-    if (items.length) sections.push({ title: SECTION_TITLES[key] ?? key, items });
-  }
-  return { sections, checks, note: '' };
+  if (d.steps?.length) sections.push({ title: 'Moment calculus: loss and gradient', items: d.steps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
+  const lossItems = [...(d.T ? [{ label: 'T = tr(DΣ)', latex: `T = ${d.T.latex}` }] : []), { label: 'reduced population loss', latex: `L = ${d.loss.latex}` }];
+  sections.push({ title: 'Reduced loss', items: lossItems });
+  sections.push({ title: 'Block gradients (∇L = Σ_k g_k P_k)', items: per(d.gradients, (k) => `g_{${sym[k]}}`) });
+  sections.push({ title: 'GD map', items: per(d.gdMap, (k) => `${sym[k]} \\leftarrow`) });
+  if (d.specgdSteps?.length) sections.push({ title: 'SpecGD: the polar factor in block coordinates', items: d.specgdSteps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
+  sections.push({ title: 'SpecGD map', items: per(d.specgdMap?.map((e) => e.short ?? e), (k) => `${sym[k]} \\leftarrow`) });
+  sections.push({ title: 'Gradient flow (t = η̃k) and sign flow (t = ηk)', items: [...per(d.gradientFlow, (k) => `\\dot ${sym[k]}`, (k) => `gradient flow, ${d.blocks![k].name}`), ...per(d.signFlow?.map((e) => e.short ?? e), (k) => `\\dot ${sym[k]}`, (k) => `sign flow, ${d.blocks![k].name}`)] });
+  const growth = per(d.growthFactors, (k) => `${sym[k]}_{k+1}/${sym[k]}_k \\approx`, (k) => `GD growth factor near a = 0, ${d.blocks![k].name}`);
+  const thr = (d.thresholds ?? []).filter((t) => t.inequality).map((t) => ({ label: `the ${t.block} block outgrows the signal iff (${t.holds ? 'holds' : 'does not hold'} in this model)`, latex: t.inequality!.latex }));
+  sections.push({ title: 'Linearization at a = 0: growth factors and anisotropy thresholds', items: [...growth, ...thr] });
+  if (d.misalignmentPeak?.latex?.length) sections.push({ title: 'Misalignment peak (gradient flow, two-block limit)', items: d.misalignmentPeak.latex.map((l) => ({ label: '', latex: l })) });
+  return { sections: sections.filter((s) => s.items.length), checks, note: '' };
 }
 
+function genericSections(doc: unknown): DerivationSection[] {
+  const sections: DerivationSection[] = [];
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (key === 'checks') continue;
+    const items: { label: string; latex: string }[] = [];
+    collectLatex(value, '', items);
+    if (items.length) sections.push({ title: key, items });
+  }
+  return sections;
+}
 function collectLatex(v: unknown, path: string, out: { label: string; latex: string }[]): void {
   if (Array.isArray(v)) {
     v.forEach((x, i) => collectLatex(x, `${path}[${i}]`, out));
@@ -81,6 +106,9 @@ function collectLatex(v: unknown, path: string, out: { label: string; latex: str
 function summarizeCheck(c: unknown): string {
   if (!c || typeof c !== 'object') return String(c);
   const o = c as Record<string, unknown>;
+  if (typeof o.title === 'string' && typeof o.error === 'number' && typeof o.tolerance === 'number') {
+    return `${o.title}: error ${fmt(o.error)} (tolerance ${fmt(o.tolerance)}${typeof o.toleranceRule === 'string' ? `, ${o.toleranceRule}` : ''})${typeof o.method === 'string' ? ` — ${o.method}` : ''}`;
+  }
   const parts = Object.entries(o)
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
     .map(([k, v]) => `${k}: ${typeof v === 'number' ? fmt(v) : String(v)}`);

@@ -25,11 +25,15 @@ export interface StatsWorkspace {
   /** per-block accumulators */
   signed: Float64Array;
   mag2: Float64Array;
+  /** the result object, reused on every call (no allocation per recorded step) */
+  out: WStats;
 }
 
 export function statsWorkspace(problem: SimProblem): StatsWorkspace {
   const { d, m } = problem;
   const nb = problem.ranks.length;
+  const signed = new Float64Array(nb);
+  const mag2 = new Float64Array(nb);
   return {
     WQ: new Float64Array(m * d),
     M: new Float64Array(d * d),
@@ -37,8 +41,9 @@ export function statsWorkspace(problem: SimProblem): StatsWorkspace {
     eigVectors: new Float64Array(d * d),
     eigWork: new Float64Array(d),
     pop: populationWorkspace(d),
-    signed: new Float64Array(nb),
-    mag2: new Float64Array(nb),
+    signed,
+    mag2,
+    out: { signed, mag: mag2, alignment: 0, overlap: 0, ratio: 0, loss: 0, ok: true },
   };
 }
 
@@ -56,6 +61,7 @@ export interface WStats {
   ok: boolean;
 }
 
+/** Statistics of W written into (and returned as) `ws.out`: valid until the next call with the same workspace. */
 export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: StatsWorkspace, tieRelTol: number): WStats {
   const { d, m, Q, blockOf, ranks, theta } = problem;
   const { signed, mag2 } = ws;
@@ -140,5 +146,11 @@ export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Flo
     }
   }
   const loss = populationLoss(problem, backend, W, ws.pop);
-  return { signed, mag: mag2, alignment, overlap, ratio, loss, ok };
+  const out = ws.out;
+  out.alignment = alignment;
+  out.overlap = overlap;
+  out.ratio = ratio;
+  out.loss = loss;
+  out.ok = ok;
+  return out;
 }

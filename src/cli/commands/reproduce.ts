@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { reproducePlan, runReproduce } from '../../compare/reproduce.js';
 import { buildReport, writeReportFiles } from '../../report/write.js';
+import { derivationJson } from '../../report/derivation-doc.js';
 
 export const DEFAULT_REPORT_DIR = 'specgd-report';
 
@@ -43,7 +44,7 @@ export function register(program: Command): void {
     .action(async (opts: ReproduceCliOptions) => {
       const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR);
       const progress = stderrProgress('reproduce');
-      const bundle = await runReproduce(reproducePlan(opts.quick === true), progress);
+      const bundle = await runReproduce(reproducePlan(opts.quick === true), { onProgress: progress, renderDerivation: (der, alpha) => derivationJson(der, { alpha }) });
       const report = buildReport(bundle, (i, n, id) => progress(`figure ${id}`, i, n));
       for (const w of report.warnings) process.stderr.write(`specgd: warning: ${w}\n`);
       writeReportFiles(out, report);
