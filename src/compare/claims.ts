@@ -400,20 +400,19 @@ export function finiteSampleScalingClaim(points: { n: number; deviation: number 
 }
 
 /**
- * The qualitative picture under finite samples / another covariance: GD amplifies the uninformative direction(s)
- * (peak ratio > initial by more than z·SE) while SpecGD does not (peak ratio ≤ initial + z·SE). Measured: number of
- * (setting, algorithm) cases that contradict it.
+ * The qualitative picture under finite samples / another covariance, population-exact: GD amplifies the
+ * uninformative direction(s) (peak ratio > initial ratio beyond rounding) exactly where the derivation says so,
+ * SpecGD amplifies none. Measured: number of (direction, algorithm) cases that contradict it.
  */
 export function qualitativeClaim(
   id: string,
   statement: string,
-  cases: { label: string; algorithm: 'gd' | 'specgd'; expectAmplified: boolean; peakRatio: number; initialRatio: number; se: number }[],
-  z: number,
+  cases: { label: string; algorithm: 'gd' | 'specgd'; expectAmplified: boolean; peakRatio: number; initialRatio: number }[],
   source: string,
 ): Claim {
   let mismatches = 0;
   const parts = cases.map((c) => {
-    const amplified = c.peakRatio > c.initialRatio * (1 + POPULATION_REL_TOL) + z * c.se;
+    const amplified = c.peakRatio > c.initialRatio * (1 + POPULATION_REL_TOL);
     if (amplified !== c.expectAmplified) mismatches++;
     return `${c.label} ${c.algorithm}: peak÷initial = ${(c.peakRatio / c.initialRatio).toPrecision(4)}`;
   });
@@ -425,8 +424,38 @@ export function qualitativeClaim(
     predicted: 0,
     tolerance: 0,
     test: 'measured ≤ tolerance',
-    toleranceRule: `exact count; "amplified" = peak ratio > initial ratio + ${z.toFixed(2)}·SE (ensemble standard error at the peak)`,
+    toleranceRule: 'exact count; "amplified" = peak ratio > initial ratio·(1 + 1e-12) (population-exact runs: rounding only)',
     source,
+    verdict: atMost(mismatches, 0),
+  };
+}
+
+/**
+ * The same picture under finite samples, where no algorithm moves the blocks exactly as on the manifold, so
+ * "amplified" needs a scale: the early log-growth rate of b/a per unit time t (t = η̃k for GD, ηk for SpecGD),
+ * fitted on the ensemble mean over the early window, is classified by the nearest population prediction — GD's
+ * derived rate ρ = ln(growth_b/growth_a)/η̃ (amplified) or SpecGD's 0 (equal moves) — i.e. amplified iff the
+ * measured rate > ρ/2. Measured: number of runs whose class contradicts the picture (GD amplified iff ρ > 0,
+ * SpecGD never).
+ */
+export function finiteSamplePictureClaim(cases: { label: string; algorithm: 'gd' | 'specgd'; rate: number }[], rho: number, window: string): Claim {
+  let mismatches = 0;
+  const parts = cases.map((c) => {
+    const amplified = c.rate > rho / 2;
+    const expected = c.algorithm === 'gd' && rho > 0;
+    if (amplified !== expected) mismatches++;
+    return `${c.label} ${c.algorithm}: ${c.rate.toPrecision(4)}`;
+  });
+  return {
+    id: 'finite-sample-picture',
+    statement: 'Finite samples: the same qualitative picture — GD amplifies the spike at its population rate (λ_v above the threshold), SpecGD does not — at every sample size n.',
+    quantity: `number of runs (of ${cases.length}) contradicting the picture; early log-growth rate of b/a per unit time over ${window} (population GD rate ρ = ${rho.toPrecision(4)}): ${parts.join('; ')}`,
+    measured: mismatches,
+    predicted: 0,
+    tolerance: 0,
+    test: 'measured ≤ tolerance',
+    toleranceRule: 'exact count; a run is "amplified" iff its rate is nearer the population GD rate ρ than SpecGD\'s 0 (rate > ρ/2)',
+    source: 'simulation (full-batch, seed ensembles) + derived growth factors',
     verdict: atMost(mismatches, 0),
   };
 }

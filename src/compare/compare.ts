@@ -9,7 +9,7 @@
  */
 import type { ExperimentConfig } from '../config/config.js';
 import type { Trajectory } from '../core/trajectory.js';
-import { alignTheoryToSim, theoryValueAt, type AlignedPoint } from './timemap.js';
+import { alignTheoryToSim, isFlow, theoryValueAt, type AlignedPoint } from './timemap.js';
 import { ensembleSize, seriesView } from './series.js';
 import { POPULATION_REL_TOL, toleranceRule, type ToleranceRule } from './tolerance.js';
 
@@ -102,7 +102,7 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
   }
   const aligned = alignTheoryToSim(theory, sim, opts.eta).filter((p) => p.step >= window.fromStep && p.step <= window.toStep);
   const seeds = ensembleSize(sim);
-  const rule = toleranceRule(opts.config, seeds, aligned.length);
+  const rule = toleranceRule(opts.config, seeds, aligned.length, isFlow(theory));
   const names = opts.series ?? defaultComparedSeries(theory, sim);
   const series = names.map((name) => deviation(theory, sim, name, aligned, rule));
   const verdicts = series.map((s) => s.verdict);

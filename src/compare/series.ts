@@ -11,7 +11,7 @@ export interface SeriesView {
 }
 
 /** Names of the series a trajectory carries. */
-export function seriesNames(traj: Trajectory): string[] {
+export function seriesKeys(traj: Trajectory): string[] {
   return Object.keys(traj.series);
 }
 
@@ -34,7 +34,7 @@ export function seriesView(traj: Trajectory, name: string): SeriesView | null {
 /** The mean values of series `name`; throws if absent (a contract violation between stages). */
 export function seriesMean(traj: Trajectory, name: string): number[] {
   const v = seriesView(traj, name);
-  if (!v) throw new Error(`trajectory ${traj.kind}/${traj.algorithm} has no series "${name}" (has: ${seriesNames(traj).join(', ')})`);
+  if (!v) throw new Error(`trajectory ${traj.kind}/${traj.algorithm} has no series "${name}" (has: ${seriesKeys(traj).join(', ')})`);
   return v.mean;
 }
 

@@ -17,6 +17,8 @@
  *    "n/a" (run with ≥ 2 seeds to test it).
  *  - off-manifold initialization (orthogonal / Gaussian W₀) against the reduced theory: not an exact statement;
  *    reported with verdict "n/a".
+ *  - a flow (gradient flow, smoothed sign flow) against a map: the deviation is the map's O(η) discretization
+ *    error (and for the sign flow its smoothing), a measurement rather than a test: reported with verdict "n/a".
  */
 import type { ExperimentConfig } from '../config/config.js';
 
@@ -61,8 +63,14 @@ export function isPopulationExact(config: ExperimentConfig): boolean {
   return config.data.mode === 'population' && config.model.init.kind === 'scaled-identity';
 }
 
-/** The tolerance rule for a simulation run with `config` over `seeds` seeds, compared at `points` points. */
-export function toleranceRule(config: ExperimentConfig, seeds: number, points: number): ToleranceRule {
+/**
+ * The tolerance rule for a simulation run with `config` over `seeds` seeds, compared at `points` points against
+ * a map (`theoryIsFlow` false) or a flow.
+ */
+export function toleranceRule(config: ExperimentConfig, seeds: number, points: number, theoryIsFlow = false): ToleranceRule {
+  if (theoryIsFlow) {
+    return { kind: 'not-testable', rule: 'flow vs map: the deviation is the O(η) time-discretization error of the map (and the smoothing of the sign flow); reported, no verdict' };
+  }
   if (config.model.init.kind !== 'scaled-identity') {
     return { kind: 'not-testable', rule: `off-manifold initialization (${config.model.init.kind}): the reduced theory is not exact; deviation reported, no verdict` };
   }

@@ -65,11 +65,90 @@ function gemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
   const MN = M * N;
   if (beta === 0) C.fill(0, 0, MN);
   else if (beta !== 1) for (let i = 0; i < MN; i++) C[i] *= beta;
-  if (!transB) {
-    // C[i,:] += α a(i,k) B[k,:] with a(i,k) = A[i·sa + k·sk] (A stored M×K or, transposed, K×M): four rows of C per
-    // pass over a row of B (4 FMAs per load of B[k,j]); K in blocks so that block of B stays in cache.
-    const sa = transA ? 1 : K;
-    const sk = transA ? M : 1;
+  if (transA && !transB) {
+    // C[i,j] += α Σ_k A[k,i] B[k,j] (A stored K×M): a 4×2 block of C held in registers while k runs over a block
+    // of KC rows of A and B (6 loads per 8 FMAs, no traffic on C inside the k loop); the KC-row blocks of A and B
+    // stay in cache while every (i, j) block passes over them. This is the finite-sample gradient's (diag(r)Z)ᵀX.
+    const KC = 256;
+    const M4 = M - (M % 4);
+    const N2 = N - (N % 2);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const k1 = Math.min(K, k0 + KC);
+      for (let i = 0; i < M4; i += 4) {
+        for (let j = 0; j < N2; j += 2) {
+          let s00 = 0;
+          let s01 = 0;
+          let s10 = 0;
+          let s11 = 0;
+          let s20 = 0;
+          let s21 = 0;
+          let s30 = 0;
+          let s31 = 0;
+          let pa = k0 * M + i;
+          let pb = k0 * N + j;
+          for (let k = k0; k < k1; k++) {
+            const a0 = A[pa];
+            const a1 = A[pa + 1];
+            const a2 = A[pa + 2];
+            const a3 = A[pa + 3];
+            const b0 = B[pb];
+            const b1 = B[pb + 1];
+            s00 += a0 * b0;
+            s01 += a0 * b1;
+            s10 += a1 * b0;
+            s11 += a1 * b1;
+            s20 += a2 * b0;
+            s21 += a2 * b1;
+            s30 += a3 * b0;
+            s31 += a3 * b1;
+            pa += M;
+            pb += N;
+          }
+          const c = i * N + j;
+          C[c] += alpha * s00;
+          C[c + 1] += alpha * s01;
+          C[c + N] += alpha * s10;
+          C[c + N + 1] += alpha * s11;
+          C[c + 2 * N] += alpha * s20;
+          C[c + 2 * N + 1] += alpha * s21;
+          C[c + 3 * N] += alpha * s30;
+          C[c + 3 * N + 1] += alpha * s31;
+        }
+        if (N2 < N) {
+          const j = N - 1;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          for (let k = k0; k < k1; k++) {
+            const b = B[k * N + j];
+            const pa = k * M + i;
+            s0 += A[pa] * b;
+            s1 += A[pa + 1] * b;
+            s2 += A[pa + 2] * b;
+            s3 += A[pa + 3] * b;
+          }
+          C[i * N + j] += alpha * s0;
+          C[(i + 1) * N + j] += alpha * s1;
+          C[(i + 2) * N + j] += alpha * s2;
+          C[(i + 3) * N + j] += alpha * s3;
+        }
+      }
+      for (let i = M4; i < M; i++) {
+        const ci = i * N;
+        for (let k = k0; k < k1; k++) {
+          const a = alpha * A[k * M + i];
+          if (a === 0) continue;
+          const bk = k * N;
+          for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
+        }
+      }
+    }
+  } else if (!transB) {
+    // C[i,:] += α A[i,k] B[k,:]: four rows of C per pass over a row of B (4 FMAs per load of B[k,j]); K in blocks so
+    // that block of B stays in cache.
+    const sa = K;
+    const sk = 1;
     const KC = 128;
     for (let k0 = 0; k0 < K; k0 += KC) {
       const k1 = Math.min(K, k0 + KC);
@@ -85,6 +164,7 @@ function gemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
           const a1 = alpha * A[ak + sa];
           const a2 = alpha * A[ak + 2 * sa];
           const a3 = alpha * A[ak + 3 * sa];
+          if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // sparse / block-diagonal W (on the manifold)
           const bk = k * N;
           for (let j = 0; j < N; j++) {
             const b = B[bk + j];
@@ -99,59 +179,83 @@ function gemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
         const ci = i * N;
         for (let k = k0; k < k1; k++) {
           const a = alpha * A[i * sa + k * sk];
+          if (a === 0) continue;
           const bk = k * N;
           for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
         }
       }
     }
   } else if (!transA && transB) {
-    // C[i,j] += α Σ_k A[i,k] B[j,k]: contiguous dot products, 2×2 register block.
-    let i = 0;
-    for (; i + 1 < M; i += 2) {
-      const a0 = i * K;
-      const a1 = a0 + K;
-      let j = 0;
-      for (; j + 1 < N; j += 2) {
-        const b0 = j * K;
-        const b1 = b0 + K;
-        let s00 = 0;
-        let s01 = 0;
-        let s10 = 0;
-        let s11 = 0;
-        for (let k = 0; k < K; k++) {
-          const x0 = A[a0 + k];
-          const x1 = A[a1 + k];
-          const y0 = B[b0 + k];
-          const y1 = B[b1 + k];
-          s00 += x0 * y0;
-          s01 += x0 * y1;
-          s10 += x1 * y0;
-          s11 += x1 * y1;
+    // C[i,j] += α Σ_k A[i,k] B[j,k]: contiguous dot products in a 2×4 register block (6 loads per 8 FMAs), rows of
+    // B taken in blocks of JB (~16 KB) so they stay in cache while every pair of rows of A passes over them.
+    const JB = Math.max(4, Math.floor(2048 / Math.max(1, K)) * 4);
+    for (let j0 = 0; j0 < N; j0 += JB) {
+      const j1 = Math.min(N, j0 + JB);
+      let i = 0;
+      for (; i + 1 < M; i += 2) {
+        const a0 = i * K;
+        const a1 = a0 + K;
+        const c0 = i * N;
+        const c1 = c0 + N;
+        let j = j0;
+        for (; j + 3 < j1; j += 4) {
+          const b0 = j * K;
+          const b1 = b0 + K;
+          const b2 = b1 + K;
+          const b3 = b2 + K;
+          let s00 = 0;
+          let s01 = 0;
+          let s02 = 0;
+          let s03 = 0;
+          let s10 = 0;
+          let s11 = 0;
+          let s12 = 0;
+          let s13 = 0;
+          for (let k = 0; k < K; k++) {
+            const x0 = A[a0 + k];
+            const x1 = A[a1 + k];
+            const y0 = B[b0 + k];
+            const y1 = B[b1 + k];
+            const y2 = B[b2 + k];
+            const y3 = B[b3 + k];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s02 += x0 * y2;
+            s03 += x0 * y3;
+            s10 += x1 * y0;
+            s11 += x1 * y1;
+            s12 += x1 * y2;
+            s13 += x1 * y3;
+          }
+          C[c0 + j] += alpha * s00;
+          C[c0 + j + 1] += alpha * s01;
+          C[c0 + j + 2] += alpha * s02;
+          C[c0 + j + 3] += alpha * s03;
+          C[c1 + j] += alpha * s10;
+          C[c1 + j + 1] += alpha * s11;
+          C[c1 + j + 2] += alpha * s12;
+          C[c1 + j + 3] += alpha * s13;
         }
-        C[i * N + j] += alpha * s00;
-        C[i * N + j + 1] += alpha * s01;
-        C[(i + 1) * N + j] += alpha * s10;
-        C[(i + 1) * N + j + 1] += alpha * s11;
-      }
-      for (; j < N; j++) {
-        const b0 = j * K;
-        let s0 = 0;
-        let s1 = 0;
-        for (let k = 0; k < K; k++) {
-          s0 += A[a0 + k] * B[b0 + k];
-          s1 += A[a1 + k] * B[b0 + k];
+        for (; j < j1; j++) {
+          const b0 = j * K;
+          let s0 = 0;
+          let s1 = 0;
+          for (let k = 0; k < K; k++) {
+            s0 += A[a0 + k] * B[b0 + k];
+            s1 += A[a1 + k] * B[b0 + k];
+          }
+          C[c0 + j] += alpha * s0;
+          C[c1 + j] += alpha * s1;
         }
-        C[i * N + j] += alpha * s0;
-        C[(i + 1) * N + j] += alpha * s1;
       }
-    }
-    for (; i < M; i++) {
-      const a0 = i * K;
-      for (let j = 0; j < N; j++) {
-        const b0 = j * K;
-        let s = 0;
-        for (let k = 0; k < K; k++) s += A[a0 + k] * B[b0 + k];
-        C[i * N + j] += alpha * s;
+      for (; i < M; i++) {
+        const a0 = i * K;
+        for (let j = j0; j < j1; j++) {
+          const b0 = j * K;
+          let s = 0;
+          for (let k = 0; k < K; k++) s += A[a0 + k] * B[b0 + k];
+          C[i * N + j] += alpha * s;
+        }
       }
     }
   } else {

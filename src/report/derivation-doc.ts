@@ -279,7 +279,11 @@ export function derivationTex(der: Derivation, opts: { alpha?: number | null; na
     else if (b.kind === 'p') lines.push(texText(b.text), '');
     else if (b.kind === 'math') lines.push('\\begin{multline*}', b.latex, '\\end{multline*}');
     else {
-      lines.push(`\\begin{longtable}{${b.head.map(() => 'l').join('')}}`, `${b.head.map(texText).join(' & ')} \\\\ \\hline`);
+      // Text-heavy columns wrap (p{…}); short ones stay left-aligned.
+      const wide = b.head.map((_, j) => Math.max(...b.rows.map((r) => r[j].length)) > 40);
+      const nWide = wide.filter(Boolean).length;
+      const spec = wide.map((w) => (w ? `p{${(0.6 / nWide).toFixed(2)}\\textwidth}` : 'l')).join('');
+      lines.push(`\\begin{longtable}{${spec}}`, `${b.head.map(texText).join(' & ')} \\\\ \\hline`);
       for (const r of b.rows) lines.push(`${r.map(texText).join(' & ')} \\\\`);
       lines.push('\\end{longtable}');
     }

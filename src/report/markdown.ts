@@ -39,7 +39,7 @@ export function renderMarkdown(bundle: ResultsBundle, figures: FigureSpec[]): st
   for (const c of bundle.comparisons) {
     c.series.forEach((s, i) => {
       const label = i === 0 ? `${cell(c.label)} <br><sub>${cell(c.timeMap)}; window: ${cell(c.window.rule)}; ${cell(c.tolerance.rule)}</sub>` : '';
-      out.push(`| ${label} | \`${s.series}\` | ${s.points} | ${fmt(s.maxAbs)} | ${fmt(s.rms)} | ${fmt(s.tolerance)} | ${s.verdict} |`);
+      out.push(`| ${label} | \`${s.series}\` | ${s.points} | ${fmt(s.maxAbs)} | ${fmt(s.rms)} | ${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)} | ${s.verdict} |`);
     });
   }
   out.push('', '## Provenance', '', '```json', JSON.stringify({ provenance: prov, plan: bundle.plan }, null, 2), '```', '');

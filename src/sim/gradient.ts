@@ -16,7 +16,7 @@ import type { LinalgBackend } from '../core/linalg.js';
 import type { SimProblem } from './problem.js';
 
 export interface PopulationWorkspace {
-  /** WᵀW (d×d) */
+  /** WᵀW (d×d), left in place after each call (the statistics reuse it) */
   M: Float64Array;
   /** DΣ (d×d) */
   DS: Float64Array;
@@ -28,24 +28,27 @@ export function populationWorkspace(d: number): PopulationWorkspace {
   return { M: new Float64Array(d * d), DS: new Float64Array(d * d), K: new Float64Array(d * d) };
 }
 
-/** Writes D = WᵀW − θθᵀ into ws.M and DΣ into ws.DS for W (m×d); returns T = tr(DΣ). */
+/** Writes WᵀW into ws.M (kept for the statistics) and DΣ (D = WᵀW − θθᵀ) into ws.DS; returns T = tr(DΣ). */
 function fillDS(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: PopulationWorkspace): number {
   const { d, m, theta, lambda, sigma, sigmaDiagonal } = problem;
-  const { M, DS } = ws;
-  // M = WᵀW, then D = M − θθᵀ in place
+  const { M, DS, K } = ws;
   backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
-  for (let i = 0; i < d; i++) {
-    const ti = theta[i];
-    if (ti === 0) continue;
-    const r = i * d;
-    for (let j = 0; j < d; j++) M[r + j] -= ti * theta[j];
-  }
   if (sigmaDiagonal) {
+    // (DΣ)_ij = (M_ij − θ_i θ_j) λ_j
     for (let i = 0; i < d; i++) {
       const r = i * d;
-      for (let j = 0; j < d; j++) DS[r + j] = M[r + j] * lambda[j];
+      const ti = theta[i];
+      for (let j = 0; j < d; j++) DS[r + j] = (M[r + j] - ti * theta[j]) * lambda[j];
     }
-  } else backend.gemm(false, false, d, d, d, 1, M, sigma, 0, DS);
+  } else {
+    // D into K (scratch until the gradient overwrites it), then DΣ = D·Σ
+    for (let i = 0; i < d; i++) {
+      const r = i * d;
+      const ti = theta[i];
+      for (let j = 0; j < d; j++) K[r + j] = M[r + j] - ti * theta[j];
+    }
+    backend.gemm(false, false, d, d, d, 1, K, sigma, 0, DS);
+  }
   let T = 0;
   for (let i = 0; i < d; i++) T += DS[i * d + i];
   return T;

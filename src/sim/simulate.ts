@@ -13,14 +13,13 @@ import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { portableLinalg, newtonSchulz, newtonSchulzWorkspace, type LinalgBackend } from '../core/linalg.js';
 import { provenance } from '../core/provenance.js';
-import { createRng } from '../core/rng.js';
 import { mean, standardError } from '../core/stats.js';
 import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
 import { MUON_NS_COEFFS, updateRule, type UpdateRule } from '../model/algorithms.js';
 import { buildModelSpec, type ModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
 import { populationGradient, populationWorkspace, sampleGradient, sampleWorkspace } from './gradient.js';
-import { buildProblem, initialWeights, RNG_STREAMS, type SimProblem } from './problem.js';
+import { buildProblem, initialWeights, RNG_STREAMS, simRng, type SimProblem } from './problem.js';
 import { recordSteps } from './record.js';
 import { computeStats, statsWorkspace } from './stats.js';
 
@@ -94,7 +93,7 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
   const batchN = mode === 'full-batch' ? config.data.n : mode === 'online' ? config.data.batch : 0;
   const batch = mode === 'online' ? sampleBuffers(problem, batchN) : dataset;
   const sampleWs = mode === 'population' ? null : sampleWorkspace(batchN, m);
-  const onlineRng = mode === 'online' ? createRng(seed, RNG_STREAMS.data) : null;
+  const onlineRng = mode === 'online' ? simRng(seed, RNG_STREAMS.data) : null;
   const statsWs = statsWorkspace(problem);
   const rec: Float64Array[] = names.map(() => new Float64Array(nRec));
   let nDone = 0;
@@ -117,9 +116,10 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
     const recordNow = next < nRec && grid[next] === t;
     // gradient at W_t (also gives the training loss); at t = steps only when it is needed for train_loss
     let trainLoss = 0;
+    let popLoss = Number.NaN;
     const needGrad = t < steps || (recordNow && mode !== 'population');
     if (needGrad) {
-      if (mode === 'population') populationGradient(problem, backend, W, G, popWs);
+      if (mode === 'population') popLoss = populationGradient(problem, backend, W, G, popWs);
       else {
         if (onlineRng) drawSamples(problem, onlineRng, batch!);
         trainLoss = sampleGradient(problem, backend, W, batch!.X, batch!.y, batchN, G, sampleWs!);
@@ -127,7 +127,8 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
     }
     if (recordNow) {
       ctx.onRecord?.({ algorithm: rule.label, seed, step: t, W });
-      const st = computeStats(problem, backend, W, statsWs, tieTol);
+      // population steps already hold WᵀW and L(W) from the gradient: reused, not recomputed
+      const st = computeStats(problem, backend, W, statsWs, tieTol, Number.isNaN(popLoss) ? undefined : { WtW: popWs.M, loss: popLoss });
       let c = 0;
       for (let k = 0; k < nb; k++) rec[c++][next] = st.signed[k];
       for (let k = 0; k < nb; k++) rec[c++][next] = st.mag[k];
@@ -277,7 +278,7 @@ export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptio
     let dataset: SampleBuffers | null = null;
     if (config.data.mode === 'full-batch') {
       dataset = sampleBuffers(problem, config.data.n);
-      drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset);
+      drawSamples(problem, simRng(seed, RNG_STREAMS.data), dataset);
     }
     rules.forEach((rule, ai) => {
       const base = done;

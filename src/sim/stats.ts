@@ -62,7 +62,15 @@ export interface WStats {
 }
 
 /** Statistics of W written into (and returned as) `ws.out`: valid until the next call with the same workspace. */
-export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: StatsWorkspace, tieRelTol: number): WStats {
+export function computeStats(
+  problem: SimProblem,
+  backend: LinalgBackend,
+  W: Float64Array,
+  ws: StatsWorkspace,
+  tieRelTol: number,
+  /** WᵀW and the population loss at this W when already computed (population gradient step): not recomputed */
+  pre?: { WtW: Float64Array; loss: number },
+): WStats {
   const { d, m, Q, blockOf, ranks, theta } = problem;
   const { signed, mag2 } = ws;
   signed.fill(0);
@@ -96,8 +104,9 @@ export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Flo
     mag2[k] = Math.sqrt(mag2[k] / ranks[k]);
   }
   // WᵀW, overlap, alignment
-  const M = ws.M;
-  backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
+  let M = ws.M;
+  if (pre) M = pre.WtW;
+  else backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
   let fro2 = 0;
   let tMt = 0;
   for (let i = 0; i < d; i++) {
@@ -145,7 +154,7 @@ export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Flo
       ratio /= Math.abs(signed[s]);
     }
   }
-  const loss = populationLoss(problem, backend, W, ws.pop);
+  const loss = pre ? pre.loss : populationLoss(problem, backend, W, ws.pop);
   const out = ws.out;
   out.alignment = alignment;
   out.overlap = overlap;

@@ -82,22 +82,34 @@ export function compileSystem(derivation: Derivation, spec: ModelSpec): Compiled
 /** Symbolic derivations per block structure (they do not depend on numeric values). */
 const derivationCache = new Map<string, Derivation>();
 const systemCache = new WeakMap<ModelSpec, CompiledSystem>();
+/** Compiled systems per (block structure, numbers), so sweeps that rebuild equal specs do not recompile. */
+const numericCache = new Map<string, CompiledSystem>();
+const NUMERIC_CACHE_SIZE = 256;
 
 function structureKey(spec: ModelSpec): string {
   return JSON.stringify([spec.student.kind, spec.signalBlock, spec.blocks.map((b) => [b.symbol, b.varianceSymbol, b.rankInD.coef, b.rankInD.offset])]);
 }
 
-/** compileSystem(derive(spec), spec), memoized (derivation per block structure, compiled system per spec). */
+/**
+ * compileSystem(derive(spec), spec), memoized: the symbolic derivation per block structure, the compiled system per
+ * spec object and per (structure, d, κ, variances) — the closures are pure, so equal numbers can share them.
+ */
 export function systemFor(spec: ModelSpec): CompiledSystem {
   const hit = systemCache.get(spec);
   if (hit) return hit;
   const key = structureKey(spec);
-  let d = derivationCache.get(key);
-  if (!d) {
-    d = derive(spec, { checks: false, fixedPoints: false });
-    derivationCache.set(key, d);
+  const numericKey = JSON.stringify([key, spec.d, spec.lossScale, spec.blocks.map((b) => b.variance)]);
+  let sys = numericCache.get(numericKey);
+  if (!sys) {
+    let d = derivationCache.get(key);
+    if (!d) {
+      d = derive(spec, { checks: false, fixedPoints: false });
+      derivationCache.set(key, d);
+    }
+    sys = compileSystem(d, spec);
+    if (numericCache.size >= NUMERIC_CACHE_SIZE) numericCache.delete(numericCache.keys().next().value!);
+    numericCache.set(numericKey, sys);
   }
-  const sys = compileSystem(d, spec);
   systemCache.set(spec, sys);
   return sys;
 }

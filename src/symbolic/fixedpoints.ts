@@ -6,8 +6,8 @@
  * u_j = a_j² and h_k affine in u. Then a fixed point is a support S (blocks with a_k ≠ 0) and the solution of the
  * linear system h_k(u) = 0 (k ∈ S), u_j = 0 (j ∉ S), with u_k > 0 on S; a_k = ±√u_k. Linear systems are solved in
  * exact rational arithmetic. Supports are enumerated exhaustively for n ≤ 10 blocks, else up to size 2 (stated in
- * the result). Each point is classified by the eigenvalues of the loss Hessian ∂²L/∂a_i∂a_j = r_i ∂g_i/∂a_j
- * (numeric, Jacobi).
+ * the result). Each point is classified by the eigenvalues of the loss Hessian ∂²L/∂a_i∂a_j = r_i ∂g_i/∂a_j, which
+ * splits (see below) into exact rationals r_k h_k(u) off the support and a small |S|×|S| block (Jacobi).
  */
 import { symmetricEigenvalues } from './dense.js';
 import type { Derivation } from './derive.js';
@@ -63,7 +63,6 @@ function solveExact(M: Rational[][], rhs: Rational[]): Rational[] | null {
 export function computeFixedPoints(d: Derivation): FixedPoints {
   const n = d.stateVars.length;
   const values = Object.fromEntries(d.params.map((p) => [p.name, p.value]));
-  const numericEnv = Object.fromEntries(d.params.map((p) => [p.name, p.value.toNumber()]));
   const grads = d.gradients.map((g) => g.subs(values));
   const unsupported = (message: string): FixedPoints => ({ status: 'unsupported', message, enumeration: 'all', points: [], factors: [] });
   const factors: Poly[] = [];
@@ -94,8 +93,34 @@ export function computeFixedPoints(d: Derivation): FixedPoints {
     for (let i = 0; i < n; i++) supports.push([i]);
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) supports.push([i, j]);
   }
+  // Loss in the squares: L = Σ c_V Π_{j∈V} u_j^{e_j}, indexed by the set V of blocks it involves, so that a support S
+  // only visits the terms with V ⊆ S.
+  const lossNumeric = d.loss.subs(values);
+  const lossTerms = new Map<string, { idx: number[]; exps: number[]; coef: Rational }[]>();
+  for (const t of lossNumeric.terms()) {
+    const idx: number[] = [];
+    const exps: number[] = [];
+    for (let i = 0; i < t.mono.vars.length; i++) {
+      const j = d.stateVars.indexOf(t.mono.vars[i]);
+      if (j < 0 || t.mono.exps[i] % 2 !== 0) return unsupported(`the loss is not a polynomial in the squares a_j² (term ${t.mono.vars[i]}^${t.mono.exps[i]})`);
+      idx.push(j);
+      exps.push(t.mono.exps[i] / 2);
+    }
+    const key = [...idx].sort((x, y) => x - y).join(',');
+    let list = lossTerms.get(key);
+    if (!list) lossTerms.set(key, (list = []));
+    list.push({ idx, exps, coef: t.coef });
+  }
+  const ranks = d.blocks.map((b) => b.rank.subs(values).asConstant()!);
+  // The loss Hessian r_i ∂g_i/∂a_j at a fixed point, from g_k = a_k h_k and h_k = c_k + Σ_j m_kj u_j:
+  //   off the support (a_k = 0): row and column k are zero except the diagonal r_k h_k(u) (exact);
+  //   on the support (h_k = 0): H_ij = 2 r_i m_ij a_i a_j, congruent to R M_SS (symmetric: checked).
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (!ranks[i].mul(affine[i].m[j]).equals(ranks[j].mul(affine[j].m[i]))) return unsupported('r_i m_ij is not symmetric: the Hessian structure does not hold');
+    }
+  }
   const points: FixedPoint[] = [];
-  const jac = d.gradJacobian.map((row) => row.map((p) => p.subs(values)));
   for (const S of supports) {
     const M = S.map((k) => S.map((j) => affine[k].m[j]));
     const rhs = S.map((k) => affine[k].c.neg());
@@ -108,18 +133,30 @@ export function computeFixedPoints(d: Derivation): FixedPoints {
       const r = u.sqrt();
       return { exact: r, value: r ? r.toNumber() : Math.sqrt(u.toNumber()) };
     });
-    const lossSubs = d.loss.subs(values);
-    // The loss depends on a only through the squares (checked by substitution of u): evaluate exactly.
-    const lossExact = lossViaSquares(lossSubs, d.stateVars, squares);
-    const env = { ...numericEnv, ...Object.fromEntries(d.stateVars.map((v, k) => [v, a[k].value])) };
-    const H = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] = d.blocks[i].rankNumeric * jac[i][j].evaluate(env);
-    // Symmetrize the roundoff (H is symmetric exactly).
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) H[i * n + j] = H[j * n + i] = (H[i * n + j] + H[j * n + i]) / 2;
-    const eig = symmetricEigenvalues(H, n);
-    const scale = Math.max(...eig.map(Math.abs), 1e-300);
-    const neg = eig.filter((e) => e < -1e-12 * scale).length;
-    const zero = eig.filter((e) => Math.abs(e) <= 1e-12 * scale).length;
+    let loss = Rational.ZERO;
+    for (let mask = 0; mask < 1 << S.length; mask++) {
+      const key = S.filter((_, i) => mask & (1 << i)).join(',');
+      for (const t of lossTerms.get(key) ?? []) {
+        let v = t.coef;
+        t.idx.forEach((j, i) => (v = v.mul(squares[j].pow(t.exps[i]))));
+        loss = loss.add(v);
+      }
+    }
+    const offSupport: Rational[] = [];
+    for (let k = 0; k < n; k++) {
+      if (S.includes(k)) continue;
+      let h = affine[k].c;
+      for (const j of S) h = h.add(affine[k].m[j].mul(squares[j]));
+      offSupport.push(ranks[k].mul(h));
+    }
+    const m = S.length;
+    const H = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) H[i * m + j] = 2 * ranks[S[i]].mul(affine[S[i]].m[S[j]]).toNumber() * a[S[i]].value * a[S[j]].value;
+    const onEig = m ? symmetricEigenvalues(H, m) : [];
+    const scale = Math.max(...onEig.map(Math.abs), ...offSupport.map((x) => Math.abs(x.toNumber())), 1e-300);
+    const neg = offSupport.filter((x) => x.sign() < 0).length + onEig.filter((e) => e < -1e-12 * scale).length;
+    const zero = offSupport.filter((x) => x.isZero()).length + onEig.filter((e) => Math.abs(e) <= 1e-12 * scale).length;
+    const eig = [...onEig, ...offSupport.map((x) => x.toNumber())].sort((x, y) => x - y);
     const kind =
       zero === 0
         ? neg === 0
@@ -130,22 +167,7 @@ export function computeFixedPoints(d: Derivation): FixedPoints {
         : neg === 0
           ? `degenerate: Hessian ⪰ 0 with ${zero} zero eigenvalue${zero > 1 ? 's' : ''}`
           : `saddle (index ${neg}, ${zero} zero eigenvalue${zero > 1 ? 's' : ''})`;
-    points.push({ support: S, squares, a, loss: lossExact ?? Rational.fromNumber(lossSubs.evaluate(env)), hessianEigenvalues: eig, kind });
+    points.push({ support: S, squares, a, loss, hessianEigenvalues: eig, kind });
   }
   return { status: 'ok', message: `g_k = a_k h_k(a²) with h_k affine in the squares; ${enumeration === 'all' ? `all 2^${n} supports` : 'supports of size ≤ 2'} solved exactly`, enumeration, points, factors };
-}
-
-/** Exact loss at a point given by its squares, if the loss has only even powers; else null. */
-function lossViaSquares(loss: Poly, vars: readonly string[], squares: Rational[]): Rational | null {
-  let s = Rational.ZERO;
-  for (const t of loss.terms()) {
-    let m = t.coef;
-    for (let i = 0; i < t.mono.vars.length; i++) {
-      const j = vars.indexOf(t.mono.vars[i]);
-      if (j < 0 || t.mono.exps[i] % 2 !== 0) return null;
-      m = m.mul(squares[j].pow(t.mono.exps[i] / 2));
-    }
-    s = s.add(m);
-  }
-  return s;
 }

@@ -70,6 +70,21 @@ function factorCoefficient(c: Poly): { neg: boolean; content: Rational; mono: Mo
   return { neg, content, mono: { vars, exps }, rest };
 }
 
+/** If p = (x + c)^k exactly (univariate, monic, k ≥ 2), its base and k — e.g. d² − 4d + 4 = (d − 2)². */
+function linearPower(p: Poly): { base: Poly; k: number } | null {
+  const vars = p.variables();
+  if (vars.length !== 1) return null;
+  const x = vars[0];
+  const k = p.degreeIn(x);
+  if (k < 2) return null;
+  const coll = p.collect([x]);
+  const lead = coll.get(k === 1 ? x : `${x}^${k}`)?.coef.asConstant();
+  if (!lead || !lead.isOne()) return null;
+  const next = coll.get(k - 1 === 1 ? x : `${x}^${k - 1}`)?.coef.asConstant() ?? Rational.ZERO;
+  const base = Poly.sym(x).add(Poly.constant(next.div(Rational.of(k))));
+  return base.pow(k).equals(p) ? { base, k } : null;
+}
+
 /** Print `p` collected in the `primary` symbols. */
 export function collected(p: Poly, primary: readonly string[]): Printed {
   if (p.isZero()) return { latex: '0', infix: '0' };
@@ -93,9 +108,15 @@ export function collected(p: Poly, primary: readonly string[]): Printed {
       inf.push(monoInfix(mono));
     }
     if (!restIsOne) {
-      const single = rest.size === 1;
-      lf.push(single ? rest.toLatex() : `\\left(${rest.toLatex()}\\right)`);
-      inf.push(single ? rest.toInfix() : `(${rest.toInfix()})`);
+      const power = linearPower(rest);
+      if (power) {
+        lf.push(`\\left(${power.base.toLatex()}\\right)^{${power.k}}`);
+        inf.push(`(${power.base.toInfix()})^${power.k}`);
+      } else {
+        const single = rest.size === 1;
+        lf.push(single ? rest.toLatex() : `\\left(${rest.toLatex()}\\right)`);
+        inf.push(single ? rest.toInfix() : `(${rest.toInfix()})`);
+      }
     }
     if (!primaryEmpty) {
       lf.push(monoLatex(g.mono));

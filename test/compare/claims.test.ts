@@ -8,6 +8,8 @@ import type { Trajectory } from '../../src/core/trajectory.js';
 import {
   cycleSize,
   finiteSampleScalingClaim,
+  finiteSamplePictureClaim,
+  qualitativeClaim,
   gdBulkDecayClaim,
   growthFactorClaim,
   outgrowClaim,
@@ -110,6 +112,26 @@ describe('claims', () => {
     const pts = (p: number) => ns.flatMap((n) => Array.from({ length: 6 }, () => ({ n, deviation: n ** p * Math.exp(0.2 * rng.normal()) })));
     expect(finiteSampleScalingClaim(pts(-0.5)).verdict).toBe('pass');
     expect(finiteSampleScalingClaim(pts(-1)).verdict).toBe('fail');
+  });
+
+  it('qualitative pictures: GD amplifies where predicted, SpecGD nowhere; a contradicting run is counted', () => {
+    const gd = reducedRun(P, 'gd', 0.01, 400);
+    const sg = reducedRun(P, 'specgd', 0.002, 400);
+    const peak = (t: Trajectory) => {
+      const s = t.series as Record<string, number[]>;
+      const r = s.b.map((b, i) => b / s.a[i]);
+      return { peakRatio: Math.max(...r), initialRatio: r[0] };
+    };
+    const cases = [
+      { label: 'b/a', algorithm: 'gd' as const, expectAmplified: true, ...peak(gd) },
+      { label: 'b/a', algorithm: 'specgd' as const, expectAmplified: false, ...peak(sg) },
+    ];
+    expect(qualitativeClaim('x', 's', cases, 'test').verdict).toBe('pass');
+    expect(qualitativeClaim('x', 's', cases.map((c) => ({ ...c, expectAmplified: !c.expectAmplified })), 'test').measured).toBe(2);
+    // Finite samples: rates classified by the nearest population prediction (ρ for GD, 0 for SpecGD).
+    const rho = 6;
+    expect(finiteSamplePictureClaim([{ label: 'n', algorithm: 'gd', rate: 5 }, { label: 'n', algorithm: 'specgd', rate: -1 }], rho, 'w').verdict).toBe('pass');
+    expect(finiteSamplePictureClaim([{ label: 'n', algorithm: 'gd', rate: 2 }, { label: 'n', algorithm: 'specgd', rate: 4 }], rho, 'w').measured).toBe(2);
   });
 
   it('line fit: exact on a line, standard error from residuals', () => {

@@ -39,7 +39,8 @@ function refSingularValues(m: number, n: number, a: Float64Array): number[] {
 }
 
 describe('gemm', () => {
-  // Sizes with remainders for the 4-row and 2×2 register blocks; K > 128 crosses a K block.
+  // Sizes with remainders for the 4-row and 2×4 register blocks; K > 128 crosses a K block; [5, 70, 300] spans
+  // three column blocks of the NT kernel (JB = 24 rows of B for K = 300) with a ragged last block.
   for (const [tA, tB] of [
     [false, false],
     [true, false],
@@ -52,6 +53,7 @@ describe('gemm', () => {
         [9, 11, 150],
         [1, 6, 4],
         [4, 1, 9],
+        [5, 70, 300],
       ]) {
         const A = randn(M * K);
         const Bm = randn(K * N);

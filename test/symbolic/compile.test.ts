@@ -53,6 +53,7 @@ describe('compileSystem', () => {
   it('systemFor is memoized and uses each spec\'s own numbers (shared symbolic derivation)', () => {
     const spec = buildModelSpec(presetConfig('spiked'));
     expect(systemFor(spec)).toBe(systemFor(spec));
+    expect(systemFor(buildModelSpec(presetConfig('spiked')))).toBe(systemFor(spec));
     const raw = structuredClone(PRESETS.spiked) as any;
     raw.model.covariance.spikeVariance = 4;
     raw.model.lossScale = 0.5;

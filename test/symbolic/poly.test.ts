@@ -100,3 +100,17 @@ describe('Poly', () => {
     }
   });
 });
+
+describe('collected printing', () => {
+  it('collects in the primary symbols, factors coefficients and recognizes (d − 2)^k; infix round-trips through mathjs', async () => {
+    const { collected } = await import('../../src/symbolic/present.js');
+    const dd = Poly.sym('d');
+    const s2 = Poly.sym('sigma2');
+    const p = dd.sub(Poly.constant(2)).pow(2).mul(s2.pow(2)).mul(c.pow(4)).scale(Rational.of(3, 4)).add(a.mul(dd).mul(s2).scale(-2)).add(Poly.constant(5));
+    const out = collected(p, ['a', 'c']);
+    expect(out.latex).toContain('\\left(d - 2\\right)^{2}');
+    expect(out.infix).toBe('3/4*sigma2^2*(d - 2)^2*c^4 - 2*d*sigma2*a + 5');
+    const env = { a: 0.3, c: -1.7, d: 20, sigma2: 0.8 };
+    expect(Math.abs((mathEvaluate(out.infix, { ...env }) as number) - p.evaluate(env))).toBeLessThan(1e-12 * Math.abs(p.evaluate(env)));
+  });
+});

@@ -15,7 +15,7 @@ import { derivationJson, renderDerivation, type DerivationFormat } from '../../r
 import { derive } from '../../symbolic/derive.js';
 import { parseFormat } from '../args.js';
 
-export interface DeriveOptions {
+export interface DeriveCliOptions {
   preset?: string;
   config?: string;
   format: string;
@@ -23,7 +23,7 @@ export interface DeriveOptions {
 }
 
 /** Derive once and render in each requested format (throws ConfigError on bad input, InternalError on a failed check). */
-export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveOptions, 'format'>, formats: readonly F[]): Record<F, string> {
+export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveCliOptions, 'format'>, formats: readonly F[]): Record<F, string> {
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   const spec = buildModelSpec(config);
   const der = derive(spec);
@@ -40,7 +40,7 @@ export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveOpt
 }
 
 /** Produce the derivation document text for the CLI options. */
-export function deriveDocument(opts: DeriveOptions): string {
+export function deriveDocument(opts: DeriveCliOptions): string {
   const format = parseFormat<DerivationFormat>('--format', opts.format, ['md', 'json', 'tex']);
   return deriveDocuments(opts, [format])[format];
 }
@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'JSON experiment config (instead of --preset)')
     .option('--format <format>', 'md, json or tex', 'md')
     .option('--out <file>', 'write to FILE instead of stdout')
-    .action((opts: DeriveOptions) => {
+    .action((opts: DeriveCliOptions) => {
       const text = deriveDocument(opts);
       if (opts.out !== undefined) writeFileAtomic(opts.out, text);
       else process.stdout.write(text);
