@@ -96,6 +96,7 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
   const onlineRng = mode === 'online' ? simRng(seed, RNG_STREAMS.data) : null;
   const statsWs = statsWorkspace(problem);
   const rec: Float64Array[] = names.map(() => new Float64Array(nRec));
+  const pre = { WtW: popWs.M, loss: 0 };
   let nDone = 0;
   let status: 'ok' | 'diverged' = 'ok';
   let message = '';
@@ -128,7 +129,8 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
     if (recordNow) {
       ctx.onRecord?.({ algorithm: rule.label, seed, step: t, W });
       // population steps already hold WᵀW and L(W) from the gradient: reused, not recomputed
-      const st = computeStats(problem, backend, W, statsWs, tieTol, Number.isNaN(popLoss) ? undefined : { WtW: popWs.M, loss: popLoss });
+      pre.loss = popLoss;
+      const st = computeStats(problem, backend, W, statsWs, tieTol, Number.isNaN(popLoss) ? undefined : pre);
       let c = 0;
       for (let k = 0; k < nb; k++) rec[c++][next] = st.signed[k];
       for (let k = 0; k < nb; k++) rec[c++][next] = st.mag[k];

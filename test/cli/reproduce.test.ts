@@ -109,3 +109,25 @@ describe('specgd reproduce --quick', () => {
     expect(lvl.err).toMatch(/--window-level/);
   });
 });
+
+describe('specgd compare', () => {
+  it('compares the outputs of specgd theory and specgd simulate (population-exact: pass) and writes { comparisons }', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'specgd-compare-'));
+    try {
+      const cfg = join(root, 'small.json');
+      writeFileSync(cfg, JSON.stringify({ model: { d: 6, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } }, steps: 500 }));
+      expect((await run(['theory', '--config', cfg, '--out', join(root, 'th.json')])).code).toBe(0);
+      expect((await run(['simulate', '--config', cfg, '--out', join(root, 'sim.json')])).code).toBe(0);
+      const r = await run(['compare', '--theory', join(root, 'th.json'), '--simulation', join(root, 'sim.json'), '--out', join(root, 'cmp.json')]);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/gd: simulation vs reduced map — pass/);
+      const out = JSON.parse(readFileSync(join(root, 'cmp.json'), 'utf8')) as { comparisons: { verdict: string; window: { rule: string } }[] };
+      expect(out.comparisons.map((c) => c.verdict)).toEqual(['pass', 'pass']);
+      expect(out.comparisons[0].window.rule).toMatch(/escaping stage/);
+      const half = await run(['compare', '--theory', join(root, 'th.json')]);
+      expect(half.code).toBe(2);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

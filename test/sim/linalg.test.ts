@@ -208,7 +208,8 @@ describe("Muon's Newton–Schulz quintic", () => {
     for (const c of fixture.cases) {
       const out = new Float64Array(c.m * c.n);
       newtonSchulz(B, Float64Array.from(c.G), newtonSchulzWorkspace(c.m, c.n), c.steps, MUON_NS_COEFFS, out);
-      // same operations in a different summation order: agreement to ~1e-14 of the O(1) entries
+      // same operations in a different summation order; rounding in the small singular values is amplified by
+      // p'(0) = a ≈ 3.44 per step (≈ 2e4 over 8 steps): measured max difference 4.8e-13 on O(1) entries
       const err = maxAbs(out.map((x, i) => x - c.X[i]));
       expect(err, `${c.m}×${c.n}, ${c.steps} steps`).toBeLessThan(1e-12);
     }

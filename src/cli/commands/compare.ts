@@ -41,6 +41,14 @@ function readTrajectories(option: string, file: string): Trajectory[] {
   return t as Trajectory[];
 }
 
+/** A resolved config (as stored in provenance) back to the file form: `record: "auto"` is the default, not a value. */
+function unresolve(config: unknown): unknown {
+  if (!config || typeof config !== 'object') return config;
+  const c = { ...(config as Record<string, unknown>) };
+  if (c.record === 'auto') delete c.record;
+  return c;
+}
+
 function parseLevel(v: string | undefined): number {
   if (v === undefined) return DEFAULT_WINDOW_LEVEL;
   const x = Number(v);
@@ -58,7 +66,7 @@ export function compareOutputs(opts: CompareCliOptions): Comparison[] {
     if (opts.theory === undefined || opts.simulation === undefined) throw new ConfigError('--theory/--simulation', opts.theory ?? opts.simulation, 'both --theory FILE and --simulation FILE');
     theory = readTrajectories('--theory', opts.theory);
     sim = readTrajectories('--simulation', opts.simulation);
-    config = parseConfig(sim[0].provenance?.config, 'simulation provenance.config');
+    config = parseConfig(unresolve(sim[0].provenance?.config), 'simulation provenance.config');
   } else {
     config = resolveConfigOption({ preset: opts.preset, config: opts.config });
     theory = runTheory(config, { command: 'compare' });
