@@ -14,10 +14,27 @@ export interface Rng {
   fillNormal(out: Float64Array): void;
 }
 
-/** A generator seeded with the integer `seed` (and an optional stream index to split independent streams). */
+/** MurmurHash3's 32-bit finalizer: a bijection on 32-bit integers with full avalanche. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/**
+ * A generator seeded with the integer `seed` and a stream index (independent streams of one seed).
+ * The seed is hashed before it reaches pure-rand: xoroshiro128plus(seed) starts from the state (−1, ~seed, seed, 0),
+ * so for nearby raw seeds the first outputs share their high bits (measured: the first uniform is 0.891649… for
+ * every seed 1..5). fmix32 spreads nearby seeds over all 32 bits; the stream and a seed's bits above 32 are mixed
+ * in the same way.
+ */
 export function createRng(seed: number, stream = 0): Rng {
-  // Mix the stream into the seed with a 32-bit odd multiplier so streams are distinct and reproducible.
-  const g = xoroshiro128plus((seed ^ Math.imul(stream + 1, 0x9e3779b9)) | 0);
+  const lo = seed | 0;
+  const hi = Math.floor(seed / 4294967296) | 0;
+  const g = xoroshiro128plus(fmix32(fmix32(lo ^ fmix32(hi)) + Math.imul(stream + 1, 0x9e3779b9)));
   let spare = 0;
   let hasSpare = false;
   const uniform = (): number => {

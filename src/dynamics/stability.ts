@@ -27,7 +27,7 @@ import { computeFixedPoints } from '../symbolic/fixedpoints.js';
 import { paramValues } from '../symbolic/compile.js';
 import { symmetricEigenvalues } from '../symbolic/dense.js';
 import { iterateMap } from './maps.js';
-import { recordSteps } from './record.js';
+import { recordSteps } from '../config/record.js';
 import type { StatContext } from './statistics.js';
 import { theorySetup } from './setup.js';
 

@@ -12,7 +12,7 @@ import { updateRule } from '../model/algorithms.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import { iterateMap, type MapKind } from './maps.js';
 import { integrateReducedFlow, type FlowKind } from './flows.js';
-import { recordSteps } from './record.js';
+import { recordSteps } from '../config/record.js';
 import { theorySetup } from './setup.js';
 import { divergenceMessage } from './stability.js';
 

@@ -10,29 +10,6 @@ import { createRng, type Rng } from '../core/rng.js';
 /** RNG streams of one seed: fixed so that every run of a config + seed draws the same numbers. */
 export const RNG_STREAMS = { basis: 0, init: 1, data: 2 } as const;
 
-/** MurmurHash3's 32-bit finalizer: a bijection on 32-bit integers with full avalanche. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
-}
-
-/**
- * The generator of (seed, stream) for the simulator. The seed is hashed before it reaches `createRng`: pure-rand's
- * xoroshiro128plus(seed) starts from the state (−1, ~seed, seed, 0), so its first outputs for nearby seeds share
- * their high bits (measured: the first uniform is 0.891649… for every seed 1..5, the first normal 2.0944… — a
- * seed ensemble's Gaussian W₀ would start with the same W₁₁ in every seed). Hashing spreads nearby seeds over
- * all 32 bits; the stream is mixed in the same way. Seeds beyond 32 bits keep their high part through a second hash.
- */
-export function simRng(seed: number, stream: number): Rng {
-  const lo = seed | 0;
-  const hi = Math.floor(seed / 4294967296) | 0;
-  return createRng(fmix32(fmix32(lo ^ fmix32(hi)) + Math.imul(stream + 1, 0x9e3779b9)), 0);
-}
-
 export interface SimProblem {
   spec: ModelSpec;
   d: number;
@@ -86,7 +63,7 @@ export function randomOrthogonal(d: number, rng: Rng): Float64Array {
 /** The eigenbasis of the covariance for a seed: null (= identity) for "canonical", Haar-random for "random". */
 export function eigenbasis(spec: ModelSpec, seed: number): Float64Array | null {
   if (spec.basis === 'canonical') return null;
-  return randomOrthogonal(spec.d, simRng(seed, RNG_STREAMS.basis));
+  return randomOrthogonal(spec.d, createRng(seed, RNG_STREAMS.basis));
 }
 
 export function buildProblem(spec: ModelSpec, seed: number): SimProblem {
@@ -150,7 +127,7 @@ export function initialWeights(problem: SimProblem, seed: number): Float64Array 
   const { d, m, Q } = problem;
   const init = problem.spec.init;
   const W = new Float64Array(m * d);
-  const rng = simRng(seed, RNG_STREAMS.init);
+  const rng = createRng(seed, RNG_STREAMS.init);
   if (init.kind === 'scaled-identity') {
     if (m === d) for (let i = 0; i < d; i++) W[i * d + i] = init.alpha;
     else for (let i = 0; i < d; i++) {

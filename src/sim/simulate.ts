@@ -19,8 +19,9 @@ import { MUON_NS_COEFFS, updateRule, type UpdateRule } from '../model/algorithms
 import { buildModelSpec, type ModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
 import { populationGradient, populationWorkspace, sampleGradient, sampleWorkspace } from './gradient.js';
-import { buildProblem, initialWeights, RNG_STREAMS, simRng, type SimProblem } from './problem.js';
-import { recordSteps } from './record.js';
+import { buildProblem, initialWeights, RNG_STREAMS, type SimProblem } from './problem.js';
+import { createRng } from '../core/rng.js';
+import { recordSteps } from '../config/record.js';
 import { computeStats, statsWorkspace } from './stats.js';
 
 
@@ -93,7 +94,7 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
   const batchN = mode === 'full-batch' ? config.data.n : mode === 'online' ? config.data.batch : 0;
   const batch = mode === 'online' ? sampleBuffers(problem, batchN) : dataset;
   const sampleWs = mode === 'population' ? null : sampleWorkspace(batchN, m);
-  const onlineRng = mode === 'online' ? simRng(seed, RNG_STREAMS.data) : null;
+  const onlineRng = mode === 'online' ? createRng(seed, RNG_STREAMS.data) : null;
   const statsWs = statsWorkspace(problem);
   const rec: Float64Array[] = names.map(() => new Float64Array(nRec));
   const pre = { WtW: popWs.M, loss: 0 };
@@ -270,7 +271,7 @@ export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, ru
 export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
   const backend = opts.backend ?? portableLinalg;
   const spec = buildModelSpec(config);
-  const grid = recordSteps(config.steps, config.record);
+  const grid = Array.from(recordSteps(config.steps, config.record));
   const rules = config.algorithms.map(updateRule);
   const total = config.steps * rules.length * config.seeds.length;
   let done = 0;
@@ -280,7 +281,7 @@ export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptio
     let dataset: SampleBuffers | null = null;
     if (config.data.mode === 'full-batch') {
       dataset = sampleBuffers(problem, config.data.n);
-      drawSamples(problem, simRng(seed, RNG_STREAMS.data), dataset);
+      drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset);
     }
     rules.forEach((rule, ai) => {
       const base = done;

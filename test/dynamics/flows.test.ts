@@ -4,7 +4,7 @@ import { slope } from '../../src/core/stats.js';
 import { theorySetup } from '../../src/dynamics/setup.js';
 import { integrateReducedFlow } from '../../src/dynamics/flows.js';
 import { iterateMap } from '../../src/dynamics/maps.js';
-import { recordSteps } from '../../src/dynamics/record.js';
+import { recordSteps } from '../../src/config/record.js';
 import { integrateFlow } from '../../src/dynamics/odex-flow.js';
 
 /** Spiked model, small d (the statements do not depend on d). */

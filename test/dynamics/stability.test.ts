@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/config.js';
 import { jacobianEigenvalues, stabilityReport } from '../../src/dynamics/stability.js';
 import { theorySetup } from '../../src/dynamics/setup.js';
 import { iterateMap } from '../../src/dynamics/maps.js';
-import { recordSteps } from '../../src/dynamics/record.js';
+import { recordSteps } from '../../src/config/record.js';
 
 const spiked = (lambdaV: number, extra: Record<string, unknown> = {}) =>
   parseConfig({

@@ -4,7 +4,7 @@ import { assertFiniteDeep } from '../../src/core/trajectory.js';
 import { runTheory } from '../../src/dynamics/theory.js';
 import { theorySetup } from '../../src/dynamics/setup.js';
 import { iterateMap, summarizeMap } from '../../src/dynamics/maps.js';
-import { recordSteps } from '../../src/dynamics/record.js';
+import { recordSteps } from '../../src/config/record.js';
 import { alignment, statContext } from '../../src/dynamics/statistics.js';
 
 const fixture = new URL('../fixtures/issue3-example.json', import.meta.url).pathname;

@@ -10,8 +10,7 @@ import { DEFAULTS } from '../../src/config/defaults.js';
 import { buildModelSpec } from '../../src/model/spec.js';
 import { drawSamples, sampleBuffers } from '../../src/sim/data.js';
 import { populationGradient, populationLoss, populationWorkspace, sampleGradient, sampleWorkspace } from '../../src/sim/gradient.js';
-import { buildProblem, initialWeights, simRng } from '../../src/sim/problem.js';
-import { recordSteps } from '../../src/sim/record.js';
+import { buildProblem, initialWeights } from '../../src/sim/problem.js';
 import { runSimulation, runSimulationSeeds } from '../../src/sim/simulate.js';
 import { computeStats, statsWorkspace } from '../../src/sim/stats.js';
 
@@ -270,22 +269,7 @@ describe('runSimulation', () => {
   });
 });
 
-describe('recording grid', () => {
-  it('records every step up to recordAllMaxSteps, then a dense-early / log-spaced grid ending at the last step', () => {
-    expect(recordSteps(10, 'auto')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const big = DEFAULTS.recordAllMaxSteps * 5;
-    const g = recordSteps(big, 'auto');
-    expect(g[0]).toBe(0);
-    expect(g[g.length - 1]).toBe(big);
-    expect(g.length).toBeLessThan(big / 10);
-    for (let i = 1; i < g.length; i++) expect(g[i]).toBeGreaterThan(g[i - 1]);
-    expect(g.slice(0, 1001)).toEqual(Array.from({ length: 1001 }, (_, i) => i));
-    const n50 = recordSteps(1000, 50);
-    expect(n50.length).toBeLessThanOrEqual(51);
-    expect(n50[n50.length - 1]).toBe(1000);
-    expect(recordSteps(20, 'log')).toEqual(recordSteps(20, 'all'));
-  });
-
+describe('initial weights and seeding', () => {
   it('initial weights: αI, orthogonal (W₀ᵀW₀ = α²I), Gaussian with the configured std', () => {
     const p = problemFor({ d: 30, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 4, bulkVariance: 1 }, init: { kind: 'orthogonal', alpha: 0.3 } });
     const W = initialWeights(p, 4);
@@ -299,8 +283,8 @@ describe('recording grid', () => {
   });
 
   it('consecutive seeds give independent draws from the very first one (W₀ entry (1,1) over seeds 1..200)', () => {
-    // pure-rand's xoroshiro128plus seeded directly with 1, 2, 3, … returns nearly the same first numbers; simRng
-    // hashes the seed. The first entry of a Gaussian W₀ across seeds must look like N(0, std²): mean within
+    // pure-rand's xoroshiro128plus seeded directly with 1, 2, 3, … returns nearly the same first numbers;
+    // createRng hashes the seed. The first entry of a Gaussian W₀ across seeds must look like N(0, std²): mean within
     // 5σ/√K and sample std within 5 standard errors σ/√(2K).
     const p = problemFor({ d: 5, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 4, bulkVariance: 1 }, init: { kind: 'gaussian', std: 1 } });
     const K = 200;
@@ -308,6 +292,6 @@ describe('recording grid', () => {
     expect(Math.abs(mean(first))).toBeLessThan(5 / Math.sqrt(K));
     expect(Math.abs(std(first) - 1)).toBeLessThan(5 / Math.sqrt(2 * K));
     // and the streams of one seed differ (basis, init and data are not the same numbers)
-    expect(simRng(1, 0).normal()).not.toBe(simRng(1, 1).normal());
+    expect(createRng(1, 0).normal()).not.toBe(createRng(1, 1).normal());
   });
 });

@@ -2,9 +2,10 @@
  * Which steps a run records. `auto`: every step when steps ≤ recordAllMaxSteps (10⁴), otherwise the `log` grid;
  * `all`: every step; `log`: every step up to a dense early window of `denseEarly` steps, then ~`logPoints`
  * log-spaced steps up to `steps`; a number N: N points, log-spaced from step 1 (plus step 0 and the last step).
- * Event steps are added by the runner, so events are always in the record.
+ * Event steps are added by the runner, so events are always in the record. One grid for theory (dynamics/) and
+ * simulation (sim/), so both record the same steps.
  */
-import { DEFAULTS } from '../config/defaults.js';
+import { DEFAULTS } from './defaults.js';
 
 export type RecordMode = 'auto' | 'all' | 'log' | number;
 
