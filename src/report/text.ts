@@ -59,16 +59,16 @@ export function derivationEquations(doc: unknown): { sections: DerivationSection
   const latexOf = new Map((d.symbols ?? []).map((s) => [s.name, s.latex]));
   const sym = d.blocks.map((b) => latexOf.get(b.symbol) ?? b.symbol);
   const per = (xs: Ex[] | undefined, lhs: (k: number) => string, label: (k: number) => string = (k) => d.blocks![k].name) =>
-    (xs ?? []).map((e, k) => ({ label: label(k), latex: `${lhs(k)} = ${e.latex}` }));
+    (xs ?? []).map((e, k) => ({ label: label(k), latex: `${lhs(k)} ${e.latex}` }));
   const sections: DerivationSection[] = [];
   if (d.steps?.length) sections.push({ title: 'Moment calculus: loss and gradient', items: d.steps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
   const lossItems = [...(d.T ? [{ label: 'T = tr(DΣ)', latex: `T = ${d.T.latex}` }] : []), { label: 'reduced population loss', latex: `L = ${d.loss.latex}` }];
   sections.push({ title: 'Reduced loss', items: lossItems });
-  sections.push({ title: 'Block gradients (∇L = Σ_k g_k P_k)', items: per(d.gradients, (k) => `g_{${sym[k]}}`) });
+  sections.push({ title: 'Block gradients (∇L = Σ_k g_k P_k)', items: per(d.gradients, (k) => `g_{${sym[k]}} =`) });
   sections.push({ title: 'GD map', items: per(d.gdMap, (k) => `${sym[k]} \\leftarrow`) });
   if (d.specgdSteps?.length) sections.push({ title: 'SpecGD: the polar factor in block coordinates', items: d.specgdSteps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
   sections.push({ title: 'SpecGD map', items: per(d.specgdMap?.map((e) => e.short ?? e), (k) => `${sym[k]} \\leftarrow`) });
-  sections.push({ title: 'Gradient flow (t = η̃k) and sign flow (t = ηk)', items: [...per(d.gradientFlow, (k) => `\\dot ${sym[k]}`, (k) => `gradient flow, ${d.blocks![k].name}`), ...per(d.signFlow?.map((e) => e.short ?? e), (k) => `\\dot ${sym[k]}`, (k) => `sign flow, ${d.blocks![k].name}`)] });
+  sections.push({ title: 'Gradient flow (t = η̃k) and sign flow (t = ηk)', items: [...per(d.gradientFlow, (k) => `\\dot ${sym[k]} =`, (k) => `gradient flow, ${d.blocks![k].name}`), ...per(d.signFlow?.map((e) => e.short ?? e), (k) => `\\dot ${sym[k]} =`, (k) => `sign flow, ${d.blocks![k].name}`)] });
   const growth = per(d.growthFactors, (k) => `${sym[k]}_{k+1}/${sym[k]}_k \\approx`, (k) => `GD growth factor near a = 0, ${d.blocks![k].name}`);
   const thr = (d.thresholds ?? []).filter((t) => t.inequality).map((t) => ({ label: `the ${t.block} block outgrows the signal iff (${t.holds ? 'holds' : 'does not hold'} in this model)`, latex: t.inequality!.latex }));
   sections.push({ title: 'Linearization at a = 0: growth factors and anisotropy thresholds', items: [...growth, ...thr] });
