@@ -3,26 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/specgd.mjs', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/issue3-example.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'specgd-dyn-'));
 
-async function run(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  const err: string[] = [];
-  const out: string[] = [];
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, err: err.join(''), out: out.join('') };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-  }
-}
+const run = runCli;
 
 function write(name: string, content: unknown): string {
   const f = join(dir, name);

@@ -1,0 +1,23 @@
+/** Running the CLI in-process for tests: `main(argv)` with stdout/stderr captured. */
+import { vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function runCli(argv: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+  try {
+    const code = await main(argv);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+}
