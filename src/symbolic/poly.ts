@@ -212,7 +212,7 @@ function monoKey(m: Monomial): string {
   return s;
 }
 
-function monoDegree(m: Monomial): number {
+export function monoDegree(m: Monomial): number {
   let s = 0;
   for (const e of m.exps) s += e;
   return s;
@@ -240,7 +240,7 @@ function monoMul(x: Monomial, y: Monomial): Monomial {
 }
 
 /** Canonical term order: total degree descending, then variables lexicographically (higher power first). */
-function compareMono(x: Monomial, y: Monomial): number {
+export function compareMono(x: Monomial, y: Monomial): number {
   const dx = monoDegree(x);
   const dy = monoDegree(y);
   if (dx !== dy) return dy - dx;
@@ -545,31 +545,25 @@ export class Poly {
 
   /** Plain infix: `*`, `^`, parentheses-free sums of products, rational coefficients as `p/q` (mathjs and sympy parse it). */
   toInfix(): string {
-    if (this.isZero()) return '0';
-    let s = '';
-    this.terms().forEach((t, idx) => {
-      const neg = t.coef.sign() < 0;
-      const c = t.coef.abs();
-      const parts: string[] = [];
-      if (!c.isOne() || t.mono.vars.length === 0) parts.push(c.toString());
-      for (let i = 0; i < t.mono.vars.length; i++) parts.push(t.mono.exps[i] === 1 ? t.mono.vars[i] : `${t.mono.vars[i]}^${t.mono.exps[i]}`);
-      const body = parts.join('*');
-      s += idx === 0 ? (neg ? `-${body}` : body) : neg ? ` - ${body}` : ` + ${body}`;
-    });
-    return s;
+    return this.printTerms((c) => c.toString(), (v, e) => (e === 1 ? v : `${v}^${e}`), '*');
   }
 
   /** LaTeX with the project's symbol names (λ_θ as \lambda_\theta, sigma2 as \sigma^2, ...). */
   toLatex(): string {
+    return this.printTerms((c) => c.toLatex(), powerLatex, ' ');
+  }
+
+  /** Signed sum of terms `coef·x^e·…` in canonical order; a unit coefficient is omitted unless the term is constant. */
+  private printTerms(coef: (c: Rational) => string, power: (v: string, e: number) => string, times: string): string {
     if (this.isZero()) return '0';
     let s = '';
     this.terms().forEach((t, idx) => {
       const neg = t.coef.sign() < 0;
       const c = t.coef.abs();
       const parts: string[] = [];
-      if (!c.isOne() || t.mono.vars.length === 0) parts.push(c.toLatex());
-      for (let i = 0; i < t.mono.vars.length; i++) parts.push(powerLatex(t.mono.vars[i], t.mono.exps[i]));
-      const body = parts.join(' ');
+      if (!c.isOne() || t.mono.vars.length === 0) parts.push(coef(c));
+      for (let i = 0; i < t.mono.vars.length; i++) parts.push(power(t.mono.vars[i], t.mono.exps[i]));
+      const body = parts.join(times);
       s += idx === 0 ? (neg ? `-${body}` : body) : neg ? ` - ${body}` : ` + ${body}`;
     });
     return s;

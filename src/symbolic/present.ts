@@ -6,28 +6,11 @@
  * Purely a printing choice: the canonical form in poly.ts is what equality is decided on; the printed infix parses
  * back (mathjs, sympy) to the same polynomial.
  */
-import { compareSymbols, Poly, powerLatex, Rational, type Monomial } from './poly.js';
+import { compareMono, Poly, powerLatex, Rational, type Monomial } from './poly.js';
 
 export interface Printed {
   latex: string;
   infix: string;
-}
-
-function monoDegree(m: Monomial): number {
-  return m.exps.reduce((s, e) => s + e, 0);
-}
-
-function compareMonoPrint(x: Monomial, y: Monomial): number {
-  const dx = monoDegree(x);
-  const dy = monoDegree(y);
-  if (dx !== dy) return dy - dx;
-  const n = Math.min(x.vars.length, y.vars.length);
-  for (let i = 0; i < n; i++) {
-    const c = compareSymbols(x.vars[i], y.vars[i]);
-    if (c !== 0) return c;
-    if (x.exps[i] !== y.exps[i]) return y.exps[i] - x.exps[i];
-  }
-  return y.vars.length - x.vars.length;
 }
 
 function monoLatex(m: Monomial): string {
@@ -89,7 +72,7 @@ function linearPower(p: Poly): { base: Poly; k: number } | null {
 export function collected(p: Poly, primary: readonly string[]): Printed {
   if (p.isZero()) return { latex: '0', infix: '0' };
   if (!p.variables().some((v) => primary.includes(v))) return { latex: p.toLatex(), infix: p.toInfix() };
-  const groups = [...p.collect(primary).values()].sort((x, y) => compareMonoPrint(x.mono, y.mono));
+  const groups = [...p.collect(primary).values()].sort((x, y) => compareMono(x.mono, y.mono));
   let latex = '';
   let infix = '';
   groups.forEach((g, idx) => {
