@@ -18,12 +18,16 @@ export function parsePositiveNumber(option: string, value: string): number {
   return n;
 }
 
-/** "lo:hi:n" → n values from lo to hi, linear ("lin") or geometric ("log"). */
-export function parseRange(option: string, value: string, scale: 'lin' | 'log' = 'lin'): number[] {
+/**
+ * "lo:hi:n" → n values from lo to hi, linear ("lin") or geometric ("log"). Every part must be a number (an empty
+ * part is not 0); `positive` (always true for "log") requires LO > 0.
+ */
+export function parseRange(option: string, value: string, scale: 'lin' | 'log' = 'lin', positive = scale === 'log'): number[] {
   const parts = value.split(':');
   const [lo, hi, n] = [Number(parts[0]), Number(parts[1]), Number(parts[2])];
-  if (parts.length !== 3 || !Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isInteger(n) || n < 1 || hi < lo || (scale === 'log' && lo <= 0)) {
-    throw new ConfigError(option, value, `LO:HI:N with LO ≤ HI${scale === 'log' ? ', LO > 0' : ''} and N an integer ≥ 1 (e.g. 1:50:20)`);
+  const needPositive = positive || scale === 'log';
+  if (parts.length !== 3 || parts.some((p) => p.trim() === '') || !Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isInteger(n) || n < 1 || hi < lo || (needPositive && lo <= 0)) {
+    throw new ConfigError(option, value, `LO:HI:N with LO ≤ HI${needPositive ? ', LO > 0' : ''} and N an integer ≥ 1 (e.g. 1:50:20)`);
   }
   if (n === 1) return [lo];
   return Array.from({ length: n }, (_, i) => (scale === 'log' ? lo * (hi / lo) ** (i / (n - 1)) : lo + ((hi - lo) * i) / (n - 1)));

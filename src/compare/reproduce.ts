@@ -7,7 +7,7 @@ import { parseConfig, type ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { provenance } from '../core/provenance.js';
 import type { Trajectory } from '../core/trajectory.js';
-import { buildModelSpec } from '../model/spec.js';
+import { buildModelSpec, initialBlockCoefficients } from '../model/spec.js';
 import { derive, type Derivation } from '../symbolic/derive.js';
 import { systemFor, paramValues } from '../symbolic/compile.js';
 import { runTheory } from '../dynamics/theory.js';
@@ -222,7 +222,7 @@ export async function runReproduce(plan: ReproducePlan, opts: ReproduceOptions =
         predicted,
         exactFirstStep: 1 - (plan.etaGd * g0[k]) / a0[k],
         exactFirstStepHalf: 1 - (plan.etaGd * gHalf[k]) / aHalf[k],
-        latexFactor: topDer.linearization.growthFactors[k].toInfix(),
+        factorText: topDer.linearization.growthFactors[k].toInfix(),
       }),
     );
   });
@@ -250,7 +250,20 @@ export async function runReproduce(plan: ReproducePlan, opts: ReproduceOptions =
   const above = spikedFull.filter((_, i) => amplifies[i]).map((r) => r.lambdaV);
   if (!below.length || !above.length) throw new Error(`the figure runs λ_v = ${plan.lambdaV.join(', ')} do not bracket the anisotropy threshold: add λ_v values on both sides`);
   const bracket = bisect(grows, Math.max(...below), Math.min(...above), plan.threshold.iterations);
-  claims.push(thresholdClaim({ predicted: predictedThreshold, bracket, probes: plan.threshold.iterations + 2, alpha: plan.alpha }));
+  // The same one-step test on the reduced map at α and α/2 (finite-α thresholds λ*(α), λ*(α/2)) for the size of the
+  // O(α²) shift in the tolerance: b₁/b₀ > a₁/a₀ ⇔ 1 − η̃ g_b(a₀)/b₀ > 1 − η̃ g_a(a₀)/a₀.
+  const growsReduced = (alpha: number) => (lambdaV: number): boolean => {
+    const spec = buildModelSpec(spikedConfig(plan, { lambdaV, d: plan.threshold.d, steps: 1, alpha, algorithms: [{ name: 'gd', eta: plan.etaGd }] }));
+    const rs = systemFor(spec);
+    const a = initialBlockCoefficients(spec)!;
+    const g = new Float64Array(rs.n);
+    rs.grad(a, g);
+    return 1 - (plan.etaGd * g[spec.spikeBlock]) / a[spec.spikeBlock] > 1 - (plan.etaGd * g[spec.signalBlock]) / a[spec.signalBlock];
+  };
+  const reducedIterations = plan.threshold.iterations + 20;
+  const reducedAtAlpha = bisect(growsReduced(plan.alpha), Math.max(...below), Math.min(...above), reducedIterations);
+  const reducedAtHalfAlpha = bisect(growsReduced(plan.alpha / 2), Math.max(...below), Math.min(...above), reducedIterations);
+  claims.push(thresholdClaim({ predicted: predictedThreshold, boundText: thr.bound.toInfix(), bracket, reducedAtAlpha, reducedAtHalfAlpha, probes: plan.threshold.iterations + 2, alpha: plan.alpha }));
   claims.push(outgrowClaim(spikedFull.map((r) => ({ lambdaV: r.lambdaV, gd: find(r.sim, 'gd') })), predictedThreshold));
 
   // 3. Escape scan (theory over a λ_v grid; simulation markers from the figure runs).

@@ -69,7 +69,12 @@ export function parseConfig(input: unknown, fieldPrefix = ''): ExperimentConfig 
     }
     const value = valueAt(input, path);
     let valid = issue.message;
-    if (issue.code === 'invalid_type' && value === undefined) valid = `a value (required): ${issue.message}`;
+    // zod's generic type message ("Invalid input: expected object, received number") → the object's keys.
+    if (issue.code === 'invalid_type' && issue.expected === 'object') {
+      const keys = allowedKeys(path, input);
+      if (keys) valid = `a JSON object with the keys ${keys}`;
+    }
+    if (issue.code === 'invalid_type' && value === undefined) valid = `a value (required): ${valid}`;
     throw new ConfigError(prefix(pathString(path)), value, valid);
   }
   const c = result.data;

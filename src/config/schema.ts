@@ -4,20 +4,38 @@
  * the value and what is valid. Cross-field rules (d ≥ 3 for spiked, signalIndex in range, ...) live in `refine`.
  */
 import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
 
 const positive = (what: string) =>
   z.number({ error: `a finite number > 0 (${what})` }).finite().gt(0, { error: `a finite number > 0 (${what})` });
+/**
+ * Supported range of every variance / eigenvalue: outside it, products such as λ²a⁴ in the loss (or the exact
+ * rational arithmetic of the fixed points) leave the float64 range. The limits are bad input, not a crash.
+ */
+export const VARIANCE_MIN = 1e-100;
+export const VARIANCE_MAX = 1e100;
+/** Largest initialization scale α (or entry std): DEFAULTS.divergenceBound, beyond which a run has diverged at step 0. */
+export const INIT_SCALE_MAX = DEFAULTS.divergenceBound;
+
+const variance = (what: string) => {
+  const msg = `a number > 0 within [${VARIANCE_MIN}, ${VARIANCE_MAX}] (${what})`;
+  return z.number({ error: msg }).gte(VARIANCE_MIN, { error: msg }).lte(VARIANCE_MAX, { error: msg });
+};
+const initScale = (what: string) => {
+  const msg = `a number in (0, ${INIT_SCALE_MAX}] (${what}; larger is diverged from the start)`;
+  return z.number({ error: msg }).gt(0, { error: msg }).lte(INIT_SCALE_MAX, { error: msg });
+};
 const posInt = (what: string) =>
   z.number({ error: `an integer ≥ 1 (${what})` }).int({ error: `an integer ≥ 1 (${what})` }).gte(1, { error: `an integer ≥ 1 (${what})` });
 
 export const SpikedCovarianceSchema = z.strictObject({
   kind: z.literal('spiked'),
   /** λ_θ: variance along the signal θ. */
-  signalVariance: positive('variance λ_θ along the signal'),
+  signalVariance: variance('variance λ_θ along the signal'),
   /** λ_v: variance along the spike v ⊥ θ. */
-  spikeVariance: positive('variance λ_v along the spike'),
+  spikeVariance: variance('variance λ_v along the spike'),
   /** σ²: variance of the bulk (rank d − 2). */
-  bulkVariance: positive('bulk variance σ²'),
+  bulkVariance: variance('bulk variance σ²'),
   /** "canonical": θ = e₁, v = e₂; "random": a seeded random orthonormal basis (simulation only). */
   basis: z.enum(['canonical', 'random'], { error: '"canonical" or "random"' }).optional(),
 });
@@ -33,7 +51,7 @@ export const PowerlawCovarianceSchema = z.strictObject({
 export const DiagonalCovarianceSchema = z.strictObject({
   kind: z.literal('diagonal'),
   /** λ_1..λ_d, all > 0. */
-  eigenvalues: z.array(positive('eigenvalue'), { error: 'an array of d numbers > 0' }).min(1),
+  eigenvalues: z.array(variance('eigenvalue'), { error: 'an array of d numbers > 0' }).min(1),
   /** 1-based index j of the eigen-direction that carries the signal θ = e_j. */
   signalIndex: z.number({ error: 'an integer in 1..d' }).int({ error: 'an integer in 1..d' }),
 });
@@ -57,11 +75,11 @@ export const InitSchema = z.discriminatedUnion(
   'kind',
   [
     /** W₀ = αI (matrix) or w₀ = α𝟙 (vector, 𝟙 the all-ones vector in the eigenbasis). */
-    z.strictObject({ kind: z.literal('scaled-identity'), alpha: positive('initialization scale α') }),
+    z.strictObject({ kind: z.literal('scaled-identity'), alpha: initScale('initialization scale α') }),
     /** W₀ = αQ with Q a seeded random orthogonal matrix (simulation only). */
-    z.strictObject({ kind: z.literal('orthogonal'), alpha: positive('initialization scale α') }),
+    z.strictObject({ kind: z.literal('orthogonal'), alpha: initScale('initialization scale α') }),
     /** W₀ entries i.i.d. N(0, std²) (simulation only). */
-    z.strictObject({ kind: z.literal('gaussian'), std: positive('entry standard deviation') }),
+    z.strictObject({ kind: z.literal('gaussian'), std: initScale('entry standard deviation') }),
   ],
   { error: 'an init with kind "scaled-identity", "orthogonal" or "gaussian"' },
 );
@@ -119,7 +137,7 @@ export const ExperimentConfigSchema = z.strictObject({
   algorithms: z.array(AlgorithmSchema, { error: 'a non-empty array of algorithms' }).min(1, { error: 'a non-empty array of algorithms' }).optional(),
   steps: posInt('number of steps').optional(),
   data: DataSchema.optional(),
-  seeds: z.array(z.number().int({ error: 'integer seeds' }), { error: 'a non-empty array of integer seeds' }).min(1, { error: 'a non-empty array of integer seeds' }).optional(),
+  seeds: z.array(z.number({ error: 'integer seeds' }).int({ error: 'integer seeds (safe integers, |seed| < 2^53)' }), { error: 'a non-empty array of integer seeds' }).min(1, { error: 'a non-empty array of integer seeds' }).optional(),
   record: RecordSchema.optional(),
   events: EventsSchema.optional(),
 });

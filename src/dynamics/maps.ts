@@ -100,8 +100,9 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
   const firstSign = new Float64Array(n);
   const switched = new Uint8Array(n);
 
-  // Record columns: grid + up to (4 + n) event steps.
-  const cap = record.length + 4 + n;
+  // Record columns: the grid plus the off-grid records, at most n + 5: escape, loss-below and the n first sign
+  // switches (one record per step with an event), spike saturation, the last finite state, and the peak state.
+  const cap = record.length + n + 5;
   const recStep = new Float64Array(cap);
   const recA = Array.from({ length: n }, () => new Float64Array(cap));
   const recLoss = new Float64Array(cap);

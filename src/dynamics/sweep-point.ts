@@ -10,6 +10,7 @@ import type { CompiledSystem } from '../symbolic/compiled.js';
 import { systemFor } from '../symbolic/compile.js';
 import { summarizeMap } from './maps.js';
 import { statContext } from './statistics.js';
+import { jacobianEigenvalues, linearBound, optimumFor } from './stability.js';
 
 export type SweepGrid = 'lambda-eta' | 'lambda-d' | 'lambda-alpha';
 export type SweepAlgorithm = 'gd' | 'specgd';
@@ -41,6 +42,8 @@ export interface SweepPoint {
   /** Loss at the last step (null when diverged: the last finite loss is `lastFiniteLoss`). */
   finalLoss: number | null;
   lastFiniteLoss: number;
+  /** Diverged points: what happened and what to change (GD: the linearized stable bound 2/μ_max at the optimum); else null. */
+  message: string | null;
 }
 
 /** Number of points of a job: |algorithms| · |λ_v| · |values| (index = (alg·|λ_v| + i)·|values| + j). */
@@ -49,6 +52,26 @@ export function jobSize(job: SweepJob): number {
 }
 
 const cache = new Map<string, CompiledSystem>();
+/** Linearized stable bound 2/μ_max of the GD map at the optimum, per compiled system (and sign of the init). */
+const boundCache = new Map<string, number | null>();
+
+/**
+ * Message of a diverged point. GD: η̃ against the linearized bound 2/μ_max at the optimum (the largest eigenvalue μ_max
+ * of J = ∂g/∂a there; stability.ts), which is cheap enough to state for every point (the measured bound of
+ * `specgd thresholds` needs a bisection per point).
+ */
+function divergedPointMessage(key: string, sys: CompiledSystem, ctx: ReturnType<typeof statContext>, a0: Float64Array, algorithm: SweepAlgorithm, eta: number, lambdaV: number, step: number): string {
+  const where = `${algorithm === 'gd' ? 'GD' : 'SpecGD'} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
+  if (algorithm !== 'gd') return `${where}: η = ${eta} for λ_v = ${lambdaV}; lower eta`;
+  const bKey = `${key}|${a0[ctx.signal] < 0 ? '-' : '+'}`;
+  let bound = boundCache.get(bKey);
+  if (bound === undefined) {
+    bound = linearBound(jacobianEigenvalues(sys, optimumFor(sys, ctx, a0)));
+    boundCache.set(bKey, bound);
+  }
+  const b = bound !== null ? `the linearized stable bound at the optimum, 2/μ_max = ${bound.toPrecision(4)}` : 'the stable bound';
+  return `${where}: η̃ = ${eta} exceeds ${b} for λ_v = ${lambdaV} (specgd thresholds measures the bound from the initialization); lower eta`;
+}
 
 /** Config of point `index` of a job. */
 export function pointConfig(job: SweepJob, index: number): { config: ExperimentConfig; algorithm: SweepAlgorithm; lambdaV: number; x: number; eta: number } {
@@ -102,5 +125,6 @@ export function runPoint(job: SweepJob, index: number): SweepPoint {
     peakStep: run.peakStep,
     finalLoss: run.status === 'ok' ? run.finalLoss : null,
     lastFiniteLoss: run.finalLoss,
+    message: run.status === 'diverged' ? divergedPointMessage(key, sys, ctx, a0, algorithm, eta, lambdaV, run.divergedAt ?? 0) : null,
   };
 }

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
+import { INIT_SCALE_MAX, VARIANCE_MAX, VARIANCE_MIN } from '../config/schema.js';
 import { provenance } from '../core/provenance.js';
 import type { Provenance } from '../core/trajectory.js';
 import { jobSize, runPoint, type SweepAlgorithm, type SweepGrid, type SweepJob, type SweepPoint } from './sweep-point.js';
@@ -36,9 +37,10 @@ export interface SweepResult {
 export function validateSweep(spec: SweepSpec): void {
   if (spec.base.model.covariance.kind !== 'spiked') throw new ConfigError('model.covariance.kind', spec.base.model.covariance.kind, '"spiked" for a sweep over λ_v');
   if (spec.base.model.init.kind !== 'scaled-identity') throw new ConfigError('model.init.kind', spec.base.model.init.kind, '"scaled-identity" for the reduced theory');
-  if (spec.lambdaV.length === 0 || spec.lambdaV.some((v) => !(Number.isFinite(v) && v > 0))) throw new ConfigError('--lambda-v', spec.lambdaV, 'finite values > 0');
+  if (spec.lambdaV.length === 0 || spec.lambdaV.some((v) => !(v >= VARIANCE_MIN && v <= VARIANCE_MAX))) throw new ConfigError('--lambda-v', spec.lambdaV, `values in [${VARIANCE_MIN}, ${VARIANCE_MAX}] (the supported variance range)`);
   const axis = spec.grid === 'lambda-eta' ? '--eta' : spec.grid === 'lambda-d' ? '--d' : '--alpha';
   if (spec.values.length === 0 || spec.values.some((v) => !(Number.isFinite(v) && v > 0))) throw new ConfigError(axis, spec.values, 'finite values > 0');
+  if (spec.grid === 'lambda-alpha' && spec.values.some((v) => v > INIT_SCALE_MAX)) throw new ConfigError('--alpha', spec.values, `values in (0, ${INIT_SCALE_MAX}] (larger is diverged from the start)`);
   if (spec.grid === 'lambda-d' && spec.values.some((v) => !Number.isInteger(v) || v < 3)) throw new ConfigError('--d', spec.values, 'integers ≥ 3 (signal, spike and a bulk of rank d − 2 ≥ 1)');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new ConfigError('--steps', spec.steps, 'an integer ≥ 1');
   if (spec.algorithms.length === 0) throw new ConfigError('--algorithms', spec.algorithms, 'a non-empty list of gd, specgd');
@@ -118,11 +120,16 @@ function withWorkers(job: SweepJob, total: number, nWorkers: number, onProgress?
   });
 }
 
-/** CSV of a sweep: one row per point; empty cells for "none" (no escape, final loss of a diverged run). */
+/** A CSV cell for free text: quoted, inner quotes doubled (RFC 4180). */
+function csvText(s: string | null): string {
+  return s === null ? '' : `"${s.replace(/"/g, '""')}"`;
+}
+
+/** CSV of a sweep: one row per point; empty cells for "none" (no escape, final loss of a diverged run, message of an ok run). */
 export function sweepCsv(r: SweepResult): string {
-  const head = ['algorithm', 'lambda_v', r.axes.x.name, 'eta_used', 'status', 'diverged_at', 'escape_step', 'peak_ratio', 'peak_step', 'final_loss', 'last_finite_loss'];
+  const head = ['algorithm', 'lambda_v', r.axes.x.name, 'eta_used', 'status', 'diverged_at', 'escape_step', 'peak_ratio', 'peak_step', 'final_loss', 'last_finite_loss', 'message'];
   const rows = r.points.map((p) =>
-    [p.algorithm, p.lambdaV, p.x, p.eta, p.status, p.divergedAt ?? '', p.escapeStep ?? '', p.peakRatio, p.peakStep, p.finalLoss ?? '', p.lastFiniteLoss].join(','),
+    [p.algorithm, p.lambdaV, p.x, p.eta, p.status, p.divergedAt ?? '', p.escapeStep ?? '', p.peakRatio, p.peakStep, p.finalLoss ?? '', p.lastFiniteLoss, csvText(p.message)].join(','),
   );
   return `${head.join(',')}\n${rows.join('\n')}\n`;
 }

@@ -5,9 +5,10 @@
  * Everything is produced in memory first and written only when all of it succeeded (a failure leaves no partial
  * report). No timestamps: the same bundle gives byte-identical files.
  */
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { assertFiniteDeep } from '../core/trajectory.js';
-import { toJson, writeFileAtomic } from '../core/output.js';
+import { toJson } from '../core/output.js';
 import type { ResultsBundle } from '../compare/bundle.js';
 import { buildFigures, figureCsv } from './figures.js';
 import { renderHtml } from './html.js';
@@ -48,12 +49,35 @@ export function buildReport(bundle: ResultsBundle, onFigure?: (done: number, tot
   return { files, warnings: math.warnings };
 }
 
-/** Write a built report under `outDir`. */
+/**
+ * Write a built report under `outDir`, all or nothing: every file goes first into a staging folder next to
+ * `outDir` (same file system); only when all of them are written is the staging folder renamed to `outDir` (or,
+ * when `outDir` already exists, its files are renamed into it one by one). A failure while writing removes the
+ * staging folder and leaves `outDir` as it was, so a failed run never leaves a half-written report.
+ */
 export function writeReportFiles(outDir: string, report: ReportFiles): string[] {
+  const target = resolve(outDir);
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = `${target}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
   const written: string[] = [];
-  for (const [rel, content] of report.files) {
-    writeFileAtomic(join(outDir, rel), content);
-    written.push(rel);
+  try {
+    for (const [rel, content] of report.files) {
+      const file = join(staging, rel);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      written.push(rel);
+    }
+    if (!existsSync(target)) renameSync(staging, target);
+    else {
+      for (const rel of written) {
+        const file = join(target, rel);
+        mkdirSync(dirname(file), { recursive: true });
+        renameSync(join(staging, rel), file);
+      }
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
   return written;
 }

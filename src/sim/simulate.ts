@@ -11,6 +11,7 @@
  */
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { ConfigError } from '../core/errors.js';
 import { portableLinalg, newtonSchulz, newtonSchulzWorkspace, type LinalgBackend } from '../core/linalg.js';
 import { provenance } from '../core/provenance.js';
 import { mean, standardError } from '../core/stats.js';
@@ -268,7 +269,28 @@ export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, ru
  * eigenbasis, the initialization and the full-batch sample are drawn once and shared by the algorithms (common
  * random numbers; online runs of the same seed also see the same mini-batches).
  */
+/**
+ * Largest array the simulation allocates, in float64 entries (2²⁷ = 1 GiB): W, Σ, Σ^{1/2} and the SVD workspaces
+ * are d × d, the dataset n × d (full batch) or batch × d (online). Larger problems are bad input, not a crash.
+ */
+export const MAX_SIM_ARRAY_ENTRIES = 2 ** 27;
+
+/** Reject configs whose d × d matrices or sample buffers cannot be allocated (ConfigError naming the field). */
+export function checkSimulationSize(config: ExperimentConfig): void {
+  const d = config.model.d;
+  if (d * d > MAX_SIM_ARRAY_ENTRIES) {
+    throw new ConfigError('model.d', d, `d ≤ ${Math.floor(Math.sqrt(MAX_SIM_ARRAY_ENTRIES))} for specgd simulate (W and Σ are d × d float64 arrays, at most ${MAX_SIM_ARRAY_ENTRIES} entries each); the reduced theory has no such limit`);
+  }
+  const data = config.data;
+  const rows = data.mode === 'full-batch' ? data.n : data.mode === 'online' ? data.batch : 0;
+  if (rows * d > MAX_SIM_ARRAY_ENTRIES) {
+    const field = data.mode === 'full-batch' ? 'data.n' : 'data.batch';
+    throw new ConfigError(field, rows, `an integer ≤ ${Math.floor(MAX_SIM_ARRAY_ENTRIES / d)} at d = ${d} (the samples are an ${field.slice(5)} × d float64 array of at most ${MAX_SIM_ARRAY_ENTRIES} entries)`);
+  }
+}
+
 export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
+  checkSimulationSize(config);
   const backend = opts.backend ?? portableLinalg;
   const spec = buildModelSpec(config);
   const grid = Array.from(recordSteps(config.steps, config.record));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { presetNames } from '../../src/config/presets.js';
 import { runCli } from '../helpers/cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/specgd.mjs', import.meta.url));
@@ -76,6 +77,9 @@ describe('specgd theory / thresholds / sweep', () => {
     ['sweep', '--d', '1:10:3', '--grid', 'lambda-d'],
     ['sweep', '--workers', 'x'],
     ['sweep', '--algorithms', 'gd,adam'],
+    // past the supported variance range / the divergence bound (these were internal errors: Infinity in the loss)
+    ['sweep', '--lambda-v', '1:1e300:2', '--eta', '0.01:0.02:2', '--steps', '10'],
+    ['sweep', '--grid', 'lambda-alpha', '--alpha', '1:1e200:2', '--lambda-v', '1:2:2', '--steps', '10'],
   ];
   for (const argv of badOptions) {
     it(`bad option ${argv.join(' ')}: one-line error naming the option, exit 2, no output file`, async () => {
@@ -87,6 +91,27 @@ describe('specgd theory / thresholds / sweep', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+
+  for (const [option, value] of [['--lambda-v', ' : :3'], ['--lambda-v', '-1:5:3'], ['--eta', '0:0.1:3'], ['--eta', '1::3']]) {
+    it(`sweep ${option} ${JSON.stringify(value)}: the error quotes the range as typed (empty parts are not 0; LO > 0)`, async () => {
+      const out = join(dir, `range-${option}-${value.replace(/[^\w]/g, '')}.json`);
+      const r = await run(['sweep', option, value, '--steps', '10', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(`invalid ${option}: got ${JSON.stringify(value)}`);
+      expect(r.err).toContain('LO > 0');
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('sweep --help lists exactly the presets sweep accepts (the spiked ones)', async () => {
+    const help = await run(['sweep', '--help']);
+    const listed = /--preset <name>[^(]*\(([^)]*)\)/.exec(help.out.replace(/\s+/g, ' '))![1].split(',').map((s) => s.trim());
+    for (const name of presetNames()) {
+      const r = await run(['sweep', '--preset', name, '--lambda-v', '1:2:2', '--eta', '0.01:0.02:2', '--steps', '5', '--workers', '0', '--no-progress']);
+      expect(r.code === 0, `${name}: ${r.err}`).toBe(listed.includes(name));
+    }
+  });
 
   it('thresholds --lambda-v 1,10 reports both, linearized and measured side by side', async () => {
     const r = await run(['thresholds', '--preset', 'spiked', '--lambda-v', '1,10', '--steps', '3000']);

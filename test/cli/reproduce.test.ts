@@ -112,6 +112,13 @@ describe('specgd compare', () => {
       const out = JSON.parse(readFileSync(join(root, 'cmp.json'), 'utf8')) as { comparisons: { verdict: string; window: { rule: string } }[] };
       expect(out.comparisons.map((c) => c.verdict)).toEqual(['pass', 'pass']);
       expect(out.comparisons[0].window.rule).toMatch(/escaping stage/);
+      // Provenance: the config (read back from the simulation's provenance), seeds, version, git commit.
+      const prov = (out as unknown as { provenance: { command: string; config: { model: { d: number } }; seeds: number[]; version: string; gitCommit: unknown } }).provenance;
+      expect(prov.command).toBe('compare');
+      expect(prov.config.model.d).toBe(6);
+      expect(prov.seeds).toEqual([1]);
+      expect(prov.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect('gitCommit' in prov).toBe(true);
       const half = await run(['compare', '--theory', join(root, 'th.json')]);
       expect(half.code).toBe(2);
     } finally {

@@ -16,7 +16,9 @@ import {
   specgdNeighbourhoodClaim,
   specgdNoAmplificationClaim,
   specgdRateClaim,
+  specgdBulkContractionClaim,
   specgdStepNormClaim,
+  stableStepLinearizedClaim,
   stableStepShrinksClaim,
   thresholdClaim,
 } from '../../src/compare/claims.js';
@@ -51,8 +53,33 @@ describe('claims', () => {
     const br = bisect((x) => x > truth, 1, 10, 20);
     expect(br.lo).toBeLessThanOrEqual(truth);
     expect(br.hi).toBeGreaterThan(truth);
-    expect(thresholdClaim({ predicted: truth, bracket: br, probes: 22, alpha: 1e-3 }).verdict).toBe('pass');
-    expect(thresholdClaim({ predicted: truth + 2 * br.width, bracket: br, probes: 22, alpha: 1e-3 }).verdict).toBe('fail');
+    const exact = { lo: truth, hi: truth };
+    expect(thresholdClaim({ predicted: truth, boundText: 'pi', bracket: br, reducedAtAlpha: exact, reducedAtHalfAlpha: exact, probes: 22, alpha: 1e-3 }).verdict).toBe('pass');
+    expect(thresholdClaim({ predicted: truth + 2 * br.width, boundText: 'pi', bracket: br, reducedAtAlpha: exact, reducedAtHalfAlpha: exact, probes: 22, alpha: 1e-3 }).verdict).toBe('fail');
+  });
+
+  it('threshold at finite α: the one-step switch λ*(α) is shifted from the α → 0 prediction by O(α²); the tolerance sizes it without the prediction', () => {
+    // One GD step of the reduced spiked map from a = b = c = α (model.md §4 formulas in the helper): b/a grows iff
+    // g_b/b < g_a/a. Its switch point λ*(α) lies above the derived α → 0 threshold 3λ_θ by O(α²).
+    const Q = { ...P, d: 4 };
+    const growsAt = (alpha: number) => (lambdaV: number) => {
+      const [ga, gb] = spikedGrad({ ...Q, lambdaV }, alpha, alpha, alpha);
+      return gb / alpha < ga / alpha;
+    };
+    const predicted = 3 * Q.lambdaTheta;
+    const sim = bisect(growsAt(Q.alpha), 2, 5, 30); // much narrower than the shift
+    const atAlpha = bisect(growsAt(Q.alpha), 2, 5, 40);
+    const atHalf = bisect(growsAt(Q.alpha / 2), 2, 5, 40);
+    expect(sim.mid - predicted).toBeGreaterThan(10 * sim.width); // the shift is real and resolved
+    const input = { predicted, boundText: '3*lambda_theta', bracket: sim, reducedAtAlpha: atAlpha, reducedAtHalfAlpha: atHalf, probes: 32, alpha: Q.alpha };
+    const claim = thresholdClaim(input);
+    expect(claim.verdict).toBe('pass');
+    expect(claim.statement).toContain('3*lambda_theta');
+    // Without the finite-α shift (bracket width alone) the same, correct measurement would fail.
+    const none = { lo: atAlpha.lo, hi: atAlpha.lo };
+    expect(thresholdClaim({ ...input, reducedAtAlpha: none, reducedAtHalfAlpha: none }).verdict).toBe('fail');
+    // The tolerance does not grow with the prediction's error: a prediction off by 3 shifts fails.
+    expect(thresholdClaim({ ...input, predicted: predicted - 3 * (sim.mid - predicted) }).verdict).toBe('fail');
   });
 
   it('spike outgrows the signal iff λ_v > 3λ_θ (runs on both sides); a wrong threshold is caught', () => {
@@ -104,6 +131,27 @@ describe('claims', () => {
     const lambdaV = [1, 2, 5, 10, 20];
     expect(stableStepShrinksClaim({ lambdaV, measured: lambdaV.map((l) => 0.5 / (1 + l)), linearized: lambdaV, resolution: lambdaV }).verdict).toBe('pass');
     expect(stableStepShrinksClaim({ lambdaV, measured: lambdaV.map(() => 0.3), linearized: lambdaV, resolution: lambdaV }).verdict).toBe('fail');
+  });
+
+  it('stable step linearized: the linear bound inside each bracket passes, one bracket off fails', () => {
+    const lambdaV = [1, 10, 50];
+    const measured = [0.3, 0.2, 0.04];
+    const resolution = measured.map((m) => 1e-3 * m);
+    const inside = measured.map((m, i) => m + 0.5 * resolution[i]);
+    expect(stableStepLinearizedClaim({ lambdaV, measured, linearized: inside, resolution }).verdict).toBe('pass');
+    const off = inside.map((x, i) => (i === 1 ? x + 3 * resolution[i] : x));
+    expect(stableStepLinearizedClaim({ lambdaV, measured, linearized: off, resolution }).verdict).toBe('fail');
+  });
+
+  it('SpecGD bulk contraction: SpecGD vs GD from the same start passes; the roles swapped fail', () => {
+    const Q = { ...P, d: 8, alpha: 0.1 };
+    const sg = reducedRun(Q, 'specgd', 0.002, 4000);
+    const gd = reducedRun(Q, 'gd', 0.01, 4000);
+    const c = specgdBulkContractionClaim(sg, gd, 0.002);
+    expect(c.verdict).toBe('pass');
+    expect(c.measured).toBeGreaterThan(0);
+    expect(c.measured).toBeLessThanOrEqual(1 + 1e-12);
+    expect(specgdBulkContractionClaim(gd, sg, 0.002).verdict).toBe('fail');
   });
 
   it('finite-sample rate: seeded deviations ∝ n^(−1/2) pass, ∝ n^(−1) fail', () => {

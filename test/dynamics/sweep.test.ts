@@ -31,6 +31,27 @@ describe('runSweep', () => {
     expect(p.peakRatio).toBe(t.events.find((e) => e.name === 'peak-misalignment')!.value);
   });
 
+  it('a diverged point says what to change: the same linearized bound 2/μ_max as the theory run of that point', async () => {
+    const eta = 0.25;
+    const r = await runSweep({ ...spec, lambdaV: [50], values: [eta], algorithms: ['gd'] }, { workers: 0 });
+    const p = r.points[0];
+    expect(p.status).toBe('diverged');
+    const cfg = { ...base, algorithms: [{ name: 'gd' as const, eta }], steps: 1500, model: { ...base.model, covariance: { ...base.model.covariance, spikeVariance: 50 } as typeof base.model.covariance } };
+    const [t] = runTheory(cfg);
+    expect(t.status).toBe('diverged');
+    const bound = (m: string | null) => /2\/μ_max = ([0-9.e+-]+)/.exec(m ?? '')?.[1];
+    expect(bound(p.message)).toBeDefined();
+    expect(bound(p.message)).toBe(bound(t.message));
+    expect(p.message).toMatch(/lower eta/);
+    expect(p.message).toContain(`diverged at step ${t.step.at(-1)! + 1}`);
+    const csv = sweepCsv(r).trim().split('\n');
+    expect(csv[0].split(',').at(-1)).toBe('message');
+    expect(csv[1]).toContain(`"${p.message}"`);
+    // ok points carry no message
+    const ok = await runSweep({ ...spec, lambdaV: [10], values: [0.005], algorithms: ['gd'] }, { workers: 0 });
+    expect(ok.points[0].message).toBeNull();
+  });
+
   it('(λ_v, d) and (λ_v, α) grids', async () => {
     const rd = await runSweep({ ...spec, grid: 'lambda-d', values: [3, 50], lambdaV: [10], steps: 500 }, { workers: 0 });
     expect(rd.axes.x.name).toBe('d');

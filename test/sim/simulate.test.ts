@@ -11,7 +11,8 @@ import { buildModelSpec } from '../../src/model/spec.js';
 import { drawSamples, sampleBuffers } from '../../src/sim/data.js';
 import { populationGradient, populationLoss, populationWorkspace, sampleGradient, sampleWorkspace } from '../../src/sim/gradient.js';
 import { buildProblem, initialWeights } from '../../src/sim/problem.js';
-import { runSimulation, runSimulationSeeds } from '../../src/sim/simulate.js';
+import { checkSimulationSize, MAX_SIM_ARRAY_ENTRIES, runSimulation, runSimulationSeeds } from '../../src/sim/simulate.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { computeStats, statsWorkspace } from '../../src/sim/stats.js';
 
 type Ens = Record<string, { mean: number[]; se: number[] }>;
@@ -293,5 +294,26 @@ describe('initial weights and seeding', () => {
     expect(Math.abs(std(first) - 1)).toBeLessThan(5 / Math.sqrt(2 * K));
     // and the streams of one seed differ (basis, init and data are not the same numbers)
     expect(createRng(1, 0).normal()).not.toBe(createRng(1, 1).normal());
+  });
+});
+
+describe('problem size at the boundary', () => {
+  const spiked = { kind: 'spiked' as const, signalVariance: 1, spikeVariance: 10, bulkVariance: 1 };
+  // The smallest sizes past MAX_SIM_ARRAY_ENTRIES: a ConfigError before anything is allocated, not a RangeError.
+  it('d with d² > MAX_SIM_ARRAY_ENTRIES is a ConfigError on model.d', () => {
+    const d = Math.floor(Math.sqrt(MAX_SIM_ARRAY_ENTRIES)) + 1;
+    const cfg = parseConfig({ model: { d, covariance: spiked }, steps: 1 });
+    expect(() => runSimulation(cfg)).toThrow(ConfigError);
+    expect(() => runSimulation(cfg)).toThrow(/invalid model\.d: got \d+; expected d ≤ \d+/);
+  });
+  it('n · d > MAX_SIM_ARRAY_ENTRIES is a ConfigError on data.n (full batch) / data.batch (online)', () => {
+    const d = 16;
+    const rows = Math.floor(MAX_SIM_ARRAY_ENTRIES / d) + 1;
+    const full = parseConfig({ model: { d, covariance: spiked }, steps: 1, data: { mode: 'full-batch', n: rows } });
+    expect(() => runSimulation(full)).toThrow(/invalid data\.n: got \d+; expected an integer ≤ \d+ at d = 16/);
+    const online = parseConfig({ model: { d, covariance: spiked }, steps: 1, data: { mode: 'online', batch: rows } });
+    expect(() => runSimulation(online)).toThrow(/invalid data\.batch/);
+    // One row fewer is accepted by the check (not run here: it would allocate 1 GiB).
+    expect(() => checkSimulationSize({ ...full, data: { mode: 'full-batch', n: rows - 1 } })).not.toThrow();
   });
 });

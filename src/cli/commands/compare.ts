@@ -4,14 +4,15 @@
  * over the window (default: the escaping stage, until the signal coefficient reaches 0.9), the tolerance rule and
  * the verdict. Without --theory/--simulation it runs both stages itself; with them it reads the JSON outputs of
  * `specgd theory` and `specgd simulate` (the config is taken from the simulation's provenance). A table goes to
- * stdout; `--out` writes { comparisons } as JSON.
+ * stdout; `--out` writes { comparisons, provenance } as JSON.
  */
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseConfig, resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { toJson, writeFileAtomic } from '../../core/output.js';
-import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
+import { provenance } from '../../core/provenance.js';
+import { assertFiniteDeep, type Provenance, type Trajectory } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
 import { updateRule } from '../../model/algorithms.js';
 import { runTheory } from '../../dynamics/theory.js';
@@ -58,6 +59,20 @@ function parseLevel(v: string | undefined): number {
 
 /** Run (or read) theory and simulation for the options and compare them per algorithm. */
 export function compareOutputs(opts: CompareCliOptions): Comparison[] {
+  return compareRun(opts).comparisons;
+}
+
+/** The `--out` JSON: { comparisons, provenance } (config, seeds, version, git commit, settings). */
+export function compareJson(opts: CompareCliOptions): { comparisons: Comparison[]; provenance: Provenance } {
+  const { comparisons, config, level } = compareRun(opts);
+  const prov = provenance('compare', config, {
+    seeds: [...config.seeds],
+    settings: { windowLevel: level, theory: opts.theory ?? null, simulation: opts.simulation ?? null },
+  });
+  return { comparisons, provenance: prov };
+}
+
+function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; config: ExperimentConfig; level: number } {
   const level = parseLevel(opts.windowLevel);
   let config: ExperimentConfig;
   let theory: Trajectory[];
@@ -84,7 +99,7 @@ export function compareOutputs(opts: CompareCliOptions): Comparison[] {
     out.push(compareTrajectories(th, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs reduced map` }));
   }
   assertFiniteDeep(out, 'comparisons');
-  return out;
+  return { comparisons: out, config, level };
 }
 
 /** Plain-text table of comparisons. */
@@ -107,10 +122,10 @@ export function register(program: Command): void {
     .option('--theory <file>', 'read theory trajectories (output of specgd theory) instead of running them')
     .option('--simulation <file>', 'read simulation trajectories (output of specgd simulate) instead of running them')
     .option('--window-level <x>', `signal level that ends the escaping-stage window (default ${DEFAULT_WINDOW_LEVEL})`)
-    .option('--out <file>', 'write { comparisons } as JSON')
+    .option('--out <file>', 'write { comparisons, provenance } as JSON')
     .action((opts: CompareCliOptions) => {
-      const comps = compareOutputs(opts);
-      if (opts.out !== undefined) writeFileAtomic(opts.out, toJson({ comparisons: comps }));
-      process.stdout.write(comparisonTable(comps));
+      const result = compareJson(opts);
+      if (opts.out !== undefined) writeFileAtomic(opts.out, toJson(result));
+      process.stdout.write(comparisonTable(result.comparisons));
     });
 }

@@ -5,8 +5,8 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
-import { RESULTS_FORMAT, type ResultsBundle } from '../../compare/bundle.js';
-import { buildReport, writeReportFiles } from '../../report/write.js';
+import { RESULTS_FORMAT, type ResultsBundle, type RunGroup } from '../../compare/bundle.js';
+import { buildReport, writeReportFiles, type ReportFiles } from '../../report/write.js';
 import { checkOutDir, DEFAULT_REPORT_DIR } from './reproduce.js';
 
 export interface ReportCliOptions {
@@ -30,7 +30,35 @@ export function loadResults(file: string): ResultsBundle {
   for (const key of ['provenance', 'groups', 'escape', 'stability', 'phase', 'comparisons', 'claims'] as const) {
     if (!(key in b)) throw new ConfigError('--in', file, `a results bundle with a "${key}" section`);
   }
+  // Shapes of the sections (a hand-edited bundle must be bad input, not a crash while drawing).
+  const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const bad = (section: string, what: string): never => {
+    throw new ConfigError('--in', file, `a results bundle whose "${section}" is ${what} (data/results.json of \`specgd reproduce\`)`);
+  };
+  for (const key of ['provenance', 'groups', 'escape', 'stability', 'phase'] as const) if (!isObject(b[key])) bad(key, 'an object');
+  for (const key of ['spiked', 'bulk', 'powerlaw', 'finiteSample'] as const) {
+    const groups = (b.groups as unknown as Record<string, unknown>)[key];
+    if (!Array.isArray(groups) || groups.some((g) => !isObject(g) || !Array.isArray((g as RunGroup).theory) || !Array.isArray((g as RunGroup).simulation))) {
+      bad(`groups.${key}`, 'a list of run groups with "theory" and "simulation" lists');
+    }
+  }
+  if (!Array.isArray(b.comparisons) || b.comparisons.some((c) => !isObject(c))) bad('comparisons', 'a list of comparisons');
+  const claimOk = (c: unknown): boolean => {
+    const x = c as Record<string, unknown>;
+    return isObject(c) && typeof x.id === 'string' && typeof x.statement === 'string' && typeof x.measured === 'number' && typeof x.tolerance === 'number' && (x.verdict === 'pass' || x.verdict === 'fail');
+  };
+  if (!Array.isArray(b.claims) || !b.claims.every(claimOk)) bad('claims', 'a list of { id, statement, measured, tolerance, verdict }');
   return b as ResultsBundle;
+}
+
+/** Build the report from a loaded bundle; a bundle that passed the shape checks but cannot be drawn is bad input. */
+export function buildReportFromInput(file: string, bundle: ResultsBundle): ReportFiles {
+  try {
+    return buildReport(bundle);
+  } catch (e) {
+    if (e instanceof TypeError) throw new ConfigError('--in', file, `a results bundle as written by \`specgd reproduce\` (drawing the report from it failed: ${e.message})`);
+    throw e;
+  }
 }
 
 export function register(program: Command): void {
@@ -43,7 +71,7 @@ export function register(program: Command): void {
       if (opts.in === undefined) throw new ConfigError('--in', undefined, 'a results JSON file (data/results.json of `specgd reproduce`)');
       const bundle = loadResults(opts.in);
       const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR);
-      const report = buildReport(bundle);
+      const report = buildReportFromInput(opts.in, bundle);
       for (const w of report.warnings) process.stderr.write(`specgd: warning: ${w}\n`);
       writeReportFiles(out, report);
       process.stdout.write(`report: ${out}/index.html (${report.files.size} files)\n`);

@@ -44,10 +44,10 @@ export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   for (const other of ['eta', 'd', 'alpha'] as const) {
     if (other !== own && opts[other] !== undefined) throw new ConfigError(`--${other}`, opts[other], `no --${other} with --grid ${grid} (its second axis is --${own})`);
   }
-  const lambdaV = parseRange('--lambda-v', opts.lambdaV, scale);
+  const lambdaV = parseRange('--lambda-v', opts.lambdaV, scale, true);
   let values: number[];
-  if (own === 'eta') values = parseRange('--eta', opts.eta ?? SWEEP_DEFAULTS.eta, 'lin');
-  else if (own === 'd') values = [...new Set(parseRange('--d', opts.d ?? SWEEP_DEFAULTS.d, 'lin').map((x) => Math.round(x)))];
+  if (own === 'eta') values = parseRange('--eta', opts.eta ?? SWEEP_DEFAULTS.eta, 'lin', true);
+  else if (own === 'd') values = [...new Set(parseRange('--d', opts.d ?? SWEEP_DEFAULTS.d, 'lin', true).map((x) => Math.round(x)))];
   else values = parseRange('--alpha', opts.alpha ?? SWEEP_DEFAULTS.alpha, 'log');
   const algs = opts.algorithms.split(',').map((s) => s.trim());
   const algorithms = algs.map((a) => parseFormat<SweepAlgorithm>('--algorithms', a, ['gd', 'specgd']));
@@ -97,7 +97,7 @@ export function register(program: Command): void {
   program
     .command('sweep')
     .description('parameter grids over (λ_v, η̃), (λ_v, d) or (λ_v, α) for GD and SpecGD: escape step, peak b/a, final loss, divergence')
-    .option('--preset <name>', 'model preset (spiked, isotropic); default spiked')
+    .option('--preset <name>', 'model preset with a spiked covariance (spiked, spiked-vector, isotropic); default spiked')
     .option('--config <file>', 'JSON experiment config (instead of --preset); must be spiked')
     .option('--grid <grid>', 'lambda-eta, lambda-d or lambda-alpha', 'lambda-eta')
     .option('--lambda-v <range>', 'spike variances LO:HI:N', SWEEP_DEFAULTS.lambdaV)
