@@ -1,4 +1,6 @@
 /** Parsing helpers for CLI option values: every bad value is a `ConfigError` naming the option. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
 export function parseFormat<T extends string>(option: string, value: string, allowed: readonly T[]): T {
@@ -31,4 +33,17 @@ export function parseRange(option: string, value: string, scale: 'lin' | 'log' =
   }
   if (n === 1) return [lo];
   return Array.from({ length: n }, (_, i) => (scale === 'log' ? lo * (hi / lo) ** (i / (n - 1)) : lo + ((hi - lo) * i) / (n - 1)));
+}
+
+/**
+ * An output FILE option (--out FILE, --csv FILE) checked before any work: it must not be an existing folder, and
+ * its nearest existing ancestor must be a folder (so the parent folders can be created).
+ */
+export function checkOutFile(option: string, file: string | undefined): void {
+  if (file === undefined) return;
+  const abs = resolve(file);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new ConfigError(option, file, 'a file path (it is an existing folder)');
+  let dir = dirname(abs);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new ConfigError(option, file, `a file path under a folder (${dir} is a file)`);
 }

@@ -109,7 +109,7 @@ export function reproducePlan(quick: boolean): ReproducePlan {
     phase: { lambdaV: geo(1, 100, 16), etaTilde: geo(0.002, 0.5, 16), steps: 3000 },
     cycle: { d: 8, etas: [0.008, 0.004, 0.002, 0.001, 0.0005], steps: [800, 1200, 2000, 3600, 6800] },
     powerlaw: { d: 8, exponent: 1, signalIndex: 5, etaGd: 0.05, steps: 4000 },
-    finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: [1, 2, 3, 4], steps: 500 },
+    finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: [1, 2, 3, 4, 5, 6, 7, 8], steps: 500 },
     maxPoints: 600,
   };
 }

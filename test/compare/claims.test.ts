@@ -127,10 +127,17 @@ describe('claims', () => {
     expect(cycleSize(t, ['a', 'b'], [1, 0], 0.5)).toBeCloseTo(0.1, 15);
   });
 
-  it('stable step shrinking: decreasing sequence passes, flat fails', () => {
+  it('stable step shrinking: decreasing passes; flat, a bump beyond the brackets, or brackets too wide fail', () => {
     const lambdaV = [1, 2, 5, 10, 20];
-    expect(stableStepShrinksClaim({ lambdaV, measured: lambdaV.map((l) => 0.5 / (1 + l)), linearized: lambdaV, resolution: lambdaV }).verdict).toBe('pass');
-    expect(stableStepShrinksClaim({ lambdaV, measured: lambdaV.map(() => 0.3), linearized: lambdaV, resolution: lambdaV }).verdict).toBe('fail');
+    const measured = lambdaV.map((l) => 0.5 / (1 + l));
+    const narrow = measured.map((x) => 1e-3 * x);
+    expect(stableStepShrinksClaim({ lambdaV, measured, linearized: lambdaV, resolution: narrow }).verdict).toBe('pass');
+    expect(stableStepShrinksClaim({ lambdaV, measured: lambdaV.map(() => 0.3), linearized: lambdaV, resolution: lambdaV.map(() => 3e-4) }).verdict).toBe('fail');
+    const bump = [...measured];
+    bump[2] = measured[1] * 1.1;
+    expect(stableStepShrinksClaim({ lambdaV, measured: bump, linearized: lambdaV, resolution: narrow }).verdict).toBe('fail');
+    // brackets 5× the values: the ratio 0.095 ± 0.95 does not resolve the decrease
+    expect(stableStepShrinksClaim({ lambdaV, measured, linearized: lambdaV, resolution: measured.map((x) => 5 * x) }).verdict).toBe('fail');
   });
 
   it('stable step linearized: the linear bound inside each bracket passes, one bracket off fails', () => {
