@@ -379,13 +379,20 @@ export function specgdStepNormClaim(runs: { label: string; eta: number; specgd: 
  * (max over the tail of max_k |a_k − a*_k|) scales linearly with η. Measured: the log–log slope of r vs η over
  * several η; predicted 1; tolerance 3 standard errors of the slope.
  */
-export function specgdNeighbourhoodClaim(runs: { eta: number; cycle: number; finalLoss?: number }[]): Claim {
-  const fit = fitLine(runs.map((r) => Math.log(r.eta)), runs.map((r) => Math.log(r.cycle)));
+export function specgdNeighbourhoodClaim(runs: { eta: number; cycle: number; finalLoss?: number; perBlock?: Record<string, number> }[]): Claim {
+  const logEta = runs.map((r) => Math.log(r.eta));
+  const fit = fitLine(logEta, runs.map((r) => Math.log(r.cycle)));
+  // Diagnostics (reported, not tested): the log–log exponent of each block's own end radius and of the end loss, so
+  // a reader sees which block sets the overall exponent.
+  const exponent = (ys: number[]): string => (ys.every((y) => y > 0) ? fitLine(logEta, ys.map(Math.log)).slope.toFixed(3) : 'n/a (a radius is 0)');
+  const blocks = runs.every((r) => r.perBlock) ? Object.keys(runs[0].perBlock!) : [];
+  const perBlockText = blocks.length ? `; per-block exponents of the end radius: ${blocks.map((b) => `${b}: ${exponent(runs.map((r) => r.perBlock![b]))}`).join(', ')}` : '';
+  const lossText = runs.every((r) => r.finalLoss !== undefined) ? `; exponent of the end loss: ${exponent(runs.map((r) => r.finalLoss!))}` : '';
   const tolerance = FIT_Z * fit.slopeSe;
   return {
     id: 'specgd-eta-neighbourhood',
     statement: 'SpecGD with a constant step η does not converge exactly but ends in an O(η) neighbourhood of the optimum (final cycle size ∝ η).',
-    quantity: `log–log slope of the final cycle size r(η) = max over the last quarter of the run of max_k |a_k − a*_k|; r/η = {${runs.map((r) => `${r.eta}: ${(r.cycle / r.eta).toPrecision(4)}`).join(', ')}}${runs.every((r) => r.finalLoss !== undefined) ? `; max loss over the same window = {${runs.map((r) => `${r.eta}: ${r.finalLoss!.toExponential(3)}`).join(', ')}}` : ''}`,
+    quantity: `log–log slope of the final cycle size r(η) = max over the last quarter of the run of max_k |a_k − a*_k|; r/η = {${runs.map((r) => `${r.eta}: ${(r.cycle / r.eta).toPrecision(4)}`).join(', ')}}${runs.every((r) => r.finalLoss !== undefined) ? `; max loss over the same window = {${runs.map((r) => `${r.eta}: ${r.finalLoss!.toExponential(3)}`).join(', ')}}` : ''}${perBlockText}${lossText}`,
     measured: fit.slope,
     predicted: 1,
     tolerance,

@@ -375,14 +375,15 @@ export async function runReproduce(plan: ReproducePlan, opts: ReproduceOptions =
 
   // 6. SpecGD: unit-spectral-norm updates and the O(η) end cycle.
   next('specgd cycle');
-  const cycleRuns: { eta: number; cycle: number; finalLoss: number; traj: Trajectory }[] = [];
+  const cycleRuns: { eta: number; cycle: number; finalLoss: number; perBlock: Record<string, number>; traj: Trajectory }[] = [];
   plan.cycle.etas.forEach((eta, i) => {
     const cfg = spikedConfig(plan, { lambdaV: plan.bulk.lambdaV, d: plan.cycle.d, steps: plan.cycle.steps[i], algorithms: [{ name: 'specgd', eta }] });
     const t = runSimulation(cfg, { command: 'reproduce' })[0];
     const spec = buildModelSpec(cfg);
     const optimum = spec.blocks.map((_, k) => (k === spec.signalBlock ? 1 : 0));
     const loss = seriesMean(t, 'loss');
-    cycleRuns.push({ eta, cycle: cycleSize(t, spec.blocks.map((b) => b.symbol), optimum, 0.25), finalLoss: Math.max(...loss.slice(Math.floor(0.75 * loss.length))), traj: t });
+    const perBlock = Object.fromEntries(spec.blocks.map((b, k) => [b.symbol, cycleSize(t, [b.symbol], [optimum[k]], 0.25)]));
+    cycleRuns.push({ eta, cycle: cycleSize(t, spec.blocks.map((b) => b.symbol), optimum, 0.25), finalLoss: Math.max(...loss.slice(Math.floor(0.75 * loss.length))), perBlock, traj: t });
   });
   claims.push(
     specgdStepNormClaim([
@@ -390,7 +391,7 @@ export async function runReproduce(plan: ReproducePlan, opts: ReproduceOptions =
       ...cycleRuns.map((r) => ({ label: `η = ${r.eta}`, eta: r.eta, specgd: r.traj, symbols: ['a', 'b', 'c'] })),
     ]),
   );
-  claims.push(specgdNeighbourhoodClaim(cycleRuns.map((r) => ({ eta: r.eta, cycle: r.cycle, finalLoss: r.finalLoss }))));
+  claims.push(specgdNeighbourhoodClaim(cycleRuns.map((r) => ({ eta: r.eta, cycle: r.cycle, finalLoss: r.finalLoss, perBlock: r.perBlock }))));
 
   // 7. Power-law covariance.
   next('power law');

@@ -19,6 +19,7 @@ import { runTheory } from '../../dynamics/theory.js';
 import { runSimulation } from '../../sim/simulate.js';
 import { compareTrajectories, DEFAULT_WINDOW_LEVEL, type Comparison } from '../../compare/compare.js';
 import { fmt } from '../../report/text.js';
+import { checkOutFile } from '../args.js';
 
 export interface CompareCliOptions {
   preset?: string;
@@ -73,6 +74,7 @@ export function compareJson(opts: CompareCliOptions): { comparisons: Comparison[
 }
 
 function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; config: ExperimentConfig; level: number } {
+  checkOutFile('--out', opts.out);
   const level = parseLevel(opts.windowLevel);
   let config: ExperimentConfig;
   let theory: Trajectory[];

@@ -13,7 +13,7 @@ import { assertFiniteDeep } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
 import { derivationJson, renderDerivation, type DerivationFormat } from '../../report/derivation-doc.js';
 import { derive } from '../../symbolic/derive.js';
-import { parseFormat } from '../args.js';
+import { checkOutFile, parseFormat } from '../args.js';
 
 export interface DeriveCliOptions {
   preset?: string;
@@ -41,6 +41,7 @@ export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveCli
 
 /** Produce the derivation document text for the CLI options. */
 export function deriveDocument(opts: DeriveCliOptions): string {
+  checkOutFile('--out', opts.out);
   const format = parseFormat<DerivationFormat>('--format', opts.format, ['md', 'json', 'tex']);
   return deriveDocuments(opts, [format])[format];
 }

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { reproducePlan, runReproduce } from '../../compare/reproduce.js';
 import { buildReport, writeReportFiles } from '../../report/write.js';
@@ -23,6 +23,9 @@ export interface ReproduceCliOptions {
 export function checkOutDir(option: string, dir: string): string {
   const abs = resolve(dir);
   if (existsSync(abs) && !statSync(abs).isDirectory()) throw new ConfigError(option, dir, 'a folder path (it exists and is not a folder)');
+  let up = dirname(abs);
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (!statSync(up).isDirectory()) throw new ConfigError(option, dir, `a folder path under a folder (${up} is a file)`);
   return abs;
 }
 

@@ -13,7 +13,7 @@ import { resolveConfigOption, type ExperimentConfig } from '../../config/config.
 import { toJson, writeFileAtomic } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runSimulation } from '../../sim/simulate.js';
-import { parsePositiveInt } from '../args.js';
+import { checkOutFile, parsePositiveInt } from '../args.js';
 
 export interface SimulateCliOptions {
   preset?: string;
@@ -57,6 +57,8 @@ export function simulateConfig(opts: SimulateCliOptions): ExperimentConfig {
 
 /** Run the simulation for CLI options: JSON and CSV texts. Throws ConfigError on bad input. */
 export function simulateOutputs(opts: SimulateCliOptions): { json: string; csv: string; trajectories: Trajectory[] } {
+  checkOutFile('--out', opts.out);
+  checkOutFile('--csv', opts.csv);
   const config = simulateConfig(opts);
   const started = Date.now();
   let bar: cliProgress.SingleBar | null = null;

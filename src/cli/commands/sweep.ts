@@ -14,7 +14,7 @@ import { ConfigError } from '../../core/errors.js';
 import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
 import { runSweep, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
-import { parseFormat, parsePositiveInt, parseRange } from '../args.js';
+import { checkOutFile, parseFormat, parsePositiveInt, parseRange } from '../args.js';
 
 export interface SweepCliOptions {
   preset?: string;
@@ -38,6 +38,8 @@ export const SWEEP_DEFAULTS = { lambdaV: '1:50:20', eta: '0.001:0.3:20', d: '3:4
 
 /** Resolve CLI options to a validated sweep spec (ConfigError on bad input). */
 export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
+  checkOutFile('--out', opts.out);
+  checkOutFile('--csv', opts.csv);
   const grid = parseFormat<SweepGrid>('--grid', opts.grid, ['lambda-eta', 'lambda-d', 'lambda-alpha']);
   const scale = parseFormat<'lin' | 'log'>('--lambda-scale', opts.lambdaScale, ['lin', 'log']);
   const own = grid === 'lambda-eta' ? 'eta' : grid === 'lambda-d' ? 'd' : 'alpha';

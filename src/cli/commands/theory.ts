@@ -11,7 +11,7 @@ import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
 import type { FlowKind } from '../../dynamics/flows.js';
-import { parsePositiveNumber } from '../args.js';
+import { checkOutFile, parsePositiveNumber } from '../args.js';
 
 export interface TheoryCliOptions {
   preset?: string;
@@ -37,6 +37,8 @@ export function trajectoriesCsv(trajectories: Trajectory[]): string {
 
 /** Compute the theory output (JSON text and CSV text) for CLI options; throws ConfigError on bad input. */
 export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: string; trajectories: Trajectory[] } {
+  checkOutFile('--out', opts.out);
+  checkOutFile('--csv', opts.csv);
   const epsilon = opts.epsilon !== undefined ? parsePositiveNumber('--epsilon', opts.epsilon) : undefined;
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   const flows: FlowKind[] = [];

@@ -11,7 +11,7 @@ import { writeFileAtomic, toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
 import { stabilityReport } from '../../dynamics/stability.js';
-import { parsePositiveInt, parsePositiveNumber } from '../args.js';
+import { checkOutFile, parsePositiveInt, parsePositiveNumber } from '../args.js';
 
 export interface ThresholdsCliOptions {
   preset?: string;
@@ -31,6 +31,7 @@ export function parseNumberList(option: string, value: string): number[] {
 }
 
 export function thresholdsOutput(opts: ThresholdsCliOptions): string {
+  checkOutFile('--out', opts.out);
   const lambdas = opts.lambdaV !== undefined ? parseNumberList('--lambda-v', opts.lambdaV) : undefined;
   const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps) : undefined;
   const resolution = opts.resolution !== undefined ? parsePositiveNumber('--resolution', opts.resolution) : undefined;
