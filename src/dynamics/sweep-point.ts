@@ -69,8 +69,12 @@ function divergedPointMessage(key: string, sys: CompiledSystem, ctx: ReturnType<
     bound = linearBound(jacobianEigenvalues(sys, optimumFor(sys, ctx, a0)));
     boundCache.set(bKey, bound);
   }
-  const b = bound !== null ? `the linearized stable bound at the optimum, 2/μ_max = ${bound.toPrecision(4)}` : 'the stable bound';
-  return `${where}: η̃ = ${eta} exceeds ${b} for λ_v = ${lambdaV} (specgd thresholds measures the bound from the initialization); lower eta`;
+  const measured = '`specgd thresholds` measures the largest stable η̃ from the initialization';
+  if (bound === null) return `${where}: η̃ = ${eta} is not stable for λ_v = ${lambdaV} (no η̃ makes the optimum attracting; ${measured}); lower eta`;
+  const b = `2/μ_max = ${bound.toPrecision(4)}`;
+  // Below the linearized bound the run can still diverge in the transient (larger curvature away from the optimum).
+  if (eta > bound) return `${where}: η̃ = ${eta} exceeds the linearized stable bound at the optimum, ${b}, for λ_v = ${lambdaV} (${measured}); lower eta`;
+  return `${where}: η̃ = ${eta} is below the linearized stable bound at the optimum (${b}) but diverges in the transient from the initialization for λ_v = ${lambdaV} (${measured}); lower eta`;
 }
 
 /** Config of point `index` of a job. */

@@ -83,6 +83,7 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
     });
     const settings: Record<string, unknown> = { eta, relativeTolerance: DEFAULTS.flowRelTol, absoluteTolerance: DEFAULTS.flowAbsTol, odexSteps: run.result.nStep };
     let message = run.message;
+    if (!alg) message = `${message}; time t = ${flow === 'gradient-flow' ? 'η̃' : 'η'}k with the default ${flow === 'gradient-flow' ? 'η̃' : 'η'} = ${eta} (the config has no ${flow === 'gradient-flow' ? 'gd' : 'specgd'} algorithm)`;
     if (flow === 'sign-flow') {
       settings.epsilon = epsilon;
       const map = mapRuns.get('specgd') ?? iterateMap(sys, ctx, a0, { kind: 'specgd', eta, steps: config.steps, record, escapeLevel: config.events.escapeLevel, divergenceBound: DEFAULTS.divergenceBound });

@@ -42,6 +42,23 @@ describe('specgd derive', () => {
     expect(await main(['derive', '--preset', 'spiked-vector'])).toBe(0);
     expect(stdout.join('')).toContain('# Derivation: spiked covariance, vector student');
   });
+  it('every format carries provenance (config, seeds, version, git commit); the derivation itself is the committed one', async () => {
+    const out = join(dir, 'prov.json');
+    expect(await main(['derive', '--preset', 'spiked', '--format', 'json', '--out', out])).toBe(0);
+    const { provenance: prov, ...rest } = JSON.parse(readFileSync(out, 'utf8'));
+    expect(prov.command).toBe('derive');
+    expect(prov.config.model.d).toBe(PRESETS.spiked.model.d);
+    expect(prov.seeds).toEqual(PRESETS.spiked.seeds);
+    expect(prov.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect('gitCommit' in prov).toBe(true);
+    expect(`${JSON.stringify(rest, null, 2)}\n`).toBe(readFileSync(join(root, 'derivations', 'spiked-matrix.json'), 'utf8'));
+    stdout.length = 0;
+    expect(await main(['derive', '--preset', 'spiked', '--format', 'md'])).toBe(0);
+    expect(stdout.join('')).toMatch(/## Provenance\n\n```json\n\{\n  "tool": "specgd"[\s\S]*"gitCommit"[\s\S]*```\n$/);
+    stdout.length = 0;
+    expect(await main(['derive', '--preset', 'spiked', '--format', 'tex'])).toBe(0);
+    expect(stdout.join('')).toMatch(/% provenance:\n%[\s\S]*"gitCommit"[\s\S]*\n\\end\{document\}\n$/);
+  });
   it('accepts --config and --format tex', async () => {
     const f = configFile((c) => (c.model.covariance.spikeVariance = 2));
     expect(await main(['derive', '--config', f, '--format', 'tex'])).toBe(0);

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/core/output.js';
 import { createRng } from '../../src/core/rng.js';
 import { mean, slope, standardError, std } from '../../src/core/stats.js';
 import { assertFiniteDeep } from '../../src/core/trajectory.js';
@@ -42,5 +46,29 @@ describe('errors and finiteness', () => {
   it('assertFiniteDeep finds a NaN deep in a value', () => {
     expect(() => assertFiniteDeep({ a: [1, { b: Number.NaN }] })).toThrow(/\$\.a\[1\]\.b/);
     expect(() => assertFiniteDeep({ a: [1, 2] })).not.toThrow();
+  });
+});
+
+describe('writeFileAtomic through links and devices', () => {
+  // A symlink in a temp folder stands in for /dev/stdout (a link to a device): the old rename-over replaced the
+  // link (and, for /dev/stdout itself as root, the device node) with a regular file.
+  const dir = mkdtempSync(join(tmpdir(), 'specgd-output-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('a link to a device (as --out /dev/stdout is) is written through, and stays a link', () => {
+    const link = join(dir, 'to-null');
+    symlinkSync('/dev/null', link);
+    writeFileAtomic(link, 'data\n');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(statSync(link).isCharacterDevice()).toBe(true);
+  });
+  it('a link to a regular file: the target gets the content atomically, the link stays', () => {
+    const target = join(dir, 'real.json');
+    const link = join(dir, 'link.json');
+    writeFileSync(target, 'old');
+    symlinkSync(target, link);
+    writeFileAtomic(link, 'new');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });

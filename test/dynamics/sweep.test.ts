@@ -47,6 +47,12 @@ describe('runSweep', () => {
     const csv = sweepCsv(r).trim().split('\n');
     expect(csv[0].split(',').at(-1)).toBe('message');
     expect(csv[1]).toContain(`"${p.message}"`);
+    // The wording follows η̃ vs the bound: "exceeds" only above it, "below ... diverges in the transient" otherwise.
+    const B = Number(bound(p.message));
+    expect(p.message).toMatch(eta > B ? /exceeds the linearized stable bound/ : /is below the linearized stable bound .* diverges in the transient/);
+    const below = await runSweep({ ...spec, lambdaV: [50], values: [B * 0.999], algorithms: ['gd'] }, { workers: 0 });
+    if (below.points[0].status === 'diverged') expect(below.points[0].message).toMatch(/is below the linearized stable bound/);
+    else expect(below.points[0].message).toBeNull();
     // ok points carry no message
     const ok = await runSweep({ ...spec, lambdaV: [10], values: [0.005], algorithms: ['gd'] }, { workers: 0 });
     expect(ok.points[0].message).toBeNull();

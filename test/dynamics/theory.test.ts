@@ -111,3 +111,14 @@ describe('runTheory', () => {
     expect(sys.n).toBe(3);
   });
 });
+
+describe('runTheory: a flow without its algorithm in the config', () => {
+  it('states the default step that sets its time axis (and uses it: t = η̃k)', () => {
+    const cfg = parseConfig({ model: { d: 6, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } }, algorithms: [{ name: 'specgd', eta: 0.002 }], steps: 50 });
+    const flow = runTheory(cfg, { flows: ['gradient-flow'] }).find((t) => t.algorithm === 'gradient-flow')!;
+    const eta = flow.t[1] / flow.step[1];
+    expect(flow.message).toContain(`with the default η̃ = ${eta} (the config has no gd algorithm)`);
+    const withGd = parseConfig({ model: { d: 6, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } }, algorithms: [{ name: 'gd', eta: 0.02 }], steps: 50 });
+    expect(runTheory(withGd, { flows: ['gradient-flow'] }).find((t) => t.algorithm === 'gradient-flow')!.message).not.toMatch(/default/);
+  });
+});

@@ -8,8 +8,9 @@ import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { resolveConfigOption } from '../../config/config.js';
 import { InternalError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/output.js';
-import { assertFiniteDeep } from '../../core/trajectory.js';
+import { toJson, writeFileAtomic } from '../../core/output.js';
+import { provenance } from '../../core/provenance.js';
+import { assertFiniteDeep, type Provenance } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
 import { derivationJson, renderDerivation, type DerivationFormat } from '../../report/derivation-doc.js';
 import { derive } from '../../symbolic/derive.js';
@@ -39,11 +40,25 @@ export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveCli
   return out;
 }
 
-/** Produce the derivation document text for the CLI options. */
+/**
+ * Stamp a rendered derivation with provenance (config, seeds, version, git commit): a "provenance" key (json), a
+ * final section (md), comment lines before \end{document} (tex). Only the CLI output carries it: the committed
+ * derivations/ (deriveDocuments) stay independent of the commit they are committed in.
+ */
+export function withProvenance(text: string, format: DerivationFormat, prov: Provenance): string {
+  if (format === 'json') return toJson({ ...(JSON.parse(text) as Record<string, unknown>), provenance: prov });
+  if (format === 'md') return `${text.replace(/\n*$/, '')}\n\n## Provenance\n\n\`\`\`json\n${JSON.stringify(prov, null, 2)}\n\`\`\`\n`;
+  const comment = JSON.stringify(prov, null, 2).split('\n').map((l) => `% ${l}`).join('\n');
+  return text.replace(/\\end\{document\}\s*$/, `% provenance:\n${comment}\n\\end{document}\n`);
+}
+
+/** Produce the derivation document text for the CLI options (with provenance). */
 export function deriveDocument(opts: DeriveCliOptions): string {
   checkOutFile('--out', opts.out);
   const format = parseFormat<DerivationFormat>('--format', opts.format, ['md', 'json', 'tex']);
-  return deriveDocuments(opts, [format])[format];
+  const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+  const text = deriveDocuments(opts, [format])[format];
+  return withProvenance(text, format, provenance('derive', config, { seeds: [...config.seeds] }));
 }
 
 export function register(program: Command): void {
