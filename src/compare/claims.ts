@@ -384,7 +384,9 @@ export function specgdNeighbourhoodClaim(runs: { eta: number; cycle: number; fin
   const fit = fitLine(logEta, runs.map((r) => Math.log(r.cycle)));
   // Diagnostics (reported, not tested): the log–log exponent of each block's own end radius and of the end loss, so
   // a reader sees which block sets the overall exponent.
-  const exponent = (ys: number[]): string => (ys.every((y) => y > 0) ? fitLine(logEta, ys.map(Math.log)).slope.toFixed(3) : 'n/a (a radius is 0)');
+  // A radius at rounding level (≤ POPULATION_REL_TOL, the block sits on its optimum) has no meaningful exponent.
+  const exponent = (ys: number[]): string =>
+    ys.every((y) => y > POPULATION_REL_TOL) ? fitLine(logEta, ys.map(Math.log)).slope.toFixed(3) : 'n/a (radius at rounding level for some η)';
   const blocks = runs.every((r) => r.perBlock) ? Object.keys(runs[0].perBlock!) : [];
   const perBlockText = blocks.length ? `; per-block exponents of the end radius: ${blocks.map((b) => `${b}: ${exponent(runs.map((r) => r.perBlock![b]))}`).join(', ')}` : '';
   const lossText = runs.every((r) => r.finalLoss !== undefined) ? `; exponent of the end loss: ${exponent(runs.map((r) => r.finalLoss!))}` : '';
