@@ -33,6 +33,9 @@ export const DEFAULTS = {
   divergenceBound: 1e6,
   /** Smoothed sign flow ȧ_k = −tanh(g_k/ε) (matrix) / −g_k/√(Σ r_j g_j² + ε²) (vector): the ε. */
   signFlowEpsilon: 1e-3,
+  /** Stability scans (dynamics/stability.ts): at least this many steps per run, and the bisection's relative resolution. */
+  stabilityMinSteps: 10_000,
+  stabilityResolution: 1e-3,
   /** odex tolerances for the reduced flows. */
   flowRelTol: 1e-12,
   flowAbsTol: 1e-14,

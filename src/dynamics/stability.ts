@@ -235,8 +235,8 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
     alongTrajectory = { eta: gd.eta, maxEigenvalue: maxEig, atStep, bound: maxEig > 0 ? 2 / maxEig : null, sampled };
   }
 
-  const steps = opts.steps ?? Math.max(config.steps, 10_000);
-  const resolution = opts.resolution ?? 1e-3;
+  const steps = opts.steps ?? Math.max(config.steps, DEFAULTS.stabilityMinSteps);
+  const resolution = opts.resolution ?? DEFAULTS.stabilityResolution;
   const convergenceTol = opts.convergenceTol ?? 1e-2;
   const delta = opts.delta ?? 1e-4;
   const etaMax = 8 * Math.max(atOptimum ?? 1, 1);
@@ -277,7 +277,7 @@ export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: M
   const lin = linearBound(jacobianEigenvalues(sys, aStar));
   const model = spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '';
   if (alg !== 'gd') return `${where}: η = ${eta}${model}; lower eta`;
-  const measured = measureStableEta(sys, ctx, a0, aStar, { steps: Math.max(steps, 10_000), resolution: 1e-3, convergenceTol: 1e-2, etaMax: eta }, 'init');
+  const measured = measureStableEta(sys, ctx, a0, aStar, { steps: Math.max(steps, DEFAULTS.stabilityMinSteps), resolution: DEFAULTS.stabilityResolution, convergenceTol: 1e-2, etaMax: eta }, 'init');
   const m = measured ? `the measured stable bound from this initialization is η̃ ≈ ${measured.eta.toPrecision(4)}` : 'no stable η̃ was found';
   const l = lin !== null ? `; the linearized bound at the optimum is 2/μ_max = ${lin.toPrecision(4)}` : '';
   return `${where}: η̃ = ${eta} exceeds the stable bound${model} (${m}${l}); lower eta`;

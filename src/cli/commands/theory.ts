@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
+import { DEFAULTS } from '../../config/defaults.js';
 import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
@@ -56,9 +57,9 @@ export function register(program: Command): void {
     .description('iterate the reduced GD / SpecGD maps (and flows) of a config: trajectories, events, statuses')
     .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
     .option('--config <file>', 'JSON experiment config (instead of --preset)')
-    .option('--flow', 'add the gradient flow (odex; time t = η̃k with η̃ of the first GD algorithm, else the default 0.01)')
-    .option('--sign-flow', 'add the smoothed sign flow (t = ηk with η of the first SpecGD algorithm, else the default 0.002) and its distance to the SpecGD map')
-    .option('--epsilon <e>', 'ε of the smoothed sign flow (default 1e-3)')
+    .option('--flow', `add the gradient flow (odex; time t = η̃k with η̃ of the first GD algorithm, else the default ${DEFAULTS.algorithms[0].eta})`)
+    .option('--sign-flow', `add the smoothed sign flow (t = ηk with η of the first SpecGD algorithm, else the default ${DEFAULTS.algorithms[1].eta}) and its distance to the SpecGD map`)
+    .option('--epsilon <e>', `ε of the smoothed sign flow (default ${DEFAULTS.signFlowEpsilon})`)
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .option('--csv <file>', 'also write the series as long-format CSV')
     .action((opts: TheoryCliOptions) => {

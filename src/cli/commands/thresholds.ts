@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { DEFAULTS } from '../../config/defaults.js';
 import { ConfigError } from '../../core/errors.js';
 import { writeFileAtomic, toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
@@ -57,8 +58,8 @@ export function register(program: Command): void {
     .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
     .option('--config <file>', 'JSON experiment config (instead of --preset)')
     .option('--lambda-v <list>', 'comma-separated spike variances to report (spiked models), e.g. 1,10,50')
-    .option('--steps <n>', 'steps per run of the measured scan (default max(config steps, 10000))')
-    .option('--resolution <r>', 'relative resolution of the bisection (default 1e-3)')
+    .option('--steps <n>', `steps per run of the measured scan (default max(config steps, ${DEFAULTS.stabilityMinSteps}))`)
+    .option('--resolution <r>', `relative resolution of the bisection (default ${DEFAULTS.stabilityResolution})`)
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .action((opts: ThresholdsCliOptions) => {
       const json = thresholdsOutput(opts);
