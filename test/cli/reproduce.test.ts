@@ -40,6 +40,13 @@ describe('specgd reproduce --quick', () => {
     }
   });
 
+  it('every equation of the real report renders in KaTeX (no warning, no .katex-error in index.html)', () => {
+    expect(result.err).not.toMatch(/warning/);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/class="katex"/);
+    expect(html).not.toMatch(/katex-error/);
+  });
+
   it('claims.json lists every claim of model.md §6 as { id, statement, measured, tolerance, verdict }', () => {
     const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as Record<string, unknown>[];
     const ids = claims.map((c) => c.id);
