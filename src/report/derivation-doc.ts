@@ -14,7 +14,7 @@ import { substituteGradients } from '../symbolic/derive.js';
 import { exprInfix, exprLatex, type Expr } from '../symbolic/expr.js';
 import type { FixedPoint } from '../symbolic/fixedpoints.js';
 import { misalignmentPeakClosedForm, type MisalignmentPeak } from '../symbolic/misalignment.js';
-import { Poly, type Rational } from '../symbolic/poly.js';
+import { Poly, Rational } from '../symbolic/poly.js';
 import { symbolLatex } from '../symbolic/symbols.js';
 import { collected } from '../symbolic/present.js';
 
@@ -63,6 +63,37 @@ function fixedPointOut(der: Derivation, p: FixedPoint) {
   };
 }
 
+/**
+ * LaTeX and infix of the T-form g_k = a_k (c_k T + R_k) found by the engine (`Derivation.gradientsT`). R_k is shown
+ * as ρ (a_k² + t) when it is ρ a_k² plus a constant multiple t·ρ (e.g. 2λ_θ²(a² − 1)), else collected in a_k.
+ */
+export function gradientTForm(der: Derivation, k: number): ExprOut | null {
+  const form = der.gradientsT?.[k];
+  if (!form) return null;
+  const v = der.stateVars[k];
+  const a = Poly.sym(v);
+  const rho = form.remainder.diff(v).diff(v).scale(Rational.of(1n, 2n));
+  const shift = rho.isZero() ? null : form.remainder.sub(rho.mul(a.mul(a))).divide(rho)?.asConstant() ?? null;
+  const wrap = (latex: string) => (/^[\\\w{}^ ]+$/.test(latex) ? latex : `\\left(${latex}\\right)`);
+  const coefLatex = form.coefficient.equals(Poly.ONE) ? '' : `${wrap(form.coefficient.toLatex())}\\,`;
+  const coefInfix = form.coefficient.equals(Poly.ONE) ? '' : `(${form.coefficient.toInfix()})*`;
+  let remLatex: string;
+  let remInfix: string;
+  if (shift !== null && rho !== null && !shift.isZero()) {
+    const sq = Poly.sym(v).mul(Poly.sym(v)).add(Poly.constant(shift));
+    remLatex = `${wrap(rho.toLatex())}\\left(${sq.toLatex()}\\right)`;
+    remInfix = `(${rho.toInfix()})*(${sq.toInfix()})`;
+  } else {
+    remLatex = collected(form.remainder, [v]).latex;
+    remInfix = `(${form.remainder.toInfix()})`;
+  }
+  const sign = remLatex.startsWith('-') ? ' ' : ' + ';
+  return {
+    latex: `${symbolLatex(v)}\\left(${coefLatex}T${form.remainder.isZero() ? '' : `${sign}${remLatex}`}\\right)`,
+    infix: `${v}*(${coefInfix}T${form.remainder.isZero() ? '' : ` + ${remInfix}`})`,
+  };
+}
+
 /** The JSON document (a plain object; `JSON.stringify` it). */
 export function derivationJson(der: Derivation, opts: { alpha?: number | null } = {}) {
   const g = der.gradients;
@@ -86,6 +117,8 @@ export function derivationJson(der: Derivation, opts: { alpha?: number | null } 
     general: { loss: P(der.general.loss), gradients: der.general.gradients.map(P) },
     loss: P(der.loss),
     gradients: g.map(P),
+    /** g_k = a_k (c_k T + R_k) with T as in `T` (infix uses the symbol T); null when no such form exists. */
+    gradientsInT: der.gradientsT ? der.stateVars.map((_, k) => gradientTForm(der, k)) : null,
     gdMap: der.gdMap.map(P),
     specgdRule: der.specgd.rule,
     specgdSteps: der.specgd.steps,
@@ -161,6 +194,10 @@ function blocksOf(der: Derivation, opts: { alpha?: number | null }): Block[] {
   h('Block gradients');
   p(`g_k = (1/r_k) ∂L/∂a_k, the block coefficient of the full gradient (∇L = Σ_k g_k P_k${der.model.student === 'vector' ? '𝟙' : ''}); the identity ∂L/∂a_k = r_k g_k is verified exactly.`);
   der.gradients.forEach((g, k) => m(`${gl[k]} = ${C(g)}`));
+  if (der.gradientsT) {
+    p('Through T = tr(DΣ): each block gradient is a_k(c_k T + R_k) with R_k a function of a_k alone — found by exact division and verified by recombination in the engine:');
+    der.stateVars.forEach((_, k) => m(`${gl[k]} = ${gradientTForm(der, k)!.latex}`));
+  }
 
   h('GD map and gradient flow');
   der.gdMap.forEach((g, k) => m(`${L(der.stateVars[k])} \\leftarrow ${C(g)}`));

@@ -33,6 +33,7 @@ type DerivationDoc = {
   T?: Ex;
   loss?: Ex;
   gradients?: Ex[];
+  gradientsInT?: (Ex | null)[] | null;
   gdMap?: Ex[];
   specgdSteps?: { text: string; latex: string[] }[];
   specgdMap?: (Ex & { short?: Ex })[];
@@ -64,7 +65,11 @@ export function derivationEquations(doc: unknown): { sections: DerivationSection
   if (d.steps?.length) sections.push({ title: 'Moment calculus: loss and gradient', items: d.steps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
   const lossItems = [...(d.T ? [{ label: 'T = tr(DΣ)', latex: `T = ${d.T.latex}` }] : []), { label: 'reduced population loss', latex: `L = ${d.loss.latex}` }];
   sections.push({ title: 'Reduced loss', items: lossItems });
-  sections.push({ title: 'Block gradients (∇L = Σ_k g_k P_k)', items: per(d.gradients, (k) => `g_{${sym[k]}} =`) });
+  const inT = d.gradientsInT && d.gradientsInT.every((e) => e) ? (d.gradientsInT as Ex[]) : undefined;
+  sections.push({
+    title: 'Block gradients (∇L = Σ_k g_k P_k)',
+    items: [...per(d.gradients, (k) => `g_{${sym[k]}} =`), ...per(inT, (k) => `g_{${sym[k]}} =`, (k) => `${d.blocks![k].name}, through T (found and verified by the engine)`)],
+  });
   sections.push({ title: 'GD map', items: per(d.gdMap, (k) => `${sym[k]} \\leftarrow`) });
   if (d.specgdSteps?.length) sections.push({ title: 'SpecGD: the polar factor in block coordinates', items: d.specgdSteps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
   sections.push({ title: 'SpecGD map', items: per(d.specgdMap?.map((e) => e.short ?? e), (k) => `${sym[k]} \\leftarrow`) });

@@ -100,6 +100,11 @@ export interface Derivation {
   lossPartials: Poly[];
   /** Block gradients g_k = (1/r_k) ∂L/∂a_k (block coefficient of the full gradient). */
   gradients: Poly[];
+  /**
+   * The block gradients in terms of T = tr(DΣ), found and verified by the engine (see `gradientsInT`):
+   * g_k = a_k (c_k T + R_k(a_k)), or null when the gradients have no such form.
+   */
+  gradientsT: { coefficient: Poly; remainder: Poly }[] | null;
   /** ∂g_i/∂a_j. */
   gradJacobian: Poly[][];
   /** GD map a_k − η̃ g_k. */
@@ -328,6 +333,35 @@ export interface DeriveOptions {
   seed?: number;
 }
 
+/**
+ * Write each block gradient through T = tr(DΣ): g_k = a_k (c_k T + R_k) with R_k depending on a_k alone.
+ * Found, not assumed: h_k = g_k / a_k (exact division), then for another block j the coefficient of a_j² in h_k
+ * divided by the coefficient of a_j² in T (exact polynomial division in the parameters) gives c_k, and
+ * R_k = h_k − c_k T must be free of every a_j, j ≠ k; the recombination a_k (c_k T + R_k) = g_k is checked
+ * exactly. Returns null if any step fails (the gradients then have no such form).
+ */
+export function gradientsInT(gradients: readonly Poly[], T: Poly, stateVars: readonly string[]): { coefficient: Poly; remainder: Poly }[] | null {
+  const zero = Object.fromEntries(stateVars.map((v) => [v, Rational.ZERO]));
+  /** Coefficient of x² in a polynomial of degree ≤ 2 in the state variables: ½ ∂²p/∂x² at a = 0. */
+  const squareCoefficient = (p: Poly, x: string): Poly => p.diff(x).diff(x).subs(zero).scale(Rational.of(1n, 2n));
+  const out: { coefficient: Poly; remainder: Poly }[] = [];
+  for (let k = 0; k < gradients.length; k++) {
+    const a = Poly.sym(stateVars[k]);
+    const h = gradients[k].divide(a);
+    if (!h) return null;
+    const j = k === 0 ? 1 : 0;
+    const cT = squareCoefficient(T, stateVars[j]);
+    if (cT.isZero()) return null;
+    const coefficient = squareCoefficient(h, stateVars[j]).divide(cT);
+    if (!coefficient) return null;
+    const remainder = h.sub(coefficient.mul(T));
+    if (remainder.variables().some((v) => stateVars.includes(v) && v !== stateVars[k])) return null;
+    if (!a.mul(coefficient.mul(T).add(remainder)).equals(gradients[k])) return null;
+    out.push({ coefficient, remainder });
+  }
+  return out;
+}
+
 /** Everything except checks and fixed points. */
 export function deriveSymbolic(spec: ModelSpec): Derivation {
   const student = spec.student.kind === 'vector' ? 'vector' : 'matrix';
@@ -348,6 +382,7 @@ export function deriveSymbolic(spec: ModelSpec): Derivation {
     }
   }
   const gradJacobian = gradients.map((g) => stateVars.map((v) => g.diff(v)));
+  const gradientsT = gradientsInT(gradients, core.T, stateVars);
   const etaTilde = Poly.sym('eta_tilde');
   const gdMap = gradients.map((g, k) => Poly.sym(stateVars[k]).sub(etaTilde.mul(g)));
   const jacobianGd = gdMap.map((m) => stateVars.map((v) => m.diff(v)));
@@ -397,6 +432,7 @@ export function deriveSymbolic(spec: ModelSpec): Derivation {
     loss,
     lossPartials,
     gradients,
+    gradientsT,
     gradJacobian,
     gdMap,
     jacobianGd,

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { presetConfig, parseConfig } from '../../src/config/config.js';
 import { PRESETS } from '../../src/config/presets.js';
 import { buildModelSpec } from '../../src/model/spec.js';
-import { derive, deriveSymbolic } from '../../src/symbolic/derive.js';
+import { derive, deriveSymbolic, gradientsInT } from '../../src/symbolic/derive.js';
+import { derivationJson } from '../../src/report/derivation-doc.js';
+import { evaluate as mathEvaluate } from 'mathjs';
 import { Poly, Rational } from '../../src/symbolic/poly.js';
 import { exprInfix } from '../../src/symbolic/expr.js';
 
@@ -23,6 +25,25 @@ describe('derive: spiked matrix student (issue 2 acceptance)', () => {
     expect(der.gradients[1].equals(gb)).toBe(true);
     expect(der.gradients[2].equals(gc)).toBe(true);
     expect(der.T.equals(T)).toBe(true);
+  });
+  it('the engine finds the T-form g_k = a_k(c_k T + R_k): c = λ_θ, λ_v, σ²; R = 2λ_θ²(a² − 1), 2λ_v²b², 2σ⁴c²', () => {
+    const forms = der.gradientsT!;
+    expect(forms).not.toBeNull();
+    expect(forms.map((f) => f.coefficient.equals([lt, lv, s2][forms.indexOf(f)]))).toEqual([true, true, true]);
+    expect(forms[0].remainder.equals(lt.pow(2).mul(a.pow(2).sub(k(1))).scale(2))).toBe(true);
+    expect(forms[1].remainder.equals(lv.pow(2).mul(b.pow(2)).scale(2))).toBe(true);
+    expect(forms[2].remainder.equals(s2.pow(2).mul(c.pow(2)).scale(2))).toBe(true);
+    // The printed infix, evaluated by mathjs with T supplied, gives the gradient at a random point.
+    const env = { a: 0.3, b: -0.7, c: 0.45, lambda_theta: 1.3, lambda_v: 7.1, sigma2: 0.8, d: 100 };
+    const json = derivationJson(der);
+    der.gradients.forEach((g, i) => {
+      const v = mathEvaluate(json.gradientsInT![i]!.infix, { ...env, T: der.T.evaluate(env) }) as number;
+      expect(Math.abs(v - g.evaluate(env))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(g.evaluate(env))));
+    });
+  });
+  it('gradientsInT returns null when a gradient has no T-form', () => {
+    // g = a·b is divisible by a but its quotient b is not c·T + R(a) for T = a² + b².
+    expect(gradientsInT([a.mul(b), b.mul(a)], a.pow(2).add(b.pow(2)), ['a', 'b'])).toBeNull();
   });
   it('loss is ¼[T² + 2Σ r_k λ_k² e_k²] and κ stays symbolic in the general form', () => {
     const L = T.pow(2).add(lt.pow(2).mul(a.pow(2).sub(k(1)).pow(2)).add(lv.pow(2).mul(b.pow(4))).add(d.sub(k(2)).mul(s2.pow(2)).mul(c.pow(4))).scale(2)).scale(Rational.of(1, 4));
