@@ -23,10 +23,22 @@ export function gitCommit(): string | null {
   return cachedCommit;
 }
 
+let cachedDirty: boolean | null | undefined;
+/** True when the checkout has uncommitted changes (the commit alone then does not identify the code); null outside git. */
+export function gitDirty(): boolean | null {
+  if (cachedDirty !== undefined) return cachedDirty;
+  try {
+    cachedDirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
+  } catch {
+    cachedDirty = null;
+  }
+  return cachedDirty;
+}
+
 /**
  * Build a provenance record. `createdAt` is omitted unless asked for, so that the same config + seed gives
  * bit-identical output files.
  */
 export function provenance(command: string, config: unknown, extra: Partial<Provenance> = {}): Provenance {
-  return { tool: 'specgd', version: toolVersion(), gitCommit: gitCommit(), command, config, ...extra };
+  return { tool: 'specgd', version: toolVersion(), gitCommit: gitCommit(), gitDirty: gitDirty(), command, config, ...extra };
 }

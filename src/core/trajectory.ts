@@ -22,6 +22,8 @@ export interface Provenance {
   tool: 'specgd';
   version: string;
   gitCommit: string | null;
+  /** Uncommitted changes in the checkout when the output was made (null outside git). */
+  gitDirty?: boolean | null;
   command: string;
   config: unknown;
   seeds?: number[];

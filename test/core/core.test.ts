@@ -72,3 +72,16 @@ describe('writeFileAtomic through links and devices', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
+
+describe('provenance', () => {
+  it('records the version, the commit and whether the checkout had uncommitted changes', async () => {
+    const { provenance } = await import('../../src/core/provenance.js');
+    const p = provenance('test', { x: 1 });
+    expect(p.tool).toBe('specgd');
+    expect(p.config).toEqual({ x: 1 });
+    if (p.gitCommit !== null) {
+      expect(p.gitCommit).toMatch(/^[0-9a-f]{40}$/);
+      expect(typeof p.gitDirty).toBe('boolean');
+    } else expect(p.gitDirty).toBeNull();
+  });
+});
