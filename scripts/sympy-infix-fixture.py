@@ -5,7 +5,7 @@ Reads the committed derivation JSON documents (derivations/*.json), parses every
 general loss and gradients, block gradients, GD map, SpecGD map, gradient flow, sign flow, GD-map Jacobian, growth
 factors) with sympy's `sympify` (`^` as power), evaluates it exactly at a fixed rational point, and writes
 test/fixtures/sympy-infix.json: for each expression its path, the infix string that was parsed, and sympy's value
-(30 significant digits). test/symbolic/infix-parse.test.ts compares these values with the engine's own exact
+(30 significant digits). test/symbolic/derivation-doc.test.ts compares these values with the engine's own exact
 evaluation and with mathjs. Regenerate after `npm run derivations` changes the JSON:
 
     python3 scripts/sympy-infix-fixture.py

@@ -29,3 +29,4 @@ export * from './report/figure-spec.js';
 export * from './report/figures.js';
 export * from './report/write.js';
 export * from './report/derivation-doc.js';
+export * from './core/blocks.js';

@@ -20,6 +20,8 @@ export const UNIT_ROUNDOFF = 2 ** -53;
  * there 3·SE is a heuristic, not a derived tolerance.
  */
 export const FIT_Z = 3;
+/** The end of a constant-step run taken as its end cycle: the last quarter of the records. */
+export const END_CYCLE_FRACTION = 0.25;
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. GD early growth factors
@@ -58,7 +60,7 @@ export function growthFactorClaim(input: GrowthFactorInput): Claim {
     predicted: input.predicted,
     tolerance,
     test: '|measured − predicted| ≤ tolerance',
-    toleranceRule: `2 × the O(α²) remainder of the linearization at the initialization, (4/3)|r(α) − r(α/2)| from the reduced gradients (r(α) = ${fmtE(input.exactFirstStep)}, r(α/2) = ${fmtE(input.exactFirstStepHalf)}), + 1e-12 relative rounding`,
+    toleranceRule: `2 × the O(α²) remainder of the linearization at the initialization, (4/3)|r(α) − r(α/2)| from the reduced gradients (r(α) = ${fmtE(input.exactFirstStep)}, r(α/2) = ${fmtE(input.exactFirstStepHalf)}), + ${POPULATION_REL_TOL} relative rounding`,
     source: 'simulation (population-exact GD)',
     verdict: twoSided(measured, input.predicted, tolerance),
   };
@@ -142,7 +144,7 @@ export function outgrowClaim(runs: OutgrowRun[], threshold: number): Claim {
     predicted: 0,
     tolerance: 0,
     test: 'measured ≤ tolerance',
-    toleranceRule: 'exact count; "grows" means peak b/a > initial b/a·(1 + 1e-12)',
+    toleranceRule: `exact count; "grows" means peak b/a > initial b/a·(1 + ${POPULATION_REL_TOL})`,
     source: 'simulation (population-exact GD)',
     verdict: atMost(mismatches, 0),
   };
@@ -183,7 +185,7 @@ export function specgdRateClaim(runs: RateRun[]): Claim {
     predicted: 0,
     tolerance,
     test: 'measured ≤ tolerance',
-    toleranceRule: 'population-exact rounding: max(1e-12, 4u·max|a|/η), u = 2⁻⁵³',
+    toleranceRule: `population-exact rounding: max(${POPULATION_REL_TOL}, 4u·max|a|/η), u = 2⁻⁵³`,
     source: 'simulation (population-exact SpecGD, several λ_v and d)',
     verdict: atMost(worst, tolerance),
   };
@@ -207,7 +209,7 @@ export function specgdNoAmplificationClaim(runs: { lambdaV: number; specgd: Traj
     predicted: 0,
     tolerance: POPULATION_REL_TOL,
     test: 'measured ≤ tolerance',
-    toleranceRule: 'population-exact rounding (1e-12 relative)',
+    toleranceRule: `population-exact rounding (${POPULATION_REL_TOL} relative)`,
     source: 'simulation (population-exact SpecGD)',
     verdict: atMost(worst, POPULATION_REL_TOL),
   };
@@ -257,7 +259,7 @@ export function specgdBulkContractionClaim(specgd: Trajectory, gd: Trajectory, e
   let kp = 0;
   for (let i = 1; i < n; i++) if (c[i] > c[kp]) kp = i;
   let level = 0;
-  for (let i = Math.floor(0.75 * n); i < n; i++) level = Math.max(level, c[i]);
+  for (let i = Math.floor(n * (1 - END_CYCLE_FRACTION)); i < n; i++) level = Math.max(level, c[i]);
   let kh = -1;
   for (let i = kp; i < n; i++) if (c[i] <= level) {
     kh = i;
@@ -280,7 +282,7 @@ export function specgdBulkContractionClaim(specgd: Trajectory, gd: Trajectory, e
     predicted: null,
     tolerance: POPULATION_REL_TOL,
     test: "0 < measured ≤ 1 + tolerance, and GD reaches SpecGD's end level later than SpecGD (or never)",
-    toleranceRule: 'each SpecGD step moves c by exactly η: rounding only (1e-12)',
+    toleranceRule: `each SpecGD step moves c by exactly η: rounding only (${POPULATION_REL_TOL})`,
     source: 'simulation (population-exact GD and SpecGD, long run)',
     verdict: ok ? 'pass' : 'fail',
   };
@@ -472,7 +474,7 @@ export function qualitativeClaim(
     predicted: 0,
     tolerance: 0,
     test: 'measured ≤ tolerance',
-    toleranceRule: 'exact count; "amplified" = peak ratio > initial ratio·(1 + 1e-12) (population-exact runs: rounding only)',
+    toleranceRule: `exact count; "amplified" = peak ratio > initial ratio·(1 + ${POPULATION_REL_TOL}) (population-exact runs: rounding only)`,
     source,
     verdict: atMost(mismatches, 0),
   };

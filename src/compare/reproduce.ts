@@ -33,8 +33,9 @@ import {
   stableStepLinearizedClaim,
   stableStepShrinksClaim,
   thresholdClaim,
+  END_CYCLE_FRACTION,
 } from './claims.js';
-import { compareTrajectories, escapingWindow, type Comparison } from './compare.js';
+import { compareTrajectories, DEFAULT_WINDOW_LEVEL, escapingWindow, type Comparison } from './compare.js';
 import { bisect, crossingStep, stepFit } from './measure.js';
 import { seriesMean, seriesView } from './series.js';
 
@@ -375,20 +376,21 @@ export async function runReproduce(plan: ReproducePlan, opts: ReproduceOptions =
 
   // 6. SpecGD: unit-spectral-norm updates and the O(η) end cycle.
   next('specgd cycle');
-  const cycleRuns: { eta: number; cycle: number; finalLoss: number; perBlock: Record<string, number>; traj: Trajectory }[] = [];
+  const cycleRuns: { eta: number; cycle: number; finalLoss: number; perBlock: Record<string, number>; traj: Trajectory; symbols: string[] }[] = [];
   plan.cycle.etas.forEach((eta, i) => {
     const cfg = spikedConfig(plan, { lambdaV: plan.bulk.lambdaV, d: plan.cycle.d, steps: plan.cycle.steps[i], algorithms: [{ name: 'specgd', eta }] });
     const t = runSimulation(cfg, { command: 'reproduce' })[0];
     const spec = buildModelSpec(cfg);
     const optimum = spec.blocks.map((_, k) => (k === spec.signalBlock ? 1 : 0));
+    const symbols = spec.blocks.map((b) => b.symbol);
     const loss = seriesMean(t, 'loss');
-    const perBlock = Object.fromEntries(spec.blocks.map((b, k) => [b.symbol, cycleSize(t, [b.symbol], [optimum[k]], 0.25)]));
-    cycleRuns.push({ eta, cycle: cycleSize(t, spec.blocks.map((b) => b.symbol), optimum, 0.25), finalLoss: Math.max(...loss.slice(Math.floor(0.75 * loss.length))), perBlock, traj: t });
+    const perBlock = Object.fromEntries(spec.blocks.map((b, k) => [b.symbol, cycleSize(t, [b.symbol], [optimum[k]], END_CYCLE_FRACTION)]));
+    cycleRuns.push({ eta, cycle: cycleSize(t, symbols, optimum, END_CYCLE_FRACTION), finalLoss: Math.max(...loss.slice(Math.floor(loss.length * (1 - END_CYCLE_FRACTION)))), perBlock, traj: t, symbols });
   });
   claims.push(
     specgdStepNormClaim([
-      ...spikedFull.map((r) => ({ label: `λ_v = ${r.lambdaV}`, eta: plan.etaSpecgd, specgd: find(r.sim, 'specgd'), symbols: ['a', 'b', 'c'] })),
-      ...cycleRuns.map((r) => ({ label: `η = ${r.eta}`, eta: r.eta, specgd: r.traj, symbols: ['a', 'b', 'c'] })),
+      ...spikedFull.map((r) => ({ label: `λ_v = ${r.lambdaV}`, eta: plan.etaSpecgd, specgd: find(r.sim, 'specgd'), symbols: buildModelSpec(r.config).blocks.map((b) => b.symbol) })),
+      ...cycleRuns.map((r) => ({ label: `η = ${r.eta}`, eta: r.eta, specgd: r.traj, symbols: r.symbols })),
     ]),
   );
   claims.push(specgdNeighbourhoodClaim(cycleRuns.map((r) => ({ eta: r.eta, cycle: r.cycle, finalLoss: r.finalLoss, perBlock: r.perBlock }))));
@@ -464,7 +466,7 @@ export async function runReproduce(plan: ReproducePlan, opts: ReproduceOptions =
     cfg.algorithms.forEach((alg, ai) => {
       const label = updateRule(alg).label;
       const th = find(popTheory, label);
-      const window = escapingWindow(th, 'a', 0.9);
+      const window = escapingWindow(th, 'a', DEFAULT_WINDOW_LEVEL);
       comparisons.push(compareTrajectories(th, sims[ai], { eta: alg.eta, config: cfg, series: ['a_mag', 'b_mag', 'c_mag', 'loss'], label: `${label === 'gd' ? 'GD' : 'SpecGD'}, full batch n = ${n}, ${fs.seeds.length} seeds: ensemble mean vs population theory` }));
       // Per-seed RMS deviation of the block magnitudes (|a|, |b|) from the population theory over the escaping stage
       // (off the manifold W can rotate: the magnitudes, not the signed coefficients, are what the theory predicts).

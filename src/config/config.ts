@@ -144,16 +144,22 @@ function allowedKeys(path: ReadonlyArray<PropertyKey>, input: unknown): string {
   return table[p] ?? '';
 }
 
+/**
+ * Read a JSON file named by a CLI option: a missing file or bad JSON is a one-line `ConfigError` on `option`
+ * (`existing` says what the option expects, e.g. "a path to an existing JSON config file").
+ */
+export function readJsonFile(option: string, file: string, existing: string): unknown {
+  if (!existsSync(file)) throw new ConfigError(option, file, existing);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(option, file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
 /** Read and parse a JSON config file; a missing file or bad JSON is a `ConfigError` on `--config`. */
 export function loadConfigFile(file: string): ExperimentConfig {
-  if (!existsSync(file)) throw new ConfigError('--config', file, 'a path to an existing JSON config file');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError('--config', file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  return parseConfig(raw);
+  return parseConfig(readJsonFile('--config', file, 'a path to an existing JSON config file'));
 }
 
 /** Resolve a preset by name; unknown names list the valid ones. */

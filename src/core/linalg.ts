@@ -51,6 +51,12 @@ export interface LinalgBackend {
    * Returns false if the QL iteration did not converge (non-finite input).
    */
   symEigen(n: number, A: Float64Array, values: Float64Array, vectors: Float64Array, work: Float64Array): boolean;
+  /**
+   * The eigenvalues of the n×n symmetric `A` (ascending, into `values`) and the coordinates coords[j] = v_jᵀx of
+   * `x` along the eigenvectors of `symEigen` (same order, same signs), without forming the eigenvectors. `scratch`
+   * is n×n, `work` length ≥ n. Returns false as `symEigen` does.
+   */
+  symEigenProject(n: number, A: Float64Array, x: Float64Array, values: Float64Array, coords: Float64Array, scratch: Float64Array, work: Float64Array): boolean;
   svdWorkspace(m: number, n: number): SvdWorkspace;
   /**
    * Thin SVD G = U S Vᵀ of the m×n `G`, truncated at the numerical rank r (singular values ≤ relTol·s_max are
@@ -292,11 +298,26 @@ function hypot2(a: number, b: number): number {
  * eigenvector j.
  */
 function symEigen(n: number, A: Float64Array, d: Float64Array, V: Float64Array, e: Float64Array): boolean {
+  return symEigenCore(n, A, d, V, e, null, null);
+}
+
+/**
+ * Eigenvalues of the symmetric n×n `A` (ascending, into `values`) and the coordinates coords[j] = v_jᵀx of `x` in
+ * its eigenbasis, without forming the eigenvectors: the tql2 rotations are applied to Hᵀx (H the tridiagonalizing
+ * transform) instead of to the n columns of H, which removes the O(n³) eigenvector update. `V` (n×n) is scratch.
+ */
+function symEigenProject(n: number, A: Float64Array, x: Float64Array, values: Float64Array, coords: Float64Array, V: Float64Array, work: Float64Array): boolean {
+  return symEigenCore(n, A, values, V, work, x, coords);
+}
+
+/** tred2 + tql2; with `x` and `z` given, z = (v_jᵀx)_j is rotated in place of the eigenvectors (V holds H only). */
+function symEigenCore(n: number, A: Float64Array, d: Float64Array, V: Float64Array, e: Float64Array, x: Float64Array | null, z: Float64Array | null): boolean {
   // V[j*n+i] = logical V(i, j) = A(i, j) (A symmetric, so a plain copy).
   for (let i = 0; i < n * n; i++) V[i] = A[i];
   if (n === 1) {
     d[0] = A[0];
     V[0] = 1;
+    if (x && z) z[0] = x[0];
     return Number.isFinite(A[0]);
   }
   // ---- tred2 ----
@@ -375,6 +396,16 @@ function symEigen(n: number, A: Float64Array, d: Float64Array, V: Float64Array, 
   }
   V[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
+  // Projected mode: z_a = (column a of H)ᵀ x (row a of V in transposed storage); the rotations below act on z.
+  const project = x !== null && z !== null;
+  if (project) {
+    for (let a = 0; a < n; a++) {
+      let s = 0;
+      const ra = a * n;
+      for (let b = 0; b < n; b++) s += V[ra + b] * x[b];
+      z[a] = s;
+    }
+  }
   // ---- tql2 ----
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
@@ -423,12 +454,18 @@ function symEigen(n: number, A: Float64Array, d: Float64Array, V: Float64Array, 
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          const ri = i * n;
-          const ri1 = ri + n;
-          for (let k = 0; k < n; k++) {
-            h = V[ri1 + k];
-            V[ri1 + k] = s * V[ri + k] + c * h;
-            V[ri + k] = c * V[ri + k] - s * h;
+          if (project) {
+            h = z![i + 1];
+            z![i + 1] = s * z![i] + c * h;
+            z![i] = c * z![i] - s * h;
+          } else {
+            const ri = i * n;
+            const ri1 = ri + n;
+            for (let k = 0; k < n; k++) {
+              h = V[ri1 + k];
+              V[ri1 + k] = s * V[ri + k] + c * h;
+              V[ri + k] = c * V[ri + k] - s * h;
+            }
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
@@ -452,6 +489,12 @@ function symEigen(n: number, A: Float64Array, d: Float64Array, V: Float64Array, 
     if (k !== i) {
       d[k] = d[i];
       d[i] = p;
+      if (project) {
+        const t = z![i];
+        z![i] = z![k];
+        z![k] = t;
+        continue;
+      }
       const ri = i * n;
       const rk = k * n;
       for (let j = 0; j < n; j++) {
@@ -633,6 +676,7 @@ export const portableLinalg: LinalgBackend = {
   name: 'portable-float64',
   gemm,
   symEigen,
+  symEigenProject,
   svdWorkspace,
   thinSvdPolar,
 };

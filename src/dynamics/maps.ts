@@ -23,6 +23,7 @@
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { TrajectoryEvent } from '../core/trajectory.js';
 import { MUON_NS_COEFFS } from '../model/algorithms.js';
+import { blockMisalignmentRatio } from '../core/blocks.js';
 import { alignment, misalignmentRatio, type StatContext } from './statistics.js';
 
 export type MapKind = 'gd' | 'specgd' | 'specgd-ns';
@@ -275,16 +276,8 @@ export function summarizeMap(sys: CompiledSystem, ctx: StatContext, a0: Float64A
   let k = 0;
   const gd = kind === 'gd';
   for (; ; k++) {
-    const as = a[s];
-    if (escapeStep < 0 && Math.abs(as) >= escapeLevel) escapeStep = k;
-    let ratio: number;
-    if (as === 0) ratio = 0;
-    else if (spike >= 0) ratio = a[spike] / as;
-    else {
-      let m = 0;
-      for (let j = 0; j < n; j++) if (j !== s) m = Math.max(m, Math.abs(a[j]));
-      ratio = m / Math.abs(as);
-    }
+    if (escapeStep < 0 && Math.abs(a[s]) >= escapeLevel) escapeStep = k;
+    const ratio = blockMisalignmentRatio(a, s, spike, n);
     if (ratio > peakRatio) {
       peakRatio = ratio;
       peakStep = k;

@@ -5,7 +5,8 @@
  *  - matrix student, W = Σ_k a_k P_k: WᵀW = Σ_k a_k² P_k (the P_k are orthogonal projectors), so its eigenvalues
  *    are the a_k² with eigenspaces range(P_k), and θ spans range(P_s). If a_s² is the STRICT maximum, the top
  *    eigenspace is span θ and the alignment is 1; if some a_k² > a_s² (k ≠ s), u₁ ∈ range(P_k) ⊥ θ: alignment 0.
- *    Ties: the top eigenspace is the sum of the ranges of every block with a_k² ≥ (1 − tieRelTol)·max_j a_j², u₁ is
+ *    Ties: the top eigenspace is the sum of the ranges of every block with a_k² ≥ (1 − tieRelTol)·max_j a_j²
+ *    (`tiedWithTop` in core/blocks.ts, the rule the simulation applies to the eigenvalues of WᵀW), u₁ is
  *    not unique, and we report ‖Π_top θ‖ (the best alignment over the top eigenspace): 1 if the signal block is
  *    among the tied top blocks, else 0. (W = 0: every block ties, alignment 1; a measure-zero case.)
  *  - vector student, w = Σ_k a_k P_k 𝟙: WᵀW = wwᵀ has u₁ = w/‖w‖, so alignment = |a_s| / √(Σ_k r_k a_k²)
@@ -16,6 +17,7 @@
  */
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { ModelSpec } from '../model/spec.js';
+import { blockMisalignmentRatio, tiedWithTop } from '../core/blocks.js';
 
 export interface StatContext {
   readonly n: number;
@@ -41,15 +43,10 @@ export function alignment(a: Float64Array, ctx: StatContext): number {
   }
   let max = 0;
   for (let k = 0; k < ctx.n; k++) max = Math.max(max, a[k] * a[k]);
-  return a[s] * a[s] >= (1 - ctx.tieRelTol) * max ? 1 : 0;
+  return tiedWithTop(a[s] * a[s], max, ctx.tieRelTol) ? 1 : 0;
 }
 
 /** Spiked: b/a; otherwise max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0. */
 export function misalignmentRatio(a: Float64Array, ctx: StatContext): number {
-  const as = a[ctx.signal];
-  if (as === 0) return 0;
-  if (ctx.spike >= 0) return a[ctx.spike] / as;
-  let m = 0;
-  for (let k = 0; k < ctx.n; k++) if (k !== ctx.signal) m = Math.max(m, Math.abs(a[k]));
-  return m / Math.abs(as);
+  return blockMisalignmentRatio(a, ctx.signal, ctx.spike, ctx.n);
 }

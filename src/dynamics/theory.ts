@@ -5,7 +5,7 @@
  * reports its distance to the SpecGD map: max over the common recorded steps of max_k |a_k^flow(ηk) − a_k^map(k)|.
  */
 import { provenance } from '../core/provenance.js';
-import type { Trajectory } from '../core/trajectory.js';
+import type { Provenance, Trajectory } from '../core/trajectory.js';
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { updateRule } from '../model/algorithms.js';
@@ -25,6 +25,11 @@ export interface TheoryOptions {
   system?: CompiledSystem;
   /** Command recorded in the provenance. */
   command?: string;
+}
+
+/** A reduced run (map or flow) as a theory `Trajectory`. */
+function theoryTrajectory(algorithm: string, run: Pick<Trajectory, 'status' | 'step' | 't' | 'events'> & { series: Record<string, number[]> }, message: string, provenance: Provenance): Trajectory {
+  return { kind: 'theory', algorithm, status: run.status, message, step: run.step, t: run.t, series: run.series, events: run.events, provenance };
 }
 
 /** Run every algorithm of the config (and the requested flows) on the reduced system. */
@@ -52,17 +57,7 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
       run.status === 'diverged'
         ? divergenceMessage(sys, ctx, spec, a0, rule.name === 'gd' ? 'gd' : 'specgd', rule.eta, run.divergedAt ?? 0, config.steps)
         : `${config.steps} steps`;
-    out.push({
-      kind: 'theory',
-      algorithm: rule.label,
-      status: run.status,
-      message,
-      step: run.step,
-      t: run.t,
-      series: run.series,
-      events: run.events,
-      provenance: prov({ map: kind, eta: rule.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol }),
-    });
+    out.push(theoryTrajectory(rule.label, run, message, prov({ map: kind, eta: rule.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol })));
   }
   for (const flow of opts.flows ?? []) {
     const alg = config.algorithms.find((a) => a.name === (flow === 'gradient-flow' ? 'gd' : 'specgd'));
@@ -106,17 +101,7 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
       settings.distanceToSignMapAtStep = at;
       message = `${message}; smoothed sign flow (ε = ${epsilon}): max_k |a_k^flow(ηk) − a_k^map(k)| = ${dist.toPrecision(4)} (at step ${at}, η = ${eta})`;
     }
-    out.push({
-      kind: 'theory',
-      algorithm: flow,
-      status: run.status,
-      message,
-      step: run.step,
-      t: run.t,
-      series: run.series,
-      events: run.events,
-      provenance: prov(settings),
-    });
+    out.push(theoryTrajectory(flow, run, message, prov(settings)));
   }
   return out;
 }

@@ -79,8 +79,8 @@ export function gradientTForm(der: Derivation, k: number): ExprOut | null {
   const coefInfix = form.coefficient.equals(Poly.ONE) ? '' : `(${form.coefficient.toInfix()})*`;
   let remLatex: string;
   let remInfix: string;
-  if (shift !== null && rho !== null && !shift.isZero()) {
-    const sq = Poly.sym(v).mul(Poly.sym(v)).add(Poly.constant(shift));
+  if (shift !== null && !shift.isZero()) {
+    const sq = a.mul(a).add(Poly.constant(shift));
     remLatex = `${wrap(rho.toLatex())}\\left(${sq.toLatex()}\\right)`;
     remInfix = `(${rho.toInfix()})*(${sq.toInfix()})`;
   } else {

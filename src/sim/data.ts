@@ -22,13 +22,14 @@ export function sampleBuffers(problem: SimProblem, n: number): SampleBuffers {
 
 /** Fill the n samples of `buf` (X rows x_iᵀ, y_i). No allocation. */
 export function drawSamples(problem: SimProblem, rng: Rng, buf: SampleBuffers): void {
-  const { d, lambda, sigmaHalf, theta, sigmaDiagonal } = problem;
+  const { d, sigmaHalf, theta, sigmaDiagonal } = problem;
   const noise = problem.spec.labelNoise;
   const { n, X, y, z } = buf;
   for (let i = 0; i < n; i++) {
     const r = i * d;
     if (sigmaDiagonal) {
-      for (let j = 0; j < d; j++) X[r + j] = Math.sqrt(lambda[j]) * rng.normal();
+      // Σ^{1/2} = diag(√λ_j), computed once per problem
+      for (let j = 0; j < d; j++) X[r + j] = sigmaHalf[j * d + j] * rng.normal();
     } else {
       for (let j = 0; j < d; j++) z[j] = rng.normal();
       // x = Σ^{1/2} z (Σ^{1/2} symmetric)

@@ -83,18 +83,19 @@ export function buildProblem(spec: ModelSpec, seed: number): SimProblem {
     }
     theta[s] = 1;
   } else {
-    // Σ = Σ_j λ_j q_j q_jᵀ, Σ^{1/2} = Σ_j √λ_j q_j q_jᵀ, θ = q_s
+    // Σ = Σ_j λ_j q_j q_jᵀ, Σ^{1/2} = Σ_j √λ_j q_j q_jᵀ (symmetric: entries k ≥ i computed, mirrored), θ = q_s
+    const sqrtLambda = lambda.map(Math.sqrt);
     for (let i = 0; i < d; i++) {
-      for (let k = 0; k < d; k++) {
+      for (let k = i; k < d; k++) {
         let a = 0;
         let b = 0;
         for (let j = 0; j < d; j++) {
           const qq = Q[i * d + j] * Q[k * d + j];
           a += lambda[j] * qq;
-          b += Math.sqrt(lambda[j]) * qq;
+          b += sqrtLambda[j] * qq;
         }
-        sigma[i * d + k] = a;
-        sigmaHalf[i * d + k] = b;
+        sigma[i * d + k] = sigma[k * d + i] = a;
+        sigmaHalf[i * d + k] = sigmaHalf[k * d + i] = b;
       }
       theta[i] = Q[i * d + s];
     }

@@ -6,11 +6,14 @@
  *  - block magnitudes |a|_k = ‖W P_k‖_F / √r_k;
  *  - alignment |⟨θ, u₁⟩| with u₁ the top eigenvector of WᵀW. When the top eigenvalue is tied (eigenvalues within
  *    signTieRelTol·λ_max of λ_max, e.g. W = αI), u₁ is not unique and we report ‖P_top θ‖, the norm of θ's
- *    projection on the top eigenspace (on the manifold: 1 if the signal block has the largest a_k², else 0);
+ *    projection on the top eigenspace (on the manifold: 1 if the signal block has the largest a_k², else 0). The
+ *    eigen-solver runs only when WᵀW has a non-zero off-diagonal entry: a diagonal WᵀW is its own
+ *    eigendecomposition;
  *  - overlap θᵀWᵀWθ / ‖WᵀW‖_F (0 when W = 0);
  *  - misalignment ratio, as on the theory side: b/a (spiked, signed) or max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0;
  *  - the exact population loss (gradient.ts).
  */
+import { blockMisalignmentRatio, tiedWithTop } from '../core/blocks.js';
 import type { LinalgBackend } from '../core/linalg.js';
 import { populationLoss, populationWorkspace, type PopulationWorkspace } from './gradient.js';
 import type { SimProblem } from './problem.js';
@@ -19,7 +22,9 @@ export interface StatsWorkspace {
   WQ: Float64Array;
   M: Float64Array;
   eigValues: Float64Array;
-  eigVectors: Float64Array;
+  /** v_kᵀθ along the eigenvectors of WᵀW */
+  eigCoords: Float64Array;
+  eigScratch: Float64Array;
   eigWork: Float64Array;
   pop: PopulationWorkspace;
   /** per-block accumulators */
@@ -38,7 +43,8 @@ export function statsWorkspace(problem: SimProblem): StatsWorkspace {
     WQ: new Float64Array(m * d),
     M: new Float64Array(d * d),
     eigValues: new Float64Array(d),
-    eigVectors: new Float64Array(d * d),
+    eigCoords: new Float64Array(d),
+    eigScratch: new Float64Array(d * d),
     eigWork: new Float64Array(d),
     pop: populationWorkspace(d),
     signed,
@@ -109,12 +115,15 @@ export function computeStats(
   else backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
   let fro2 = 0;
   let tMt = 0;
+  let offDiagonal = false;
   for (let i = 0; i < d; i++) {
     const r = i * d;
     let s = 0;
     for (let j = 0; j < d; j++) {
-      fro2 += M[r + j] * M[r + j];
-      s += M[r + j] * theta[j];
+      const v = M[r + j];
+      fro2 += v * v;
+      s += v * theta[j];
+      if (v !== 0 && j !== i) offDiagonal = true;
     }
     tMt += theta[i] * s;
   }
@@ -131,29 +140,25 @@ export function computeStats(
       tw += theta[j] * W[j];
     }
     alignment = nw > 0 ? Math.abs(tw) / Math.sqrt(nw) : 0;
-  } else {
-    ok = backend.symEigen(d, M, ws.eigValues, ws.eigVectors, ws.eigWork);
-    const lmax = ws.eigValues[d - 1];
-    const cut = lmax - tieRelTol * Math.abs(lmax);
+  } else if (!offDiagonal) {
+    // WᵀW diagonal (W on the block manifold in the canonical basis): its eigenvalues are the M_jj with
+    // eigenvectors e_j, so ‖P_top θ‖² = Σ θ_j² over the j tied with the top (no eigen-solver; non-finite → !ok)
+    let lmax = -Infinity;
+    for (let j = 0; j < d; j++) lmax = Math.max(lmax, M[j * d + j]);
+    ok = Number.isFinite(lmax);
     let p2 = 0;
-    for (let k = d - 1; k >= 0 && ws.eigValues[k] >= cut; k--) {
-      let s = 0;
-      const r = k * d;
-      for (let j = 0; j < d; j++) s += ws.eigVectors[r + j] * theta[j];
-      p2 += s * s;
-    }
+    for (let j = 0; j < d; j++) if (tiedWithTop(M[j * d + j], lmax, tieRelTol)) p2 += theta[j] * theta[j];
+    alignment = Math.sqrt(Math.min(1, p2));
+  } else {
+    // ‖P_top θ‖² = Σ_{k tied with the top} (v_kᵀθ)², the v_kᵀθ from the eigen-solver without the eigenvectors
+    ok = backend.symEigenProject(d, M, theta, ws.eigValues, ws.eigCoords, ws.eigScratch, ws.eigWork);
+    const lmax = ws.eigValues[d - 1];
+    let p2 = 0;
+    for (let k = d - 1; k >= 0 && tiedWithTop(ws.eigValues[k], lmax, tieRelTol); k--) p2 += ws.eigCoords[k] * ws.eigCoords[k];
     alignment = Math.sqrt(Math.min(1, p2));
   }
-  // misalignment ratio (as on the theory side): spiked b/a (signed); otherwise max_{k≠s}|a_k|/|a_s|; 0 if a_s = 0
-  const s = problem.spec.signalBlock;
-  let ratio = 0;
-  if (signed[s] !== 0) {
-    if (problem.spec.spikeBlock >= 0) ratio = signed[problem.spec.spikeBlock] / signed[s];
-    else {
-      for (let k = 0; k < ranks.length; k++) if (k !== s) ratio = Math.max(ratio, Math.abs(signed[k]));
-      ratio /= Math.abs(signed[s]);
-    }
-  }
+  // misalignment ratio, the theory side's definition: spiked b/a (signed); otherwise max_{k≠s}|a_k|/|a_s|; 0 if a_s = 0
+  const ratio = blockMisalignmentRatio(signed, problem.spec.signalBlock, problem.spec.spikeBlock);
   const loss = pre ? pre.loss : populationLoss(problem, backend, W, ws.pop);
   const out = ws.out;
   out.alignment = alignment;

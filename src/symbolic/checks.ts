@@ -13,10 +13,10 @@
  * Ranks that depend on d are checked at d = 20 (they are symbolic); otherwise at the model's d.
  */
 import { createRng, type Rng } from '../core/rng.js';
+import { mean, standardError } from '../core/stats.js';
 import { ProjectorAlgebra, type BasisElement, type Elem } from './algebra.js';
 import { conjugateDiag, frobenius, matmul, randomOrthogonal, trace } from './dense.js';
 import type { Derivation } from './derive.js';
-import type { ModelSpec } from '../model/spec.js';
 import { Poly, Rational } from './poly.js';
 
 export interface CheckDetail {
@@ -35,9 +35,11 @@ export interface Check {
   dimension: number;
   /** Monte Carlo samples or random points. */
   samples: number;
-  /** Largest error (absolute for Monte Carlo and finite differences, relative for full-matrix). */
+  /**
+   * Error (absolute for Monte Carlo and finite differences, relative for full-matrix) and the tolerance it is
+   * compared with; for several comparisons, those of the worst one (error/tolerance maximal).
+   */
   error: number;
-  /** The tolerance it is compared with (for several comparisons: of the worst one, error/tolerance maximal). */
   tolerance: number;
   toleranceRule: string;
   passed: boolean;
@@ -161,19 +163,16 @@ function mcQuadQuad(der: Derivation, s: CheckSetting, rng: Rng): Check {
   const Bd = denseOf(B, s, env);
   const sd = Float64Array.from(s.blockOf, (k) => Math.sqrt(env[der.blocks[k].varianceSymbol]));
   const x = new Float64Array(s.dc);
-  let sum = 0;
-  let sum2 = 0;
+  const samples = new Float64Array(MC_SAMPLES);
   for (let it = 0; it < MC_SAMPLES; it++) {
     rng.fillNormal(x);
     for (let i = 0; i < s.dc; i++) x[i] *= sd[i];
-    const v = quadForm(Ad, x, s.dc) * quadForm(Bd, x, s.dc);
-    sum += v;
-    sum2 += v * v;
+    samples[it] = quadForm(Ad, x, s.dc) * quadForm(Bd, x, s.dc);
   }
-  const mean = sum / MC_SAMPLES;
-  const se = Math.sqrt((sum2 / MC_SAMPLES - mean * mean) / (MC_SAMPLES - 1));
+  const estimate = mean(samples);
+  const se = standardError(samples);
   const k = twoSidedQuantile(MC_ALPHA);
-  const err = Math.abs(mean - exact);
+  const err = Math.abs(estimate - exact);
   return {
     id: 'moment-quad-quad',
     title: 'E[(xᵀAx)(xᵀBx)] = tr(AΣ)tr(BΣ) + 2tr(AΣBΣ) in the projector algebra',
@@ -184,7 +183,7 @@ function mcQuadQuad(der: Derivation, s: CheckSetting, rng: Rng): Check {
     tolerance: k * se,
     toleranceRule: `k·σ̂/√N with k = ${k.toFixed(2)} (two-sided normal tail ${MC_ALPHA})`,
     passed: err <= k * se,
-    details: [{ label: 'E[(xᵀAx)(xᵀBx)]', expected: exact, measured: mean, error: err, tolerance: k * se }],
+    details: [{ label: 'E[(xᵀAx)(xᵀBx)]', expected: exact, measured: estimate, error: err, tolerance: k * se }],
   };
 }
 
@@ -218,17 +217,16 @@ function mcQuadOuter(der: Derivation, s: CheckSetting, rng: Rng): Check {
   const k = twoSidedQuantile(MC_ALPHA / m);
   let worst: CheckDetail | null = null;
   let worstRatio = -1;
-  let maxErr = 0;
   for (let i = 0; i < n; i++) {
     for (let l = i; l < n; l++) {
-      const mean = sum[i * n + l] / MC_SAMPLES;
-      const se = Math.sqrt((sum2[i * n + l] / MC_SAMPLES - mean * mean) / (MC_SAMPLES - 1));
-      const err = Math.abs(mean - exactM[i * n + l]);
-      maxErr = Math.max(maxErr, err);
+      // Streaming σ̂/√N per entry (keeping all samples would take N·n(n+1)/2 doubles).
+      const m1 = sum[i * n + l] / MC_SAMPLES;
+      const se = Math.sqrt((sum2[i * n + l] / MC_SAMPLES - m1 * m1) / (MC_SAMPLES - 1));
+      const err = Math.abs(m1 - exactM[i * n + l]);
       const ratio = err / (k * se);
       if (ratio > worstRatio) {
         worstRatio = ratio;
-        worst = { label: `entry (${i + 1}, ${l + 1})`, expected: exactM[i * n + l], measured: mean, error: err, tolerance: k * se };
+        worst = { label: `entry (${i + 1}, ${l + 1})`, expected: exactM[i * n + l], measured: m1, error: err, tolerance: k * se };
       }
     }
   }
@@ -280,13 +278,12 @@ function fullModel(der: Derivation, s: CheckSetting, p: FullPoint, g: number[]):
   const thetaOuter = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) thetaOuter[i * n + j] = theta[i] * theta[j];
   const vector = der.model.student === 'vector';
-  const lossAt = (aa: number[]): { L: number; D: Float64Array; W: Float64Array } => {
+  const lossAt = (aa: number[]): { L: number; DS: Float64Array; T: number; W: Float64Array } => {
     const coefs = Float64Array.from(s.blockOf, (k) => aa[k]);
     let D: Float64Array;
     let W: Float64Array;
     if (vector) {
-      W = new Float64Array(n);
-      for (let i = 0; i < n; i++) for (let r = 0; r < n; r++) W[i] += p.Q[i * n + r] * coefs[r];
+      W = matmul(p.Q, coefs, n, n, 1);
       D = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) D[i * n + j] = W[i] * W[j] - thetaOuter[i * n + j];
     } else {
@@ -298,11 +295,10 @@ function fullModel(der: Derivation, s: CheckSetting, p: FullPoint, g: number[]):
     const DS = matmul(D, Sigma, n, n, n);
     const T = trace(DS, n);
     const L = p.kappa * (T * T + 2 * trace(matmul(DS, DS, n, n, n), n));
-    return { L, D, W };
+    return { L, DS, T, W };
   };
   const base = lossAt(p.a);
-  const DS = matmul(base.D, Sigma, n, n, n);
-  const T = trace(DS, n);
+  const { DS, T } = base;
   let gradient: Float64Array;
   const reduced = Float64Array.from(s.blockOf, (k) => g[k]);
   let reducedGradient: Float64Array;
@@ -318,8 +314,7 @@ function fullModel(der: Derivation, s: CheckSetting, p: FullPoint, g: number[]):
       tSw += theta[i] * Sw[i];
     }
     gradient = Float64Array.from({ length: n }, (_, i) => 4 * p.kappa * (T * Sw[i] + 2 * wSw * Sw[i] - 2 * tSw * St[i]));
-    reducedGradient = new Float64Array(n);
-    for (let i = 0; i < n; i++) for (let r = 0; r < n; r++) reducedGradient[i] += p.Q[i * n + r] * reduced[r];
+    reducedGradient = matmul(p.Q, reduced, n, n, 1);
   } else {
     // ∇L(W) = 4κ W [tr(DΣ)Σ + 2ΣDΣ].
     const SDS = matmul(Sigma, DS, n, n, n);
@@ -371,68 +366,46 @@ function fullMatrixChecks(der: Derivation, s: CheckSetting, rng: Rng): Check[] {
       fdDetails.push({ label: `point ${pi + 1}: ∂L/∂${der.stateVars[k]}`, expected: exact, measured: fd, error: Math.abs(fd - exact), tolerance: (3 * deltaL) / FD_STEP });
     }
   }
-  const worstOf = (ds: CheckDetail[]) => ds.reduce((w, x) => (x.error / x.tolerance > w.error / w.tolerance ? x : w));
-  const gw = worstOf(gradDetails);
-  const lw = worstOf(lossDetails);
-  const fw = worstOf(fdDetails);
   const method = `dimension ${s.dc}, random orthonormal eigenbasis, ${FULL_POINTS} random points (a_k ∈ [−1.5, 1.5], variances ∈ [0.5, 2.5], κ ∈ [0.1, 1])`;
+  /** A check over several comparisons: passed iff each is within its tolerance; reports the worst one. */
+  const check = (id: string, title: string, checkMethod: string, toleranceRule: string, ds: CheckDetail[]): Check => {
+    const worst = ds.reduce((w, x) => (x.error / x.tolerance > w.error / w.tolerance ? x : w));
+    return { id, title, method: checkMethod, dimension: s.dc, samples: FULL_POINTS, error: worst.error, tolerance: worst.tolerance, toleranceRule, passed: ds.every((x) => x.error <= x.tolerance), details: [worst] };
+  };
   return [
-    {
-      id: 'full-gradient',
-      title: vector ? 'Reduced gradients vs ∇L(w) = 4κ[TΣw + 2(wᵀΣw)Σw − 2(θᵀΣw)Σθ] in full dimension' : 'Reduced gradients vs ∇L(W) = 4κ W[tr(DΣ)Σ + 2ΣDΣ] in full dimension',
+    check(
+      'full-gradient',
+      vector ? 'Reduced gradients vs ∇L(w) = 4κ[TΣw + 2(wᵀΣw)Σw − 2(θᵀΣw)Σθ] in full dimension' : 'Reduced gradients vs ∇L(W) = 4κ W[tr(DΣ)Σ + 2ΣDΣ] in full dimension',
       method,
-      dimension: s.dc,
-      samples: FULL_POINTS,
-      error: Math.max(...gradDetails.map((x) => x.error)),
-      tolerance: tol,
-      toleranceRule: 'relative Frobenius error ≤ 1e-12',
-      passed: gradDetails.every((x) => x.error <= x.tolerance),
-      details: [gw],
-    },
-    {
-      id: 'full-loss',
-      title: 'Reduced loss vs L = κ[tr(DΣ)² + 2tr((DΣ)²)] in full dimension',
-      method,
-      dimension: s.dc,
-      samples: FULL_POINTS,
-      error: Math.max(...lossDetails.map((x) => x.error)),
-      tolerance: tol,
-      toleranceRule: 'relative error ≤ 1e-12',
-      passed: lossDetails.every((x) => x.error <= x.tolerance),
-      details: [lw],
-    },
-    {
-      id: 'finite-difference',
-      title: 'Reduced ∂L/∂a_k vs central finite differences of the full-dimensional loss along P_k',
-      method: `${method}; Richardson extrapolation (4D_{h/2} − D_h)/3 of central differences D_h, h = ${FD_STEP} (exact for a quartic up to roundoff)`,
-      dimension: s.dc,
-      samples: FULL_POINTS,
-      error: fw.error,
-      tolerance: fw.tolerance,
-      toleranceRule: 'roundoff bound 3·δL/h with δL = 10·d·u·S (S bounds the magnitude of the summed loss terms)',
-      passed: fdDetails.every((x) => x.error <= x.tolerance),
-      details: [fw],
-    },
+      'relative Frobenius error ≤ 1e-12',
+      gradDetails,
+    ),
+    check('full-loss', 'Reduced loss vs L = κ[tr(DΣ)² + 2tr((DΣ)²)] in full dimension', method, 'relative error ≤ 1e-12', lossDetails),
+    check(
+      'finite-difference',
+      'Reduced ∂L/∂a_k vs central finite differences of the full-dimensional loss along P_k',
+      `${method}; Richardson extrapolation (4D_{h/2} − D_h)/3 of central differences D_h, h = ${FD_STEP} (exact for a quartic up to roundoff)`,
+      'roundoff bound 3·δL/h with δL = 10·d·u·S (S bounds the magnitude of the summed loss terms)',
+      fdDetails,
+    ),
   ];
 }
 
 /** Run all checks on a derivation (seeded: the same seed gives the same numbers). */
-export function runChecks(der: Derivation, _spec: ModelSpec, seed: number): Check[] {
+export function runChecks(der: Derivation, seed: number): Check[] {
   const s = setting(der);
-  let exactOk = true;
-  der.stateVars.forEach((v, k) => {
-    if (!der.loss.diff(v).equals(der.gradients[k].mul(der.blocks[k].rank))) exactOk = false;
-  });
+  // Record of the identities `deriveSymbolic` / `deriveSpecgd` assert: a derivation exists only if they held
+  // (each throws otherwise), so they are not recomputed here.
   const exact: Check = {
     id: 'exact-identities',
     title: 'Exact identities verified in the engine',
-    method: '∂L/∂a_k = r_k g_k for every block (polynomial identity); GᵀG, (Σ s_k P_k)², G·Σ t_k P_k and UUᵀU reduce blockwise (polar factor)',
+    method: `∂L/∂a_k = r_k g_k for every block (polynomial identity)${der.model.student === 'matrix' ? '; GᵀG, (Σ s_k P_k)², G·Σ t_k P_k and UUᵀU reduce blockwise (polar factor)' : ''}; the derivation is refused otherwise`,
     dimension: 0,
     samples: 0,
-    error: exactOk ? 0 : 1,
+    error: 0,
     tolerance: 0,
     toleranceRule: 'exact equality of canonical polynomials',
-    passed: exactOk,
+    passed: true,
     details: [],
   };
   return [exact, mcQuadQuad(der, s, createRng(seed, 11)), mcQuadOuter(der, s, createRng(seed, 12)), ...fullMatrixChecks(der, s, createRng(seed, 13))];

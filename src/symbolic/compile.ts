@@ -9,6 +9,7 @@
 import { DEFAULTS } from '../config/defaults.js';
 import type { ModelSpec } from '../model/spec.js';
 import { compilePoly, compilePolys } from './codegen.js';
+import type { Poly } from './poly.js';
 import type { CompiledSystem } from './compiled.js';
 import { derive, type Derivation } from './derive.js';
 
@@ -45,7 +46,7 @@ export function compileSystem(derivation: Derivation, spec: ModelSpec): Compiled
   // General (κ-symbolic) forms so that the spec's κ is used even if the derivation substituted another one.
   const loss = derivation.general.loss;
   const grads = derivation.general.gradients;
-  const gradJac: import('./poly.js').Poly[] = [];
+  const gradJac: Poly[] = [];
   for (const g of grads) for (const v of vars) gradJac.push(g.diff(v));
   const lossFn = compilePoly(loss, vars, env);
   const gradFn = compilePolys(grads, vars, env);

@@ -311,17 +311,7 @@ function stripPositive(p: Poly, positive: ReadonlySet<string>): Poly {
     }
   }
   // Divide out the positive rational content: make the coefficients coprime integers with gcd 1 (sign kept).
-  const ts = r.terms();
-  if (ts.length === 0) return r;
-  let g = ts[0].coef.abs();
-  for (const t of ts.slice(1)) g = rationalGcd(g, t.coef.abs());
-  return r.scale(g.inv());
-}
-
-function rationalGcd(x: Rational, y: Rational): Rational {
-  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
-  const lcm = (a: bigint, b: bigint) => (a / gcd(a, b)) * b;
-  return Rational.of(gcd(x.num, y.num), lcm(x.den, y.den));
+  return r.scale(r.content().inv());
 }
 
 export interface DeriveOptions {
@@ -451,6 +441,6 @@ export function deriveSymbolic(spec: ModelSpec): Derivation {
 export function derive(spec: ModelSpec, opts: DeriveOptions = {}): Derivation {
   const d = deriveSymbolic(spec);
   if (opts.fixedPoints ?? true) d.fixedPoints = computeFixedPoints(d);
-  if (opts.checks ?? true) d.checks = runChecks(d, spec, opts.seed ?? 1);
+  if (opts.checks ?? true) d.checks = runChecks(d, opts.seed ?? 1);
   return d;
 }

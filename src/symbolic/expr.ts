@@ -3,7 +3,7 @@
  * a_k − η sgn(g_k), normalized GD g_k/√(Σ_j r_j g_j²), sign flow), printed as LaTeX and as plain infix that mathjs
  * and sympy both parse (`sign`, `sqrt`, `abs`, `*`, `/`, `^`, parentheses).
  */
-import { Poly } from './poly.js';
+import { joinSigned, Poly } from './poly.js';
 import { collected } from './present.js';
 
 export type Expr =
@@ -39,12 +39,7 @@ export function exprLatex(e: Expr, primary: readonly string[] = []): string {
     case 'poly':
       return primary.length ? collected(e.p, primary).latex : e.p.toLatex();
     case 'sum':
-      return e.terms
-        .map((t, i) => {
-          const body = t.sign < 0 && isCompound(t.e) && t.e.k !== 'div' ? `\\left(${exprLatexP(t.e)}\\right)` : exprLatexP(t.e);
-          return i === 0 ? (t.sign < 0 ? `-${body}` : body) : `${t.sign < 0 ? ' - ' : ' + '}${body}`;
-        })
-        .join('');
+      return joinSigned(e.terms.map((t) => ({ neg: t.sign < 0, body: t.sign < 0 && isCompound(t.e) && t.e.k !== 'div' ? `\\left(${exprLatexP(t.e)}\\right)` : exprLatexP(t.e) })));
     case 'prod':
       return e.fs.map((f) => (isCompound(f) && f.k !== 'div' ? `\\left(${exprLatexP(f)}\\right)` : exprLatexP(f))).join(' \\, ');
     case 'div':
@@ -64,12 +59,7 @@ export function exprInfix(e: Expr, primary: readonly string[] = []): string {
     case 'poly':
       return primary.length ? collected(e.p, primary).infix : e.p.toInfix();
     case 'sum':
-      return e.terms
-        .map((t, i) => {
-          const body = t.sign < 0 ? wrap(t.e) : exprInfixP(t.e);
-          return i === 0 ? (t.sign < 0 ? `-${body}` : body) : `${t.sign < 0 ? ' - ' : ' + '}${body}`;
-        })
-        .join('');
+      return joinSigned(e.terms.map((t) => ({ neg: t.sign < 0, body: t.sign < 0 ? wrap(t.e) : exprInfixP(t.e) })));
     case 'prod':
       return e.fs.map(wrap).join('*');
     case 'div':

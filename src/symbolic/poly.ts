@@ -327,6 +327,20 @@ export class Poly {
     return null;
   }
 
+  /**
+   * Rational content: the positive rational c with p/c having coprime integer coefficients,
+   * c = gcd(numerators)/lcm(denominators) of the coefficients (1 for the zero polynomial).
+   */
+  content(): Rational {
+    let num = 0n;
+    let den = 1n;
+    for (const t of this.map.values()) {
+      num = bigGcd(num, t.coef.num);
+      den = (den / bigGcd(den, t.coef.den)) * t.coef.den;
+    }
+    return num === 0n ? Rational.ONE : Rational.of(num, den);
+  }
+
   /** Symbols occurring, sorted. */
   variables(): string[] {
     const s = new Set<string>();
@@ -556,22 +570,25 @@ export class Poly {
   /** Signed sum of terms `coef·x^e·…` in canonical order; a unit coefficient is omitted unless the term is constant. */
   private printTerms(coef: (c: Rational) => string, power: (v: string, e: number) => string, times: string): string {
     if (this.isZero()) return '0';
-    let s = '';
-    this.terms().forEach((t, idx) => {
-      const neg = t.coef.sign() < 0;
-      const c = t.coef.abs();
-      const parts: string[] = [];
-      if (!c.isOne() || t.mono.vars.length === 0) parts.push(coef(c));
-      for (let i = 0; i < t.mono.vars.length; i++) parts.push(power(t.mono.vars[i], t.mono.exps[i]));
-      const body = parts.join(times);
-      s += idx === 0 ? (neg ? `-${body}` : body) : neg ? ` - ${body}` : ` + ${body}`;
-    });
-    return s;
+    return joinSigned(
+      this.terms().map((t) => {
+        const c = t.coef.abs();
+        const parts: string[] = [];
+        if (!c.isOne() || t.mono.vars.length === 0) parts.push(coef(c));
+        for (let i = 0; i < t.mono.vars.length; i++) parts.push(power(t.mono.vars[i], t.mono.exps[i]));
+        return { neg: t.coef.sign() < 0, body: parts.join(times) };
+      }),
+    );
   }
 
   toString(): string {
     return this.toInfix();
   }
+}
+
+/** A printed signed sum: `-x + y - z` (leading minus unspaced, the others spaced); the same in LaTeX and infix. */
+export function joinSigned(terms: readonly { neg: boolean; body: string }[]): string {
+  return terms.map((t, i) => (i === 0 ? (t.neg ? `-${t.body}` : t.body) : `${t.neg ? ' - ' : ' + '}${t.body}`)).join('');
 }
 
 function monoDiv(x: Monomial, y: Monomial): Monomial | null {

@@ -6,7 +6,7 @@
  * Purely a printing choice: the canonical form in poly.ts is what equality is decided on; the printed infix parses
  * back (mathjs, sympy) to the same polynomial.
  */
-import { compareMono, Poly, powerLatex, Rational, type Monomial } from './poly.js';
+import { compareMono, joinSigned, Poly, powerLatex, Rational, type Monomial } from './poly.js';
 
 export interface Printed {
   latex: string;
@@ -21,17 +21,10 @@ function monoInfix(m: Monomial): string {
   return m.vars.map((v, i) => (m.exps[i] === 1 ? v : `${v}^${m.exps[i]}`)).join('*');
 }
 
-function rationalGcd(x: Rational, y: Rational): Rational {
-  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
-  const lcm = (a: bigint, b: bigint) => (a / gcd(a, b)) * b;
-  return Rational.of(gcd(x.num, y.num), lcm(x.den, y.den));
-}
-
 /** Factor a coefficient polynomial: sign · content · monomial · rest (rest has coprime integer coefficients, positive lead). */
 function factorCoefficient(c: Poly): { neg: boolean; content: Rational; mono: Monomial; rest: Poly } {
   const ts = c.terms();
-  let content = ts[0].coef.abs();
-  for (const t of ts.slice(1)) content = rationalGcd(content, t.coef.abs());
+  const content = c.content();
   // Common monomial: min exponent of each variable present in every term.
   const vars: string[] = [];
   const exps: number[] = [];
@@ -73,9 +66,9 @@ export function collected(p: Poly, primary: readonly string[]): Printed {
   if (p.isZero()) return { latex: '0', infix: '0' };
   if (!p.variables().some((v) => primary.includes(v))) return { latex: p.toLatex(), infix: p.toInfix() };
   const groups = [...p.collect(primary).values()].sort((x, y) => compareMono(x.mono, y.mono));
-  let latex = '';
-  let infix = '';
-  groups.forEach((g, idx) => {
+  const latex: { neg: boolean; body: string }[] = [];
+  const infix: { neg: boolean; body: string }[] = [];
+  for (const g of groups) {
     const { neg, content, mono, rest } = factorCoefficient(g.coef);
     const restIsOne = rest.asConstant()?.isOne() ?? false;
     const lf: string[] = [];
@@ -105,15 +98,8 @@ export function collected(p: Poly, primary: readonly string[]): Printed {
       lf.push(monoLatex(g.mono));
       inf.push(monoInfix(g.mono));
     }
-    const bl = lf.join(' \\, ');
-    const bi = inf.join('*');
-    if (idx === 0) {
-      latex += neg ? `-${bl}` : bl;
-      infix += neg ? `-${bi}` : bi;
-    } else {
-      latex += neg ? ` - ${bl}` : ` + ${bl}`;
-      infix += neg ? ` - ${bi}` : ` + ${bi}`;
-    }
-  });
-  return { latex, infix };
+    latex.push({ neg, body: lf.join(' \\, ') });
+    infix.push({ neg, body: inf.join('*') });
+  }
+  return { latex: joinSigned(latex), infix: joinSigned(infix) };
 }

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 import { PRESETS } from '../../src/config/presets.js';
+import { writeTemp } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let dir: string;
@@ -27,9 +28,7 @@ afterEach(() => {
 function configFile(mutate: (c: any) => void): string {
   const c = structuredClone(PRESETS.spiked) as any;
   mutate(c);
-  const f = join(dir, 'config.json');
-  writeFileSync(f, JSON.stringify(c));
-  return f;
+  return writeTemp(dir, 'config.json', c);
 }
 
 describe('specgd derive', () => {

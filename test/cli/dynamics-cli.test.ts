@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { presetNames } from '../../src/config/presets.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, writeTemp } from '../helpers/cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/specgd.mjs', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/issue3-example.json', import.meta.url));
@@ -13,11 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'specgd-dyn-'));
 
 const run = runCli;
 
-function write(name: string, content: unknown): string {
-  const f = join(dir, name);
-  writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
-  return f;
-}
+const write = (name: string, content: unknown): string => writeTemp(dir, name, content);
 
 const example = JSON.parse(readFileSync(fixture, 'utf8'));
 

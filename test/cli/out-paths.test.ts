@@ -43,6 +43,7 @@ describe('output file paths', () => {
   it('reproduce --out <path under a file>', async () => {
     const r = await runCli(['reproduce', '--quick', '--out', join(file, 'report')]);
     expect(r.code, r.err).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toContain('a folder path under a folder');
     expect(readdirSync(root).sort()).toEqual(['a-file', 'a-folder']);
   });

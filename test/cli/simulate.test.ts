@@ -1,21 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, writeTemp } from '../helpers/cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/specgd.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'specgd-sim-'));
 
 const run = runCli;
 
-function write(name: string, content: unknown): string {
-  const f = join(dir, name);
-  writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
-  return f;
-}
+const write = (name: string, content: unknown): string => writeTemp(dir, name, content);
 
 const small = {
   model: { d: 6, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 4, bulkVariance: 1 }, init: { kind: 'scaled-identity', alpha: 0.01 } },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trajectory } from '../../src/core/trajectory.js';
 import { alignTheoryToSim, theoryValueAt, timeOfStep } from '../../src/compare/timemap.js';
-import { compareTrajectories, escapingWindow } from '../../src/compare/compare.js';
+import { compareTrajectories, DEFAULT_WINDOW_LEVEL, escapingWindow } from '../../src/compare/compare.js';
 import { normalQuantile, toleranceRule, POPULATION_REL_TOL } from '../../src/compare/tolerance.js';
 import { seriesView } from '../../src/compare/series.js';
 import { thinTrajectory } from '../../src/compare/bundle.js';
@@ -52,10 +52,10 @@ describe('comparison', () => {
 
   it('the default window is the escaping stage: until the theory signal first reaches 0.9', () => {
     const th = reducedRun(P, 'specgd', 0.002, 600);
-    const w = escapingWindow(th, 'a', 0.9);
+    const w = escapingWindow(th, 'a', DEFAULT_WINDOW_LEVEL);
     const a = (th.series as Record<string, number[]>).a;
-    expect(a[th.step.indexOf(w.toStep)]).toBeGreaterThanOrEqual(0.9);
-    expect(a[th.step.indexOf(w.toStep) - 1]).toBeLessThan(0.9);
+    expect(a[th.step.indexOf(w.toStep)]).toBeGreaterThanOrEqual(DEFAULT_WINDOW_LEVEL);
+    expect(a[th.step.indexOf(w.toStep) - 1]).toBeLessThan(DEFAULT_WINDOW_LEVEL);
     // A deviation after the window does not count.
     const late = { ...th, kind: 'simulation' as const, series: { ...(th.series as Record<string, number[]>), a: a.map((x, i) => (th.step[i] > w.toStep ? x + 1 : x)) } };
     expect(compareTrajectories(th, late, { eta: 0.002, config: spikedConfig(P, 600) }).verdict).toBe('pass');

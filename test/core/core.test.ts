@@ -7,6 +7,7 @@ import { createRng } from '../../src/core/rng.js';
 import { mean, slope, standardError, std } from '../../src/core/stats.js';
 import { assertFiniteDeep } from '../../src/core/trajectory.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { blockMisalignmentRatio, tiedWithTop } from '../../src/core/blocks.js';
 
 describe('rng', () => {
   it('is deterministic per (seed, stream) and streams differ', () => {
@@ -83,5 +84,24 @@ describe('provenance', () => {
       expect(p.gitCommit).toMatch(/^[0-9a-f]{40}$/);
       expect(typeof p.gitDirty).toBe('boolean');
     } else expect(p.gitDirty).toBeNull();
+  });
+});
+
+describe('block statistics shared by theory and simulation', () => {
+  it('misalignment ratio: signed b/a (spiked), max_{k≠s}|a_k|/|a_s| otherwise, 0 at a_s = 0; only the first n entries', () => {
+    expect(blockMisalignmentRatio([0.5, -0.2, 0.9], 0, 1)).toBe(-0.2 / 0.5);
+    expect(blockMisalignmentRatio([-0.5, -0.2, 0.9], 0, -1)).toBe(0.9 / 0.5);
+    expect(blockMisalignmentRatio([0.4, 0.1, -0.3], 1, -1)).toBe(0.4 / 0.1);
+    expect(blockMisalignmentRatio([0, 0.3, 0.9], 0, 1)).toBe(0);
+    expect(blockMisalignmentRatio([0.5, 0.2, 7], 0, -1, 2)).toBe(0.2 / 0.5);
+  });
+
+  it('top tie rule: x ≥ top − relTol·|top|', () => {
+    const tol = 1e-6;
+    expect(tiedWithTop(4, 4, tol)).toBe(true);
+    expect(tiedWithTop(4 * (1 - tol / 2), 4, tol)).toBe(true);
+    expect(tiedWithTop(4 * (1 - 2 * tol), 4, tol)).toBe(false);
+    expect(tiedWithTop(-4 * (1 + tol / 2), -4, tol)).toBe(true);
+    expect(tiedWithTop(-4 * (1 + 2 * tol), -4, tol)).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
 /** Running the CLI in-process for tests: `main(argv)` with stdout/stderr captured. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
@@ -20,4 +22,11 @@ export async function runCli(argv: string[]): Promise<CliResult> {
     so.mockRestore();
     se.mockRestore();
   }
+}
+
+/** Write `content` (a string as is, anything else as JSON) to `dir/name`; returns the path. */
+export function writeTemp(dir: string, name: string, content: unknown): string {
+  const f = join(dir, name);
+  writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
+  return f;
 }

@@ -102,6 +102,42 @@ describe('symEigen (tred2/tql2 on Float64Array)', () => {
     const A = new Float64Array(n * n).fill(1);
     A[5] = Number.NaN;
     expect(B.symEigen(n, A, new Float64Array(n), new Float64Array(n * n), new Float64Array(n))).toBe(false);
+    expect(B.symEigenProject(n, A, new Float64Array(n).fill(1), new Float64Array(n), new Float64Array(n), new Float64Array(n * n), new Float64Array(n))).toBe(false);
+  });
+
+  it('symEigenProject: the same eigenvalues as symEigen and coords_j = v_jᵀx (random, repeated eigenvalues, n = 1)', () => {
+    const R = randn(30 * 30);
+    const cases: { n: number; A: Float64Array }[] = [];
+    for (const n of [30, 12, 1]) {
+      const A = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = R[i * n + j] + R[j * n + i];
+      cases.push({ n, A });
+    }
+    // repeated top eigenvalue: A = U diag(3, 3, 3, 1, ..) Uᵀ with U orthogonal (from symEigen of a random matrix)
+    const n = 12;
+    const U = new Float64Array(n * n);
+    B.symEigen(n, cases[1].A, new Float64Array(n), U, new Float64Array(n));
+    const Arep = new Float64Array(n * n);
+    for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Arep[i * n + j] += (k < 3 ? 3 : 1 + k / n) * U[k * n + i] * U[k * n + j];
+    cases.push({ n, A: Arep });
+    for (const { n, A } of cases) {
+      const x = randn(n);
+      const w = new Float64Array(n);
+      const V = new Float64Array(n * n);
+      expect(B.symEigen(n, A, w, V, new Float64Array(n))).toBe(true);
+      const w2 = new Float64Array(n);
+      const z = new Float64Array(n);
+      expect(B.symEigenProject(n, A, x, w2, z, new Float64Array(n * n), new Float64Array(n))).toBe(true);
+      // the same tred2/tql2 arithmetic on the eigenvalues: bit-identical
+      expect(Array.from(w2)).toEqual(Array.from(w));
+      const xn = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += V[j * n + k] * x[k];
+        // both are x rotated by the same orthogonal transform, rounded in a different order: n·ε·‖x‖ scale
+        expect(Math.abs(z[j] - s)).toBeLessThan(1e-14 * n * xn);
+      }
+    }
   });
 });
 

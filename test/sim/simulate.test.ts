@@ -148,6 +148,36 @@ describe('statistics of an arbitrary W (model.md §5)', () => {
       expect(st.alignment).toBeCloseTo(a[0] ** 2 === maxSq ? 1 : 0, 12);
     }
   });
+
+  it('diagonal WᵀW (canonical basis, W = diag(a_k)): the solver-free alignment equals ‖P_top θ‖ from the eigen-solver', () => {
+    const p = problemFor({ ...spikedRandom, covariance: { ...spikedRandom.covariance, basis: 'canonical' as const } });
+    const { d } = p;
+    const tol = DEFAULTS.signTieRelTol;
+    // signal block strictly on top; a bulk block on top; an exact tie; a tie within the tolerance; just outside it
+    const coeffs = [[0.9, 0.5, 0.1], [0.3, -0.8, 0.4], [0.5, 0.5, 0.5], [Math.sqrt(1 - tol / 2) * 0.7, 0.7, 0.2], [Math.sqrt(1 - 2 * tol) * 0.7, 0.7, 0.2]];
+    const ws = statsWorkspace(p);
+    for (const a of coeffs) {
+      const W = new Float64Array(d * d);
+      for (let j = 0; j < d; j++) W[j * d + j] = a[p.blockOf[j]];
+      const st = computeStats(p, B, W, ws, tol);
+      expect(st.ok).toBe(true);
+      // the definition through the eigen-solver: θ projected on the eigenvectors tied with the top eigenvalue of WᵀW
+      const M = new Float64Array(d * d);
+      B.gemm(true, false, d, d, d, 1, W, W, 0, M);
+      const vals = new Float64Array(d);
+      const vecs = new Float64Array(d * d);
+      expect(B.symEigen(d, M, vals, vecs, new Float64Array(d))).toBe(true);
+      let p2 = 0;
+      for (let k = d - 1; k >= 0 && vals[k] >= vals[d - 1] - tol * Math.abs(vals[d - 1]); k--) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += vecs[k * d + j] * p.theta[j];
+        p2 += s * s;
+      }
+      expect(Math.abs(st.alignment - Math.sqrt(p2))).toBeLessThan(1e-14);
+      const maxSq = Math.max(...a.map((x) => x * x));
+      expect(st.alignment).toBe(a[0] ** 2 >= (1 - tol) * maxSq ? 1 : 0);
+    }
+  });
 });
 
 describe('runSimulation', () => {

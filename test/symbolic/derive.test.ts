@@ -135,13 +135,22 @@ describe('derive: diagonal models', () => {
     for (const c of der.checks) expect(c.passed, c.id).toBe(true);
     expect(der.fixedPoints!.enumeration).toBe('all');
   });
-  it('a 50-block diagonal model derives (symbolic part) with consistent gradients', () => {
+  it('a 50-block diagonal model derives (symbolic part): g_k = 4κ a_k(λ_k T + 2λ_k² e_k) (model.md §4)', () => {
     const raw = structuredClone(PRESETS.powerlaw) as any;
     raw.model.d = 50;
     raw.model.covariance = { kind: 'diagonal', eigenvalues: Array.from({ length: 50 }, (_, j) => 1 + (j % 7) / 4), signalIndex: 5 };
     const der = deriveSymbolic(buildModelSpec(parseConfig(raw)));
     expect(der.gradients.length).toBe(50);
     expect(der.jacobianGd.length).toBe(50);
-    der.stateVars.forEach((v, i) => expect(der.loss.diff(v).equals(der.gradients[i])).toBe(true));
+    // e_k = a_k² − [k = s], T = Σ_j λ_j e_j (every rank 1).
+    const s = der.model.signalBlock;
+    const e = der.blocks.map((bl, j) => S(bl.symbol).pow(2).sub(j === s ? k(1) : Poly.ZERO));
+    const lam = der.blocks.map((bl) => S(bl.varianceSymbol));
+    const T = e.reduce((t, ek, j) => t.add(lam[j].mul(ek)), Poly.ZERO);
+    expect(der.T.equals(T)).toBe(true);
+    der.blocks.forEach((bl, j) => {
+      const expected = S(bl.symbol).mul(lam[j].mul(T).add(lam[j].pow(2).mul(e[j]).scale(2))).scale(der.kappa.mul(Rational.of(4)));
+      expect(der.gradients[j].equals(expected), bl.symbol).toBe(true);
+    });
   });
 });

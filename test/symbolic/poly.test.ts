@@ -62,6 +62,14 @@ describe('Poly', () => {
     expect(a.mul(a).mul(b).divideByPower('a', 2)?.equals(b)).toBe(true);
     expect(a.add(b).divideByPower('a')).toBeNull();
   });
+  it('content: gcd of the numerators over lcm of the denominators, positive, so p/content has coprime integer coefficients', () => {
+    // 6a/5 − 4b/15 + 2: numerators 6, −4, 30 (gcd 2), denominators 5, 15, 1 (lcm 15) → 2/15; p/(2/15) = 9a − 2b + 15.
+    const p = a.scale(Rational.of(6, 5)).sub(b.scale(Rational.of(4, 15))).add(Poly.constant(2));
+    expect(p.content().toString()).toBe('2/15');
+    expect(p.scale(p.content().inv()).equals(a.scale(9).sub(b.scale(2)).add(Poly.constant(15)))).toBe(true);
+    expect(p.neg().content().toString()).toBe('2/15');
+    expect(Poly.ZERO.content().toString()).toBe('1');
+  });
   it('evaluates; its infix parses in mathjs to the same value (independent check)', () => {
     const rng = createRng(5);
     const p = a.add(b.scale(Rational.of(-3, 7))).pow(3).mul(c.sub(Poly.constant(Rational.of(5, 2)))).add(Poly.sym('lambda_theta').mul(Poly.sym('sigma2')));

@@ -7,8 +7,7 @@
  * stdout; `--out` writes { comparisons, provenance } as JSON.
  */
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { parseConfig, resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { parseConfig, readJsonFile, resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { toJson, writeFileAtomic } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
@@ -19,7 +18,7 @@ import { runTheory } from '../../dynamics/theory.js';
 import { runSimulation } from '../../sim/simulate.js';
 import { compareTrajectories, DEFAULT_WINDOW_LEVEL, type Comparison } from '../../compare/compare.js';
 import { fmt } from '../../report/text.js';
-import { checkOutFile } from '../args.js';
+import { checkOutFile, configOptions } from '../args.js';
 
 export interface CompareCliOptions {
   preset?: string;
@@ -31,15 +30,9 @@ export interface CompareCliOptions {
 }
 
 function readTrajectories(option: string, file: string): Trajectory[] {
-  if (!existsSync(file)) throw new ConfigError(option, file, 'a path to an existing JSON file with { "trajectories": [...] }');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(option, file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  const t = (raw as { trajectories?: unknown }).trajectories;
-  if (!Array.isArray(t) || t.length === 0) throw new ConfigError(option, file, 'a JSON object with a non-empty "trajectories" array (output of specgd theory / simulate)');
+  const raw = readJsonFile(option, file, 'a path to an existing JSON file with { "trajectories": [...] }');
+  const t = raw !== null && typeof raw === 'object' ? (raw as { trajectories?: unknown }).trajectories : undefined;
+  if (!Array.isArray(t) || t.length === 0 || t.some((x) => x === null || typeof x !== 'object')) throw new ConfigError(option, file, 'a JSON object with a non-empty "trajectories" array (output of specgd theory / simulate)');
   return t as Trajectory[];
 }
 
@@ -116,11 +109,8 @@ export function comparisonTable(comps: Comparison[]): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('compare')
+  configOptions(program.command('compare'))
     .description('theory vs simulation per algorithm: max/RMS deviation over the escaping stage, tolerance rule, verdict')
-    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
-    .option('--config <file>', 'JSON experiment config (instead of --preset)')
     .option('--theory <file>', 'read theory trajectories (output of specgd theory) instead of running them')
     .option('--simulation <file>', 'read simulation trajectories (output of specgd simulate) instead of running them')
     .option('--window-level <x>', `signal level that ends the escaping-stage window (default ${DEFAULT_WINDOW_LEVEL})`)

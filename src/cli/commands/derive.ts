@@ -6,15 +6,16 @@
  */
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { resolveConfigOption } from '../../config/config.js';
+import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
 import { InternalError } from '../../core/errors.js';
-import { toJson, writeFileAtomic } from '../../core/output.js';
+import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
 import { derivationJson, renderDerivation, type DerivationFormat } from '../../report/derivation-doc.js';
 import { derive } from '../../symbolic/derive.js';
-import { checkOutFile, parseFormat } from '../args.js';
+import { checkOutFile, configOptions, parseFormat } from '../args.js';
+import { writeOrPrint } from '../output.js';
 
 export interface DeriveCliOptions {
   preset?: string;
@@ -25,7 +26,10 @@ export interface DeriveCliOptions {
 
 /** Derive once and render in each requested format (throws ConfigError on bad input, InternalError on a failed check). */
 export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveCliOptions, 'format'>, formats: readonly F[]): Record<F, string> {
-  const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+  return renderDocuments(resolveConfigOption({ preset: opts.preset, config: opts.config }), opts, formats);
+}
+
+function renderDocuments<F extends DerivationFormat>(config: ExperimentConfig, opts: Omit<DeriveCliOptions, 'format'>, formats: readonly F[]): Record<F, string> {
   const spec = buildModelSpec(config);
   const der = derive(spec);
   const failed = der.checks.filter((c) => !c.passed);
@@ -57,21 +61,17 @@ export function deriveDocument(opts: DeriveCliOptions): string {
   checkOutFile('--out', opts.out);
   const format = parseFormat<DerivationFormat>('--format', opts.format, ['md', 'json', 'tex']);
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
-  const text = deriveDocuments(opts, [format])[format];
+  const text = renderDocuments(config, opts, [format])[format];
   return withProvenance(text, format, provenance('derive', config, { seeds: [...config.seeds] }));
 }
 
 export function register(program: Command): void {
-  program
-    .command('derive')
+  configOptions(program.command('derive'))
     .description('derive the reduced GD / SpecGD dynamics symbolically, with checks, and print the derivation document')
-    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
-    .option('--config <file>', 'JSON experiment config (instead of --preset)')
     .option('--format <format>', 'md, json or tex', 'md')
     .option('--out <file>', 'write to FILE instead of stdout')
     .action((opts: DeriveCliOptions) => {
       const text = deriveDocument(opts);
-      if (opts.out !== undefined) writeFileAtomic(opts.out, text);
-      else process.stdout.write(text);
+      writeOrPrint(opts.out, text);
     });
 }

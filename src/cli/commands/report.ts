@@ -3,11 +3,12 @@
  * from a results bundle (the data/results.json that `specgd reproduce` writes), by code.
  */
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { readJsonFile } from '../../config/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { RESULTS_FORMAT, type ResultsBundle, type RunGroup } from '../../compare/bundle.js';
 import { buildReport, writeReportFiles, type ReportFiles } from '../../report/write.js';
-import { checkOutDir, DEFAULT_REPORT_DIR } from './reproduce.js';
+import { checkOutDir } from '../args.js';
+import { DEFAULT_REPORT_DIR } from './reproduce.js';
 
 export interface ReportCliOptions {
   in?: string;
@@ -16,13 +17,7 @@ export interface ReportCliOptions {
 
 /** Read and validate a results bundle (format tag and the sections the report needs). */
 export function loadResults(file: string): ResultsBundle {
-  if (!existsSync(file)) throw new ConfigError('--in', file, 'a path to an existing results JSON (data/results.json written by `specgd reproduce`)');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError('--in', file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
+  const raw = readJsonFile('--in', file, 'a path to an existing results JSON (data/results.json written by `specgd reproduce`)');
   const b = raw as Partial<ResultsBundle>;
   if (!b || typeof b !== 'object' || b.format !== RESULTS_FORMAT) {
     throw new ConfigError('--in', file, `a results bundle with "format": "${RESULTS_FORMAT}" (data/results.json of \`specgd reproduce\`)`);

@@ -5,37 +5,17 @@
  * everything succeeded. Same version + plan → byte-identical files (no timestamps).
  */
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../../core/errors.js';
 import { reproducePlan, runReproduce } from '../../compare/reproduce.js';
 import { buildReport, writeReportFiles } from '../../report/write.js';
 import { derivationJson } from '../../report/derivation-doc.js';
+import { checkOutDir } from '../args.js';
+import { stderrProgress } from '../progress.js';
 
 export const DEFAULT_REPORT_DIR = 'specgd-report';
 
 export interface ReproduceCliOptions {
   out?: string;
   quick?: boolean;
-}
-
-/** An output folder must be a folder (or not exist yet). */
-export function checkOutDir(option: string, dir: string): string {
-  const abs = resolve(dir);
-  if (existsSync(abs) && !statSync(abs).isDirectory()) throw new ConfigError(option, dir, 'a folder path (it exists and is not a folder)');
-  let up = dirname(abs);
-  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
-  if (!statSync(up).isDirectory()) throw new ConfigError(option, dir, `a folder path under a folder (${up} is a file)`);
-  return abs;
-}
-
-/** Progress lines on stderr: "[ 12.3s] stage (i/n)". */
-export function stderrProgress(prefix: string): (stage: string, done: number, total: number) => void {
-  const t0 = process.hrtime.bigint();
-  return (stage, done, total) => {
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    process.stderr.write(`${prefix} [${s.toFixed(1).padStart(6)}s] ${stage} (${done}/${total})\n`);
-  };
 }
 
 export function register(program: Command): void {

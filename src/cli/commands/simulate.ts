@@ -8,12 +8,13 @@
  * nothing written. Files are written only after everything succeeded. No timestamps: runs are bit-identical.
  */
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
 import { toJson, writeFileAtomic } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runSimulation } from '../../sim/simulate.js';
-import { checkOutFile, parsePositiveInt } from '../args.js';
+import { trajectoriesCsv, writeOrPrint } from '../output.js';
+import { checkOutFile, configOptions, parsePositiveInt } from '../args.js';
+import { progressBar } from '../progress.js';
 
 export interface SimulateCliOptions {
   preset?: string;
@@ -23,25 +24,6 @@ export interface SimulateCliOptions {
   csv?: string;
   /** show a progress bar on stderr for runs over a second (default true) */
   progress?: boolean;
-}
-
-/** Long-format CSV: one row per (trajectory, recorded step); each series as `<name>` (mean) and `<name>_se`. */
-export function simulationCsv(trajectories: Trajectory[]): string {
-  const names: string[] = [];
-  for (const t of trajectories) for (const k of Object.keys(t.series)) if (!names.includes(k)) names.push(k);
-  const lines = [['algorithm', 'status', 'step', 't', ...names.flatMap((n) => [n, `${n}_se`])].join(',')];
-  for (const t of trajectories) {
-    const series = t.series as Record<string, { mean: number[]; se: number[] } | number[]>;
-    t.step.forEach((k, i) => {
-      const cells = names.flatMap((n) => {
-        const s = series[n];
-        if (s === undefined) return ['', ''];
-        return Array.isArray(s) ? [String(s[i]), ''] : [String(s.mean[i]), String(s.se[i])];
-      });
-      lines.push([t.algorithm, t.status, k, t.t[i], ...cells].join(','));
-    });
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** The config the CLI options describe (with --seeds applied). */
@@ -60,46 +42,28 @@ export function simulateOutputs(opts: SimulateCliOptions): { json: string; csv: 
   checkOutFile('--out', opts.out);
   checkOutFile('--csv', opts.csv);
   const config = simulateConfig(opts);
-  const started = Date.now();
-  let bar: cliProgress.SingleBar | null = null;
-  const onProgress =
-    opts.progress === false
-      ? undefined
-      : (done: number, total: number): void => {
-          if (bar === null) {
-            if (Date.now() - started < 1000 || done >= total) return;
-            bar = new cliProgress.SingleBar(
-              { stream: process.stderr, format: 'simulate [{bar}] {percentage}% | {value}/{total} steps | eta {eta_formatted}', hideCursor: true, clearOnComplete: true },
-              cliProgress.Presets.shades_classic,
-            );
-            bar.start(total, done);
-          } else bar.update(done);
-        };
+  const progress = progressBar('simulate', 'steps', opts.progress !== false);
   let trajectories: Trajectory[];
   try {
-    trajectories = runSimulation(config, { onProgress, command: 'simulate' });
+    trajectories = runSimulation(config, { onProgress: progress.onProgress, command: 'simulate' });
   } finally {
-    (bar as cliProgress.SingleBar | null)?.stop();
+    progress.stop();
   }
   const out = { trajectories };
   assertFiniteDeep(out, 'simulate');
-  return { json: toJson(out), csv: simulationCsv(trajectories), trajectories };
+  return { json: toJson(out), csv: trajectoriesCsv(trajectories), trajectories };
 }
 
 export function register(program: Command): void {
-  program
-    .command('simulate')
+  configOptions(program.command('simulate'))
     .description('run GD / SpecGD / Muon in full dimension (population, full-batch or online gradients) over seeds')
-    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
-    .option('--config <file>', 'JSON experiment config (instead of --preset)')
     .option('--seeds <K>', 'run K consecutive seeds starting at the config\'s first seed (ensemble mean and se)')
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .option('--csv <file>', 'also write the series (mean and se columns) as long-format CSV')
     .option('--no-progress', 'no progress bar on stderr')
     .action((opts: SimulateCliOptions) => {
       const { json, csv } = simulateOutputs(opts);
-      if (opts.out !== undefined) writeFileAtomic(opts.out, json);
-      else process.stdout.write(json);
+      writeOrPrint(opts.out, json);
       if (opts.csv !== undefined) writeFileAtomic(opts.csv, csv);
     });
 }

@@ -8,13 +8,13 @@
  * JSON to stdout unless --out or --csv.
  */
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { resolveConfigOption } from '../../config/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
 import { runSweep, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
 import { checkOutFile, parseFormat, parsePositiveInt, parseRange } from '../args.js';
+import { progressBar } from '../progress.js';
 
 export interface SweepCliOptions {
   preset?: string;
@@ -60,31 +60,13 @@ export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   return spec;
 }
 
-/** Progress reporting: a cli-progress bar on stderr, only on a TTY, shown from 1 s into the run. */
-function progressReporter(enabled: boolean): { onProgress: (done: number, total: number) => void; stop: () => void } {
-  const started = Date.now();
-  let bar: cliProgress.SingleBar | null = null;
-  const show = enabled && process.stderr.isTTY === true;
-  return {
-    onProgress: (done, total) => {
-      if (!show) return;
-      if (!bar && Date.now() - started > 1000) {
-        bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {percentage}% | {value}/{total} points | {duration_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic);
-        bar.start(total, done);
-      }
-      bar?.update(done);
-    },
-    stop: () => bar?.stop(),
-  };
-}
-
 export async function sweepOutputs(opts: SweepCliOptions): Promise<{ json: string; csv: string; result: SweepResult }> {
   const spec = sweepSpecFromOptions(opts);
   const workers = opts.workers !== undefined ? Number.parseInt(opts.workers, 10) : undefined;
   if (opts.workers !== undefined && !(/^\d+$/.test(opts.workers.trim()) && workers !== undefined && workers >= 0 && workers <= 64)) {
     throw new ConfigError('--workers', opts.workers, 'an integer in 0..64 (0 = run in this thread)');
   }
-  const progress = progressReporter(opts.progress);
+  const progress = progressBar('sweep', 'points', opts.progress);
   let result: SweepResult;
   try {
     result = await runSweep(spec, { workers, onProgress: progress.onProgress, command: 'sweep' });

@@ -12,7 +12,8 @@ import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
 import type { FlowKind } from '../../dynamics/flows.js';
-import { checkOutFile, parsePositiveNumber } from '../args.js';
+import { trajectoriesCsv, writeOrPrint } from '../output.js';
+import { checkOutFile, configOptions, parsePositiveNumber } from '../args.js';
 
 export interface TheoryCliOptions {
   preset?: string;
@@ -22,18 +23,6 @@ export interface TheoryCliOptions {
   epsilon?: string;
   out?: string;
   csv?: string;
-}
-
-/** Long-format CSV: one row per (trajectory, recorded step). */
-export function trajectoriesCsv(trajectories: Trajectory[]): string {
-  const names: string[] = [];
-  for (const t of trajectories) for (const k of Object.keys(t.series)) if (!names.includes(k)) names.push(k);
-  const lines = [['algorithm', 'status', 'step', 't', ...names].join(',')];
-  for (const t of trajectories) {
-    const series = t.series as Record<string, number[]>;
-    t.step.forEach((k, i) => lines.push([t.algorithm, t.status, k, t.t[i], ...names.map((n) => (series[n] ? series[n][i] : ''))].join(',')));
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** Compute the theory output (JSON text and CSV text) for CLI options; throws ConfigError on bad input. */
@@ -52,11 +41,8 @@ export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: stri
 }
 
 export function register(program: Command): void {
-  program
-    .command('theory')
+  configOptions(program.command('theory'))
     .description('iterate the reduced GD / SpecGD maps (and flows) of a config: trajectories, events, statuses')
-    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
-    .option('--config <file>', 'JSON experiment config (instead of --preset)')
     .option('--flow', `add the gradient flow (odex; time t = η̃k with η̃ of the first GD algorithm, else the default ${DEFAULTS.algorithms[0].eta})`)
     .option('--sign-flow', `add the smoothed sign flow (t = ηk with η of the first SpecGD algorithm, else the default ${DEFAULTS.algorithms[1].eta}) and its distance to the SpecGD map`)
     .option('--epsilon <e>', `ε of the smoothed sign flow (default ${DEFAULTS.signFlowEpsilon})`)
@@ -64,8 +50,7 @@ export function register(program: Command): void {
     .option('--csv <file>', 'also write the series as long-format CSV')
     .action((opts: TheoryCliOptions) => {
       const { json, csv } = theoryOutputs(opts);
-      if (opts.out !== undefined) writeFileAtomic(opts.out, json);
-      else process.stdout.write(json);
+      writeOrPrint(opts.out, json);
       if (opts.csv !== undefined) writeFileAtomic(opts.csv, csv);
     });
 }

@@ -8,11 +8,12 @@ import type { Command } from 'commander';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { ConfigError } from '../../core/errors.js';
-import { writeFileAtomic, toJson } from '../../core/output.js';
+import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
 import { stabilityReport } from '../../dynamics/stability.js';
-import { checkOutFile, parsePositiveInt, parsePositiveNumber } from '../args.js';
+import { checkOutFile, configOptions, parseNumberList, parsePositiveInt, parsePositiveNumber } from '../args.js';
+import { writeOrPrint } from '../output.js';
 
 export interface ThresholdsCliOptions {
   preset?: string;
@@ -21,14 +22,6 @@ export interface ThresholdsCliOptions {
   steps?: string;
   resolution?: string;
   out?: string;
-}
-
-/** "1,10,50" → numbers > 0 (ConfigError naming the option otherwise). */
-export function parseNumberList(option: string, value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  const xs = parts.map(Number);
-  if (parts.some((s) => s === '') || xs.some((x) => !Number.isFinite(x) || x <= 0)) throw new ConfigError(option, value, 'a comma-separated list of finite numbers > 0 (e.g. 1,10,50)');
-  return xs;
 }
 
 export function thresholdsOutput(opts: ThresholdsCliOptions): string {
@@ -52,18 +45,14 @@ export function thresholdsOutput(opts: ThresholdsCliOptions): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('thresholds')
+  configOptions(program.command('thresholds'))
     .description('stability: fixed points, Jacobian eigenvalues, largest stable η̃ (linearized vs measured), anisotropy threshold, SpecGD cycle')
-    .option('--preset <name>', 'model preset (spiked, spiked-vector, isotropic, powerlaw); default spiked')
-    .option('--config <file>', 'JSON experiment config (instead of --preset)')
     .option('--lambda-v <list>', 'comma-separated spike variances to report (spiked models), e.g. 1,10,50')
     .option('--steps <n>', `steps per run of the measured scan (default max(config steps, ${DEFAULTS.stabilityMinSteps}))`)
     .option('--resolution <r>', `relative resolution of the bisection (default ${DEFAULTS.stabilityResolution})`)
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .action((opts: ThresholdsCliOptions) => {
       const json = thresholdsOutput(opts);
-      if (opts.out !== undefined) writeFileAtomic(opts.out, json);
-      else process.stdout.write(json);
+      writeOrPrint(opts.out, json);
     });
 }
