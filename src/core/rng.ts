@@ -62,3 +62,31 @@ export function createRng(seed: number, stream = 0): Rng {
     },
   };
 }
+
+/**
+ * A Haar-distributed random orthogonal d×d matrix: modified Gram–Schmidt (applied twice, so the columns are
+ * orthonormal to working precision) on the columns of a matrix with i.i.d. N(0, 1) entries. Gram–Schmidt yields
+ * R with a positive diagonal, which is the sign convention that makes Q Haar-distributed.
+ */
+export function randomOrthogonal(d: number, rng: Rng): Float64Array {
+  const cols = new Float64Array(d * d); // column j stored as row j (contiguous)
+  rng.fillNormal(cols);
+  for (let j = 0; j < d; j++) {
+    const rj = j * d;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        const rk = k * d;
+        let dot = 0;
+        for (let i = 0; i < d; i++) dot += cols[rk + i] * cols[rj + i];
+        for (let i = 0; i < d; i++) cols[rj + i] -= dot * cols[rk + i];
+      }
+    }
+    let nrm = 0;
+    for (let i = 0; i < d; i++) nrm += cols[rj + i] * cols[rj + i];
+    nrm = Math.sqrt(nrm);
+    for (let i = 0; i < d; i++) cols[rj + i] /= nrm;
+  }
+  const Q = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) for (let i = 0; i < d; i++) Q[i * d + j] = cols[j * d + i];
+  return Q;
+}

@@ -5,7 +5,7 @@
  * m = 1 for the vector student).
  */
 import type { ModelSpec } from '../model/spec.js';
-import { createRng, type Rng } from '../core/rng.js';
+import { createRng, randomOrthogonal } from '../core/rng.js';
 
 /** RNG streams of one seed: fixed so that every run of a config + seed draws the same numbers. */
 export const RNG_STREAMS = { basis: 0, init: 1, data: 2 } as const;
@@ -30,34 +30,6 @@ export interface SimProblem {
   /** Block of each eigen-direction and block ranks. */
   blockOf: Int32Array;
   ranks: Float64Array;
-}
-
-/**
- * A Haar-distributed random orthogonal d×d matrix: modified Gram–Schmidt (applied twice, so the columns are
- * orthonormal to working precision) on the columns of a matrix with i.i.d. N(0, 1) entries. Gram–Schmidt yields
- * R with a positive diagonal, which is the sign convention that makes Q Haar-distributed.
- */
-export function randomOrthogonal(d: number, rng: Rng): Float64Array {
-  const cols = new Float64Array(d * d); // column j stored as row j (contiguous)
-  rng.fillNormal(cols);
-  for (let j = 0; j < d; j++) {
-    const rj = j * d;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < j; k++) {
-        const rk = k * d;
-        let dot = 0;
-        for (let i = 0; i < d; i++) dot += cols[rk + i] * cols[rj + i];
-        for (let i = 0; i < d; i++) cols[rj + i] -= dot * cols[rk + i];
-      }
-    }
-    let nrm = 0;
-    for (let i = 0; i < d; i++) nrm += cols[rj + i] * cols[rj + i];
-    nrm = Math.sqrt(nrm);
-    for (let i = 0; i < d; i++) cols[rj + i] /= nrm;
-  }
-  const Q = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) for (let i = 0; i < d; i++) Q[i * d + j] = cols[j * d + i];
-  return Q;
 }
 
 /** The eigenbasis of the covariance for a seed: null (= identity) for "canonical", Haar-random for "random". */

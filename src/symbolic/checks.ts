@@ -12,10 +12,10 @@
  *      full-dimensional loss along P_k.
  * Ranks that depend on d are checked at d = 20 (they are symbolic); otherwise at the model's d.
  */
-import { createRng, type Rng } from '../core/rng.js';
-import { mean, standardError } from '../core/stats.js';
+import { createRng, randomOrthogonal, type Rng } from '../core/rng.js';
+import { mean, standardError, twoSidedNormalQuantile } from '../core/stats.js';
 import { ProjectorAlgebra, type BasisElement, type Elem } from './algebra.js';
-import { conjugateDiag, frobenius, matmul, randomOrthogonal, trace } from './dense.js';
+import { conjugateDiag, frobenius, matmul, trace } from './dense.js';
 import type { Derivation } from './derive.js';
 import { Poly, Rational } from './poly.js';
 
@@ -52,28 +52,6 @@ const FULL_POINTS = 3;
 const FD_STEP = 1e-2;
 /** Family-wise false-alarm probability of the Monte Carlo checks (Bonferroni over the compared entries). */
 const MC_ALPHA = 1e-4;
-
-/** erfc with relative error < 1.2e-7 (Numerical Recipes' Chebyshev fit). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? r : 2 - r;
-}
-
-/** k with P(|Z| > k) = p for Z ~ N(0, 1) (bisection on erfc). */
-function twoSidedQuantile(p: number): number {
-  let lo = 0;
-  let hi = 40;
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (erfc(mid / Math.SQRT2) > p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
 
 /** A random rational in [lo, hi] on a grid of 1/1000 (exact, so symbolic and numeric sides see the same value). */
 function randomRational(rng: Rng, lo: number, hi: number): Rational {
@@ -171,7 +149,7 @@ function mcQuadQuad(der: Derivation, s: CheckSetting, rng: Rng): Check {
   }
   const estimate = mean(samples);
   const se = standardError(samples);
-  const k = twoSidedQuantile(MC_ALPHA);
+  const k = twoSidedNormalQuantile(MC_ALPHA);
   const err = Math.abs(estimate - exact);
   return {
     id: 'moment-quad-quad',
@@ -214,7 +192,7 @@ function mcQuadOuter(der: Derivation, s: CheckSetting, rng: Rng): Check {
     }
   }
   const m = (n * (n + 1)) / 2;
-  const k = twoSidedQuantile(MC_ALPHA / m);
+  const k = twoSidedNormalQuantile(MC_ALPHA / m);
   let worst: CheckDetail | null = null;
   let worstRatio = -1;
   for (let i = 0; i < n; i++) {

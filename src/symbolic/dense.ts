@@ -5,7 +5,6 @@
  * eigenvalues (classification only, not a check) come from core/linalg.ts.
  */
 import { portableLinalg } from '../core/linalg.js';
-import type { Rng } from '../core/rng.js';
 
 /** C = A B, A: m×k, B: k×n. */
 export function matmul(A: Float64Array, B: Float64Array, m: number, k: number, n: number): Float64Array {
@@ -30,26 +29,6 @@ export function frobenius(A: Float64Array): number {
   let s = 0;
   for (let i = 0; i < A.length; i++) s += A[i] * A[i];
   return Math.sqrt(s);
-}
-
-/** A seeded random orthogonal n×n matrix (modified Gram–Schmidt, applied twice, on a Gaussian matrix). */
-export function randomOrthogonal(n: number, rng: Rng): Float64Array {
-  const Q = new Float64Array(n * n);
-  rng.fillNormal(Q);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < n; j++) {
-      for (let i = 0; i < j; i++) {
-        let dot = 0;
-        for (let r = 0; r < n; r++) dot += Q[r * n + i] * Q[r * n + j];
-        for (let r = 0; r < n; r++) Q[r * n + j] -= dot * Q[r * n + i];
-      }
-      let norm = 0;
-      for (let r = 0; r < n; r++) norm += Q[r * n + j] ** 2;
-      norm = Math.sqrt(norm);
-      for (let r = 0; r < n; r++) Q[r * n + j] /= norm;
-    }
-  }
-  return Q;
 }
 
 /** Q diag(v) Qᵀ. */

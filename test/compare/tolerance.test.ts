@@ -4,7 +4,8 @@
  * degrees of freedom and a normal quantile alone over-rejects).
  */
 import { describe, expect, it } from 'vitest';
-import { FAMILY_ALPHA, normalQuantile, studentTwoSidedQuantile, studentTwoSidedTail, toleranceRule } from '../../src/compare/tolerance.js';
+import { FAMILY_ALPHA, studentTwoSidedQuantile, studentTwoSidedTail, toleranceRule } from '../../src/compare/tolerance.js';
+import { normalQuantile } from '../../src/core/stats.js';
 import { createRng } from '../../src/core/rng.js';
 import { spikedConfig } from '../helpers/synthetic.js';
 

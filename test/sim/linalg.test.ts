@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { newtonSchulz, newtonSchulzWorkspace, portableLinalg as B } from '../../src/core/linalg.js';
-import { createRng } from '../../src/core/rng.js';
+import { createRng, randomOrthogonal } from '../../src/core/rng.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { MUON_NS_COEFFS } from '../../src/model/algorithms.js';
-import { randomOrthogonal } from '../../src/sim/problem.js';
 
 const rng = createRng(4242, 7);
 function randn(len: number): Float64Array {
