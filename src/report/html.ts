@@ -8,7 +8,7 @@ import type { Claim } from '../compare/claim.js';
 import type { Comparison } from '../compare/compare.js';
 import { chartConfig, LEGEND_FILTER_SOURCE, PANEL_HEIGHT, PANEL_WIDTH, type FigureSpec } from './figure-spec.js';
 import { chartJsUmd, katexCssInlined, type MathRenderer } from './math.js';
-import { derivationEquations, fmt, settingEquations } from './text.js';
+import { derivationEquations, fmt, settingEquations, type SectionPart } from './text.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -71,10 +71,20 @@ export function renderHtml({ bundle, figures, math }: HtmlInput): string {
   const configs = figures.map((f) => f.panels.map((p) => chartConfig(p)));
   const setting = settingEquations().map((e) => `<p>${escapeHtml(e.text)}</p><div class="eq">${math.render(e.latex, true)}</div>`).join('\n');
   const deriv = derivationEquations(bundle.derivation);
+  /** Text with `$…$` inline math (table cells, paragraphs of the derivation document); `**x**` as bold. */
+  const richText = (t: string): string =>
+    t
+      .split(/(\$[^$]*\$)/)
+      .map((seg, k) => (k % 2 === 1 ? math.render(seg.slice(1, -1), false) : escapeHtml(seg).replace(/\*\*(.*?)\*\*/g, '<strong>$1</strong>')))
+      .join('');
+  const partHtml = (part: SectionPart): string =>
+    part.kind === 'eq'
+      ? `<div class="eq">${part.label ? `<span class="small">${richText(part.label)}</span> ` : ''}${math.render(part.latex, true)}</div>`
+      : part.kind === 'text'
+        ? `<p>${richText(part.text)}</p>`
+        : `<table><tr>${part.head.map((h) => `<th>${richText(h)}</th>`).join('')}</tr>${part.rows.map((r) => `<tr>${r.map((c) => `<td>${richText(c)}</td>`).join('')}</tr>`).join('')}</table>`;
   const derivHtml = deriv.sections.length
-    ? deriv.sections
-        .map((s) => `<h3>${escapeHtml(s.title)}</h3>${s.items.map((it) => `<div class="eq">${it.label ? `<span class="small">${escapeHtml(it.label)}</span> ` : ''}${math.render(it.latex, true)}</div>`).join('')}`)
-        .join('\n') + (deriv.checks.length ? `<h3>Checks run on the derivation</h3><ul>${deriv.checks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>` : '')
+    ? deriv.sections.map((s) => `<h3>${escapeHtml(s.title)}</h3>${s.parts.map(partHtml).join('')}`).join('\n')
     : `<p>${escapeHtml(deriv.note)}</p>`;
   const prov = bundle.provenance;
   const script = `

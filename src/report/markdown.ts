@@ -23,12 +23,11 @@ export function renderMarkdown(bundle: ResultsBundle, figures: FigureSpec[]): st
   if (!d.sections.length) out.push(d.note, '');
   for (const s of d.sections) {
     out.push(`### ${s.title}`, '');
-    for (const it of s.items) out.push(it.label ? `${it.label}:` : '', '', `$$${it.latex}$$`, '');
-  }
-  if (d.checks.length) {
-    out.push('### Checks run on the derivation', '');
-    for (const c of d.checks) out.push(`- ${c}`);
-    out.push('');
+    for (const part of s.parts) {
+      if (part.kind === 'eq') out.push(...(part.label ? [part.label, ''] : []), `$$${part.latex}$$`, '');
+      else if (part.kind === 'text') out.push(part.text, '');
+      else out.push(`| ${part.head.map(cell).join(' | ')} |`, `|${part.head.map(() => '---').join('|')}|`, ...part.rows.map((r) => `| ${r.map(cell).join(' | ')} |`), '');
+    }
   }
   out.push('## Figures', '');
   figures.forEach((f, i) => {

@@ -19,66 +19,55 @@ export function settingEquations(): { text: string; latex: string }[] {
   ];
 }
 
+/** A part of a report section: a displayed equation (with an optional label), a paragraph, or a table. */
+export type SectionPart =
+  | { kind: 'eq'; label: string; latex: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'table'; head: string[]; rows: string[][] };
+
 export interface DerivationSection {
   title: string;
-  items: { label: string; latex: string }[];
+  parts: SectionPart[];
 }
 
-type Ex = { latex: string; infix?: string };
-type DerivationDoc = {
-  model?: { title?: string };
-  blocks?: { symbol: string; name: string }[];
-  symbols?: { name: string; latex: string }[];
-  steps?: { text: string; latex: string[] }[];
-  T?: Ex;
-  loss?: Ex;
-  gradients?: Ex[];
-  gradientsInT?: (Ex | null)[] | null;
-  gdMap?: Ex[];
-  specgdSteps?: { text: string; latex: string[] }[];
-  specgdMap?: (Ex & { short?: Ex })[];
-  gradientFlow?: Ex[];
-  signFlow?: (Ex & { short?: Ex })[];
-  growthFactors?: Ex[];
-  growthFactorsNumeric?: Ex[];
-  thresholds?: { block: string; inequality: Ex | null; holds: boolean }[];
-  misalignmentPeak?: { latex: string[]; t: number; value: number } | null;
-  checks?: unknown[];
-};
+type DocBlock = { kind: 'h'; text: string } | { kind: 'p'; text: string } | { kind: 'math'; latex: string } | { kind: 'table'; head: string[]; rows: string[][] };
 
 /**
- * The derivation document (the JSON of `report/derivation-doc.ts`'s `derivationJson`, written by the symbolic
- * engine's helper) as report sections: moment calculus steps, T, loss, block gradients, GD and SpecGD maps, flows,
- * growth factors and thresholds, the misalignment peak; the checks with their measured errors. A document of
- * another shape is rendered generically (every `latex` field, grouped by top-level key).
+ * The derivation for the reports. `specgd reproduce` stores, next to the derivation JSON, the engine's own document
+ * (`document`: the block list of report/derivation-doc.ts that `specgd derive` renders to Markdown and TeX), so the
+ * report shows the same document, section by section, with its tables (fixed points, checks). A bundle without it
+ * is rendered generically (every `latex` field, grouped by top-level key).
  */
-export function derivationEquations(doc: unknown): { sections: DerivationSection[]; checks: string[]; note: string } {
-  if (!doc || typeof doc !== 'object') return { sections: [], checks: [], note: 'No derivation in these results (specgd reproduce derives the spiked model and stores it in data/results.json).' };
-  const d = doc as DerivationDoc;
-  const checks = Array.isArray(d.checks) ? d.checks.map(summarizeCheck) : [];
-  if (!d.blocks || !d.gradients || !d.loss) return { sections: genericSections(doc), checks, note: '' };
-  const latexOf = new Map((d.symbols ?? []).map((s) => [s.name, s.latex]));
-  const sym = d.blocks.map((b) => latexOf.get(b.symbol) ?? b.symbol);
-  const per = (xs: Ex[] | undefined, lhs: (k: number) => string, label: (k: number) => string = (k) => d.blocks![k].name) =>
-    (xs ?? []).map((e, k) => ({ label: label(k), latex: `${lhs(k)} ${e.latex}` }));
+export function derivationEquations(doc: unknown): { sections: DerivationSection[]; note: string } {
+  if (!doc || typeof doc !== 'object') return { sections: [], note: 'No derivation in these results (specgd reproduce derives the spiked model and stores it in data/results.json).' };
+  const blocks = (doc as { document?: unknown }).document;
+  if (!Array.isArray(blocks)) return { sections: genericSections(doc), note: '' };
   const sections: DerivationSection[] = [];
-  if (d.steps?.length) sections.push({ title: 'Moment calculus: loss and gradient', items: d.steps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
-  const lossItems = [...(d.T ? [{ label: 'T = tr(DΣ)', latex: `T = ${d.T.latex}` }] : []), { label: 'reduced population loss', latex: `L = ${d.loss.latex}` }];
-  sections.push({ title: 'Reduced loss', items: lossItems });
-  const inT = d.gradientsInT && d.gradientsInT.every((e) => e) ? (d.gradientsInT as Ex[]) : undefined;
-  sections.push({
-    title: 'Block gradients (∇L = Σ_k g_k P_k)',
-    items: [...per(d.gradients, (k) => `g_{${sym[k]}} =`), ...per(inT, (k) => `g_{${sym[k]}} =`, (k) => `${d.blocks![k].name}, through T (found and verified by the engine)`)],
-  });
-  sections.push({ title: 'GD map', items: per(d.gdMap, (k) => `${sym[k]} \\leftarrow`) });
-  if (d.specgdSteps?.length) sections.push({ title: 'SpecGD: the polar factor in block coordinates', items: d.specgdSteps.flatMap((st) => st.latex.map((l, i) => ({ label: i === 0 ? st.text : '', latex: l }))) });
-  sections.push({ title: 'SpecGD map', items: per(d.specgdMap?.map((e) => e.short ?? e), (k) => `${sym[k]} \\leftarrow`) });
-  sections.push({ title: 'Gradient flow (t = η̃k) and sign flow (t = ηk)', items: [...per(d.gradientFlow, (k) => `\\dot ${sym[k]} =`, (k) => `gradient flow, ${d.blocks![k].name}`), ...per(d.signFlow?.map((e) => e.short ?? e), (k) => `\\dot ${sym[k]} =`, (k) => `sign flow, ${d.blocks![k].name}`)] });
-  const growth = per(d.growthFactors, (k) => `${sym[k]}_{k+1}/${sym[k]}_k \\approx`, (k) => `GD growth factor near a = 0, ${d.blocks![k].name}`);
-  const thr = (d.thresholds ?? []).filter((t) => t.inequality).map((t) => ({ label: `the ${t.block} block outgrows the signal iff (${t.holds ? 'holds' : 'does not hold'} in this model)`, latex: t.inequality!.latex }));
-  sections.push({ title: 'Linearization at a = 0: growth factors and anisotropy thresholds', items: [...growth, ...thr] });
-  if (d.misalignmentPeak?.latex?.length) sections.push({ title: 'Misalignment peak (gradient flow, two-block limit)', items: d.misalignmentPeak.latex.map((l) => ({ label: '', latex: l })) });
-  return { sections: sections.filter((s) => s.items.length), checks, note: '' };
+  let current: DerivationSection | null = null;
+  let label = '';
+  const section = (): DerivationSection => {
+    if (!current) sections.push((current = { title: 'Derivation', parts: [] }));
+    return current;
+  };
+  for (const b of blocks as DocBlock[]) {
+    if (b.kind === 'h') {
+      sections.push((current = { title: b.text, parts: [] }));
+      label = '';
+    } else if (b.kind === 'p') {
+      // A paragraph labels the equations that follow it; shown once, as text.
+      if (label) section().parts.push({ kind: 'text', text: label });
+      label = b.text;
+    } else if (b.kind === 'math') {
+      section().parts.push({ kind: 'eq', label, latex: b.latex });
+      label = '';
+    } else {
+      if (label) section().parts.push({ kind: 'text', text: label });
+      label = '';
+      section().parts.push({ kind: 'table', head: b.head, rows: b.rows });
+    }
+  }
+  if (label && current) (current as DerivationSection).parts.push({ kind: 'text', text: label });
+  return { sections: sections.filter((x) => x.parts.length), note: '' };
 }
 
 function genericSections(doc: unknown): DerivationSection[] {
@@ -87,7 +76,7 @@ function genericSections(doc: unknown): DerivationSection[] {
     if (key === 'checks') continue;
     const items: { label: string; latex: string }[] = [];
     collectLatex(value, '', items);
-    if (items.length) sections.push({ title: key, items });
+    if (items.length) sections.push({ title: key, parts: items.map((it) => ({ kind: 'eq', ...it })) });
   }
   return sections;
 }
@@ -106,16 +95,4 @@ function collectLatex(v: unknown, path: string, out: { label: string; latex: str
       else if (Array.isArray(x)) x.forEach((s) => typeof s === 'string' && out.push({ label: lab, latex: s }));
     } else collectLatex(x, `${path}.${k}`, out);
   }
-}
-
-function summarizeCheck(c: unknown): string {
-  if (!c || typeof c !== 'object') return String(c);
-  const o = c as Record<string, unknown>;
-  if (typeof o.title === 'string' && typeof o.error === 'number' && typeof o.tolerance === 'number') {
-    return `${o.title}: error ${fmt(o.error)} (tolerance ${fmt(o.tolerance)}${typeof o.toleranceRule === 'string' ? `, ${o.toleranceRule}` : ''})${typeof o.method === 'string' ? ` — ${o.method}` : ''}`;
-  }
-  const parts = Object.entries(o)
-    .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    .map(([k, v]) => `${k}: ${typeof v === 'number' ? fmt(v) : String(v)}`);
-  return parts.join('; ');
 }

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { reproducePlan, runReproduce } from '../../compare/reproduce.js';
 import { buildReport, writeReportFiles } from '../../report/write.js';
-import { derivationJson } from '../../report/derivation-doc.js';
+import { derivationBlocks, derivationJson } from '../../report/derivation-doc.js';
 import { checkOutDir } from '../args.js';
 import { stderrProgress } from '../progress.js';
 
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .action(async (opts: ReproduceCliOptions) => {
       const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR);
       const progress = stderrProgress('reproduce');
-      const bundle = await runReproduce(reproducePlan(opts.quick === true), { onProgress: progress, renderDerivation: (der, alpha) => derivationJson(der, { alpha }) });
+      const bundle = await runReproduce(reproducePlan(opts.quick === true), { onProgress: progress, renderDerivation: (der, alpha) => ({ ...derivationJson(der, { alpha }), document: derivationBlocks(der, { alpha }) }) });
       const report = buildReport(bundle, (i, n, id) => progress(`figure ${id}`, i, n));
       for (const w of report.warnings) process.stderr.write(`specgd: warning: ${w}\n`);
       writeReportFiles(out, report);
