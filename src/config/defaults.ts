@@ -21,6 +21,9 @@ export const DEFAULTS = {
   record: 'auto' as const,
   /** Record every step up to this many steps; beyond, a dense-early / log-spaced grid. */
   recordAllMaxSteps: 10_000,
+  /** The "log" grid: every step of a dense early window, then about this many log-spaced steps. */
+  recordDenseEarly: 1000,
+  recordLogPoints: 1000,
   events: { escapeLevel: 0.5 },
   basis: 'canonical' as const,
   /**
@@ -40,3 +43,10 @@ export const DEFAULTS = {
   flowRelTol: 1e-12,
   flowAbsTol: 1e-14,
 } as const;
+
+/** The default step size of an algorithm (GD's η̃ or SpecGD's η), looked up by name in `DEFAULTS.algorithms`. */
+export function defaultEta(name: 'gd' | 'specgd'): number {
+  const alg = DEFAULTS.algorithms.find((a) => a.name === name);
+  if (!alg) throw new Error(`no default algorithm named ${name}`);
+  return alg.eta;
+}

@@ -10,7 +10,7 @@ import { DEFAULTS } from './defaults.js';
 export type RecordMode = 'auto' | 'all' | 'log' | number;
 
 /** Sorted unique steps in [0, steps]. Always contains 0 and `steps`. */
-export function recordSteps(steps: number, mode: RecordMode, denseEarly = 1000, logPoints = 1000): Int32Array {
+export function recordSteps(steps: number, mode: RecordMode, denseEarly: number = DEFAULTS.recordDenseEarly, logPoints: number = DEFAULTS.recordLogPoints): Int32Array {
   const all = mode === 'all' || (mode === 'auto' && steps <= DEFAULTS.recordAllMaxSteps);
   if (all) return Int32Array.from({ length: steps + 1 }, (_, k) => k);
   const set = new Set<number>([0, steps]);

@@ -4,7 +4,7 @@
  * Reports the escape step, the peak of b/a and its step, the final loss and divergence.
  */
 import type { ExperimentConfig } from '../config/config.js';
-import { DEFAULTS } from '../config/defaults.js';
+import { DEFAULTS, defaultEta } from '../config/defaults.js';
 import { buildModelSpec, initialBlockCoefficients } from '../model/spec.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import { systemFor } from '../symbolic/compile.js';
@@ -89,7 +89,7 @@ export function pointConfig(job: SweepJob, index: number): { config: ExperimentC
   const base = job.base;
   if (base.model.covariance.kind !== 'spiked') throw new Error('sweeps need a spiked covariance');
   const baseAlg = base.algorithms.find((a) => a.name === algorithm);
-  let eta = baseAlg?.eta ?? (algorithm === 'gd' ? DEFAULTS.algorithms[0].eta : DEFAULTS.algorithms[1].eta);
+  let eta = baseAlg?.eta ?? defaultEta(algorithm === 'gd' ? 'gd' : 'specgd');
   let d = base.model.d;
   let init = base.model.init;
   if (job.grid === 'lambda-eta') eta = x;

@@ -7,7 +7,7 @@
 import { provenance } from '../core/provenance.js';
 import type { Provenance, Trajectory } from '../core/trajectory.js';
 import type { ExperimentConfig } from '../config/config.js';
-import { DEFAULTS } from '../config/defaults.js';
+import { DEFAULTS, defaultEta } from '../config/defaults.js';
 import { updateRule } from '../model/algorithms.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import { iterateMap, type MapKind } from './maps.js';
@@ -61,7 +61,7 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
   }
   for (const flow of opts.flows ?? []) {
     const alg = config.algorithms.find((a) => a.name === (flow === 'gradient-flow' ? 'gd' : 'specgd'));
-    const eta = alg?.eta ?? (flow === 'gradient-flow' ? DEFAULTS.algorithms[0].eta : DEFAULTS.algorithms[1].eta);
+    const eta = alg?.eta ?? defaultEta(flow === 'gradient-flow' ? 'gd' : 'specgd');
     const grid = Float64Array.from(record, (k) => eta * k);
     const epsilon = opts.signFlowEpsilon ?? DEFAULTS.signFlowEpsilon;
     const run = integrateReducedFlow(sys, ctx, a0, {

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
-import { DEFAULTS } from '../../config/defaults.js';
+import { DEFAULTS, defaultEta } from '../../config/defaults.js';
 import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
@@ -43,8 +43,8 @@ export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: stri
 export function register(program: Command): void {
   configOptions(program.command('theory'))
     .description('iterate the reduced GD / SpecGD maps (and flows) of a config: trajectories, events, statuses')
-    .option('--flow', `add the gradient flow (odex; time t = η̃k with η̃ of the first GD algorithm, else the default ${DEFAULTS.algorithms[0].eta})`)
-    .option('--sign-flow', `add the smoothed sign flow (t = ηk with η of the first SpecGD algorithm, else the default ${DEFAULTS.algorithms[1].eta}) and its distance to the SpecGD map`)
+    .option('--flow', `add the gradient flow (odex; time t = η̃k with η̃ of the first GD algorithm, else the default ${defaultEta('gd')})`)
+    .option('--sign-flow', `add the smoothed sign flow (t = ηk with η of the first SpecGD algorithm, else the default ${defaultEta('specgd')}) and its distance to the SpecGD map`)
     .option('--epsilon <e>', `ε of the smoothed sign flow (default ${DEFAULTS.signFlowEpsilon})`)
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .option('--csv <file>', 'also write the series as long-format CSV')
