@@ -7,13 +7,15 @@ import { ConfigError } from '../core/errors.js';
 import { DEFAULTS } from './defaults.js';
 import { ExperimentConfigSchema, type ExperimentConfigInput } from './schema.js';
 import { PRESETS, presetNames } from './presets.js';
+import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
+import type { AlgorithmConfig } from '../algorithms/types.js';
 
 export type CovarianceConfig = ExperimentConfigInput['model']['covariance'];
 export type InitConfig = NonNullable<ExperimentConfigInput['model']['init']>;
 export type StudentConfig = { kind: 'matrix'; width: number } | { kind: 'vector' };
-export type GdConfig = { name: 'gd'; eta: number };
-export type SpecgdConfig = { name: 'specgd'; eta: number; polar: 'svd' | 'newton-schulz'; nsSteps: number };
-export type AlgorithmConfig = GdConfig | SpecgdConfig;
+export type { AlgorithmConfig } from '../algorithms/types.js';
+export type { GdConfig } from '../algorithms/gd.js';
+export type { SpecgdConfig } from '../algorithms/specgd.js';
 export type DataConfig = NonNullable<ExperimentConfigInput['data']>;
 
 /** A config with every default filled in: what every stage consumes. */
@@ -100,11 +102,14 @@ export function parseConfig(input: unknown, fieldPrefix = ''): ExperimentConfig 
     student = { kind: 'matrix', width };
   } else student = { kind: 'vector' };
   const data = c.data ?? DEFAULTS.data;
-  const algorithms: AlgorithmConfig[] = (c.algorithms ?? DEFAULTS.algorithms).map((a) =>
-    a.name === 'gd'
-      ? { name: 'gd', eta: a.eta }
-      : { name: 'specgd', eta: a.eta, polar: ('polar' in a ? a.polar : undefined) ?? DEFAULTS.polar, nsSteps: ('nsSteps' in a ? a.nsSteps : undefined) ?? DEFAULTS.nsSteps },
-  );
+  // Each algorithm object is resolved by the registry file that owns its schema (src/algorithms/).
+  const algorithms: AlgorithmConfig[] = ((c.algorithms ?? DEFAULTS.algorithms) as Record<string, unknown>[]).map((a, i) => {
+    const owner = ALGORITHMS.find((x) => x.configName === a.name);
+    if (!owner) throw new ConfigError(prefix(`algorithms[${i}].name`), a.name, 'a registered algorithm name');
+    const resolved = owner.resolve(a);
+    algorithmOf(resolved, prefix(`algorithms[${i}].name`));
+    return resolved;
+  });
   return {
     model: {
       d,
@@ -137,7 +142,7 @@ function allowedKeys(path: ReadonlyArray<PropertyKey>, input: unknown): string {
           : 'kind, eigenvalues, signalIndex',
     'model.student': kind.kind === 'matrix' ? 'kind, width' : 'kind',
     'model.init': kind.kind === 'gaussian' ? 'kind, std' : 'kind, alpha',
-    algorithms: kind.name === 'gd' ? 'name, eta' : 'name, eta, polar, nsSteps',
+    algorithms: (ALGORITHMS.find((a) => a.configName === kind.name) ?? ALGORITHMS[0]).keys.join(', '),
     data: kind.mode === 'full-batch' ? 'mode, n' : kind.mode === 'online' ? 'mode, batch' : 'mode',
     events: 'escapeLevel, lossLevel',
   };

@@ -2,19 +2,19 @@
  * The ONE defaults constant. Every optional config field is merged with `??` against this object, and the
  * README's option tables are generated from it (`scripts/readme-tables.ts`), so docs and code cannot drift.
  */
+import { algorithmById } from '../algorithms/index.js';
+import { algorithm as gd } from '../algorithms/gd.js';
+import { algorithm as specgd } from '../algorithms/specgd.js';
+import { DIVERGENCE_BOUND, SIGN_TIE_REL_TOL } from '../core/tolerances.js';
+
 export const DEFAULTS = {
   /** The factor κ in L = κ E[(f − y)²]; model.md §1 uses ¼. */
   lossScale: 0.25,
   labelNoise: 0,
   student: { kind: 'matrix' } as const,
   init: { kind: 'scaled-identity', alpha: 1e-3 } as const,
-  algorithms: [
-    { name: 'gd', eta: 0.01 },
-    { name: 'specgd', eta: 0.002, polar: 'svd', nsSteps: 5 },
-  ] as const,
-  /** Polar factor of SpecGD and Muon's Newton–Schulz iteration count when `polar: "newton-schulz"`. */
-  polar: 'svd' as const,
-  nsSteps: 5,
+  /** The algorithms of a config that names none: each registry file's own defaults (src/algorithms/). */
+  algorithms: [gd.defaults, specgd.defaults] as const,
   steps: 3000,
   data: { mode: 'population' } as const,
   seeds: [1],
@@ -31,9 +31,9 @@ export const DEFAULTS = {
    * with |g_k| ≤ signTieRelTol · max_j |g_j| counts as 0 (sgn(0) = 0), and singular values below
    * signTieRelTol · s_max are dropped from the thin SVD.
    */
-  signTieRelTol: 1e-12,
+  signTieRelTol: SIGN_TIE_REL_TOL,
   /** Reduced maps (dynamics/): a run has diverged when some |a_k| exceeds this (or a value is not finite). */
-  divergenceBound: 1e6,
+  divergenceBound: DIVERGENCE_BOUND,
   /** Smoothed sign flow ȧ_k = −tanh(g_k/ε) (matrix) / −g_k/√(Σ r_j g_j² + ε²) (vector): the ε. */
   signFlowEpsilon: 1e-3,
   /** Stability scans (dynamics/stability.ts): at least this many steps per run, and the bisection's relative resolution. */
@@ -44,9 +44,7 @@ export const DEFAULTS = {
   flowAbsTol: 1e-14,
 } as const;
 
-/** The default step size of an algorithm (GD's η̃ or SpecGD's η), looked up by name in `DEFAULTS.algorithms`. */
-export function defaultEta(name: 'gd' | 'specgd'): number {
-  const alg = DEFAULTS.algorithms.find((a) => a.name === name);
-  if (!alg) throw new Error(`no default algorithm named ${name}`);
-  return alg.eta;
+/** The default step size of a registered algorithm (GD's η̃, SpecGD's η, ...): its file's `defaults`. */
+export function defaultEta(id: string): number {
+  return algorithmById(id).defaults.eta;
 }

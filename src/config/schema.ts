@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
+import { ALGORITHMS, configNames } from '../algorithms/index.js';
+import { posInt, positive } from '../core/fields.js';
 
-const positive = (what: string) =>
-  z.number({ error: `a finite number > 0 (${what})` }).finite().gt(0, { error: `a finite number > 0 (${what})` });
 /**
  * Supported range of every variance / eigenvalue: outside it, products such as λ²a⁴ in the loss (or the exact
  * rational arithmetic of the fixed points) leave the float64 range. The limits are bad input, not a crash.
@@ -25,8 +25,6 @@ const initScale = (what: string) => {
   const msg = `a number in (0, ${INIT_SCALE_MAX}] (${what}; larger is diverged from the start)`;
   return z.number({ error: msg }).gt(0, { error: msg }).lte(INIT_SCALE_MAX, { error: msg });
 };
-const posInt = (what: string) =>
-  z.number({ error: `an integer ≥ 1 (${what})` }).int({ error: `an integer ≥ 1 (${what})` }).gte(1, { error: `an integer ≥ 1 (${what})` });
 
 export const SpikedCovarianceSchema = z.strictObject({
   kind: z.literal('spiked'),
@@ -84,21 +82,14 @@ export const InitSchema = z.discriminatedUnion(
   { error: 'an init with kind "scaled-identity", "orthogonal" or "gaussian"' },
 );
 
-export const AlgorithmSchema = z.discriminatedUnion(
-  'name',
-  [
-    /** GD: W ← W − η̃ ∇L(W). `eta` is η̃. */
-    z.strictObject({ name: z.literal('gd'), eta: positive('step size η̃') }),
-    /** SpecGD: W ← W − η polar(∇L(W)); polar = exact UVᵀ ("svd") or Muon's Newton–Schulz quintic. */
-    z.strictObject({
-      name: z.literal('specgd'),
-      eta: positive('step size η'),
-      polar: z.enum(['svd', 'newton-schulz'], { error: '"svd" or "newton-schulz"' }).optional(),
-      nsSteps: posInt('Newton–Schulz iterations').optional(),
-    }),
-  ],
-  { error: 'an algorithm with name "gd" or "specgd"' },
-);
+/**
+ * An algorithm config: the union of the registry's schemas (src/algorithms/, one file per algorithm), told apart
+ * by `name`.
+ */
+const algorithmSchemas = ALGORITHMS.filter((a, i) => ALGORITHMS.findIndex((b) => b.configName === a.configName) === i).map((a) => a.schema);
+export const AlgorithmSchema = z.discriminatedUnion('name', algorithmSchemas as unknown as [z.ZodObject, ...z.ZodObject[]], {
+  error: `an algorithm with name ${configNames().map((n) => JSON.stringify(n)).join(', ')}`,
+});
 
 export const DataSchema = z.discriminatedUnion(
   'mode',

@@ -17,10 +17,13 @@
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { TrajectoryEvent } from '../core/trajectory.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { ConfigError } from '../core/errors.js';
+import { ALGORITHMS, type Algorithm } from '../algorithms/index.js';
 import { integrateFlow, type FlowEvent, type FlowResult, type FlowRhs } from './odex-flow.js';
 import { alignment, misalignmentRatio, type StatContext } from './statistics.js';
 
-export type FlowKind = 'gradient-flow' | 'sign-flow';
+/** Id of a flow of the registry (`Algorithm.flow.id`): "gradient-flow" (GD), "sign-flow" (SpecGD), ... */
+export type FlowKind = string;
 
 export interface FlowRunOptions {
   kind: FlowKind;
@@ -50,28 +53,16 @@ export interface FlowRun {
   result: FlowResult;
 }
 
-/** Right-hand side of the flow (allocation-free: closes over a preallocated gradient buffer). */
+/** The registry algorithm whose continuous-time limit is the flow `id` ("gradient-flow", "sign-flow"). */
+export function flowOwner(id: FlowKind): Algorithm {
+  const owner = ALGORITHMS.find((a) => a.flow?.id === id);
+  if (!owner) throw new ConfigError('flow', id, `one of ${ALGORITHMS.flatMap((a) => (a.flow ? [a.flow.id] : [])).join(', ')}`);
+  return owner;
+}
+
+/** Right-hand side of the flow `kind`: the owning algorithm's `flow.rhs` (allocation-free closure). */
 export function flowRhs(sys: CompiledSystem, kind: FlowKind, epsilon: number): FlowRhs {
-  const g = new Float64Array(sys.n);
-  if (kind === 'gradient-flow') {
-    return (_t, y, out) => {
-      sys.grad(y, g);
-      for (let k = 0; k < sys.n; k++) out[k] = -g[k];
-    };
-  }
-  if (sys.student === 'vector') {
-    return (_t, y, out) => {
-      sys.grad(y, g);
-      let s = epsilon * epsilon;
-      for (let k = 0; k < sys.n; k++) s += sys.ranks[k] * g[k] * g[k];
-      const inv = 1 / Math.sqrt(s);
-      for (let k = 0; k < sys.n; k++) out[k] = -g[k] * inv;
-    };
-  }
-  return (_t, y, out) => {
-    sys.grad(y, g);
-    for (let k = 0; k < sys.n; k++) out[k] = -Math.tanh(g[k] / epsilon);
-  };
+  return flowOwner(kind).flow!.rhs(sys, epsilon);
 }
 
 /** Integrate a flow from a0 on a time grid, with events (see the module comment). */
@@ -102,7 +93,7 @@ export function integrateReducedFlow(sys: CompiledSystem, ctx: StatContext, a0: 
       direction: -1,
     });
   }
-  if (opts.kind === 'sign-flow') {
+  if (flowOwner(opts.kind).flow!.smoothed) {
     for (let k = 0; k < n; k++) {
       events.push({
         name: `sign-switch:${sys.symbols[k]}`,

@@ -1,11 +1,7 @@
 /**
- * Iterating the reduced maps (model.md §4) on the block coefficients a = (a_k):
- *  - GD:      a_k ← a_k − η̃ g_k(a)                          (time t = η̃·k)
- *  - SpecGD:  a_k ← a_k − η s_k,  s = specgdDirection(g)      (time t = η·k; matrix: s_k = sgn(g_k) with the shared
- *             tie tolerance; vector: s = g/‖g‖ — both as derived by symbolic/)
- *  - Muon (`polar: "newton-schulz"`): the quintic Newton–Schulz iteration X ← aX + bX³ + cX⁵ commutes with the block
- *             algebra, so on X₀ = G/‖G‖_F = Σ_k (g_k/‖G‖_F) P_k it acts on each block scalar x_k; ‖G‖_F² = Σ r_k g_k².
- *             Vector student: XXᵀX = ‖X‖²X, so X stays along g and only its norm (1 at the start) is iterated.
+ * Iterating the reduced maps (model.md §4) on the block coefficients a = (a_k): a_{k+1} = step(a_k, g(a_k)) with
+ * the step of the config's algorithm from the registry (src/algorithms/, each file's `reduced`, with its own
+ * optimizer state); time t = η·k with the algorithm's step size (η̃ for gradient methods).
  * The step loop is allocation-free (preallocated Float64Arrays); recorded statistics go into preallocated columns.
  *
  * Events (first occurrence unless stated):
@@ -14,7 +10,7 @@
  *    model, `statistics.ts`), value = that maximum;
  *  - spike-saturation (spiked): the first local maximum of |b|, i.e. the step k with |b_{k+1}| < |b_k| for the first
  *    time, value |b_k|;
- *  - sign-switch:<symbol> (SpecGD): the first step whose update direction s_k is opposite to the block's first
+ *  - sign-switch:<symbol> (algorithms with `signSwitchEvents`, e.g. SpecGD): the first step whose update direction s_k is opposite to the block's first
  *    non-zero direction, value a_k at that step;
  *  - loss-below: first step with L < lossLevel (when a lossLevel is configured).
  * Divergence: some |a_k| > divergenceBound or not finite after a step: the run stops, status "diverged", and the
@@ -22,23 +18,19 @@
  */
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { TrajectoryEvent } from '../core/trajectory.js';
-import { MUON_NS_COEFFS } from '../model/algorithms.js';
+import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { blockMisalignmentRatio } from '../core/blocks.js';
 import { alignment, misalignmentRatio, type StatContext } from './statistics.js';
 
-export type MapKind = 'gd' | 'specgd' | 'specgd-ns';
-
 export interface MapRunOptions {
-  kind: MapKind;
-  eta: number;
+  /** The resolved algorithm config (its registry file supplies the reduced step). */
+  algorithm: AlgorithmConfig;
   steps: number;
   /** Sorted steps to record (0..steps); may be empty (sweeps). */
   record: Int32Array;
   escapeLevel: number;
   lossLevel?: number;
   divergenceBound: number;
-  /** Newton–Schulz iterations for kind "specgd-ns". */
-  nsSteps?: number;
 }
 
 export interface MapRun {
@@ -59,37 +51,14 @@ export interface MapRun {
   peakStep: number;
 }
 
-/** Write the Muon reduced direction into `out` (see the module comment). */
-function nsDirection(sys: CompiledSystem, g: Float64Array, out: Float64Array, nsSteps: number): void {
-  const { a: ca, b: cb, c: cc } = MUON_NS_COEFFS;
-  let norm2 = 0;
-  for (let k = 0; k < sys.n; k++) norm2 += sys.ranks[k] * g[k] * g[k];
-  const norm = Math.sqrt(norm2);
-  if (norm === 0) {
-    out.fill(0);
-    return;
-  }
-  if (sys.student === 'vector') {
-    let s = 1;
-    for (let i = 0; i < nsSteps; i++) s = ca * s + cb * s * s * s + cc * s * s * s * s * s;
-    for (let k = 0; k < sys.n; k++) out[k] = (s * g[k]) / norm;
-    return;
-  }
-  for (let k = 0; k < sys.n; k++) {
-    let x = g[k] / norm;
-    for (let i = 0; i < nsSteps; i++) {
-      const x2 = x * x;
-      x = ca * x + cb * x2 * x + cc * x2 * x2 * x;
-    }
-    out[k] = x;
-  }
-}
-
 /** Iterate a reduced map from a0 (see the module comment). */
 export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, opts: MapRunOptions): MapRun {
   const n = sys.n;
-  const { kind, eta, steps, record, escapeLevel, lossLevel, divergenceBound } = opts;
-  const nsSteps = opts.nsSteps ?? 5;
+  const { steps, record, escapeLevel, lossLevel, divergenceBound } = opts;
+  const def = algorithmOf(opts.algorithm);
+  const eta = opts.algorithm.eta;
+  const stepper = def.reduced(opts.algorithm, sys);
+  const signEvents = def.signSwitchEvents;
   const s = ctx.signal;
   const spike = ctx.spike;
   const a = Float64Array.from(a0);
@@ -174,11 +143,8 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
     }
     if (k === steps) break;
     sys.grad(a, g);
-    if (kind === 'gd') {
-      for (let j = 0; j < n; j++) aNext[j] = a[j] - eta * g[j];
-    } else {
-      if (kind === 'specgd') sys.specgdDirection(g, dir);
-      else nsDirection(sys, g, dir, nsSteps);
+    stepper.step(a, g, aNext, dir);
+    if (signEvents) {
       for (let j = 0; j < n; j++) {
         const sj = Math.sign(dir[j]);
         if (sj !== 0) {
@@ -189,7 +155,6 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
             eventNow = true;
           }
         }
-        aNext[j] = a[j] - eta * dir[j];
       }
     }
     if (eventNow && !recordedNow) {
@@ -259,22 +224,24 @@ export interface MapSummary {
 }
 
 /**
- * The lean kernel of sweeps: the same GD / SpecGD map, divergence rule, escape and peak-misalignment definitions
- * as `iterateMap` (a test checks they agree exactly), without recording or the other events. Allocation-free loop.
+ * The lean kernel of sweeps and stability scans: the same reduced step (registry), divergence rule, escape and
+ * peak-misalignment definitions as `iterateMap` (a test checks they agree exactly), without recording or the other
+ * events. Allocation-free loop.
  */
-export function summarizeMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, kind: 'gd' | 'specgd', eta: number, steps: number, escapeLevel: number, divergenceBound: number): MapSummary {
+export function summarizeMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, algorithm: AlgorithmConfig, steps: number, escapeLevel: number, divergenceBound: number): MapSummary {
   const n = sys.n;
   const s = ctx.signal;
   const spike = ctx.spike;
   const a = Float64Array.from(a0);
   const g = new Float64Array(n);
+  const aNext = new Float64Array(n);
   const dir = new Float64Array(n);
+  const stepper = algorithmOf(algorithm).reduced(algorithm, sys);
   let escapeStep = -1;
   let peakRatio = -Infinity;
   let peakStep = 0;
   let divergedAt = -1;
   let k = 0;
-  const gd = kind === 'gd';
   for (; ; k++) {
     if (escapeStep < 0 && Math.abs(a[s]) >= escapeLevel) escapeStep = k;
     const ratio = blockMisalignmentRatio(a, s, spike, n);
@@ -284,26 +251,14 @@ export function summarizeMap(sys: CompiledSystem, ctx: StatContext, a0: Float64A
     }
     if (k === steps) break;
     sys.grad(a, g);
+    stepper.step(a, g, aNext, dir);
     let bad = false;
-    if (gd) {
-      for (let j = 0; j < n; j++) {
-        const v = a[j] - eta * g[j];
-        if (!(Math.abs(v) <= divergenceBound)) bad = true;
-        dir[j] = v;
-      }
-    } else {
-      sys.specgdDirection(g, dir);
-      for (let j = 0; j < n; j++) {
-        const v = a[j] - eta * dir[j];
-        if (!(Math.abs(v) <= divergenceBound)) bad = true;
-        dir[j] = v;
-      }
-    }
+    for (let j = 0; j < n; j++) if (!(Math.abs(aNext[j]) <= divergenceBound)) bad = true;
     if (bad) {
       divergedAt = k + 1;
       break;
     }
-    for (let j = 0; j < n; j++) a[j] = dir[j];
+    for (let j = 0; j < n; j++) a[j] = aNext[j];
   }
   return {
     status: divergedAt < 0 ? 'ok' : 'diverged',

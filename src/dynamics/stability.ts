@@ -27,6 +27,9 @@ import { computeFixedPoints } from '../symbolic/fixedpoints.js';
 import { paramValues } from '../symbolic/compile.js';
 import { symmetricEigenvalues } from '../symbolic/dense.js';
 import { iterateMap } from './maps.js';
+import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
+import { algorithm as gdAlgorithm } from '../algorithms/gd.js';
+import { algorithm as specgdAlgorithm } from '../algorithms/specgd.js';
 import { recordSteps } from '../config/record.js';
 import type { StatContext } from './statistics.js';
 import { theorySetup } from './setup.js';
@@ -82,7 +85,7 @@ export interface MeasuredBound {
 
 /** Classify a GD run: "stable", "diverged" or "did not converge" (see the module comment). */
 export function classifyGd(sys: CompiledSystem, ctx: StatContext, start: Float64Array, aStar: Float64Array, eta: number, steps: number, convergenceTol: number): 'stable' | 'diverged' | 'did not converge' {
-  const run = iterateMap(sys, ctx, start, { kind: 'gd', eta, steps, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
+  const run = iterateMap(sys, ctx, start, { algorithm: { ...gdAlgorithm.defaults, eta }, steps, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
   if (run.status === 'diverged') return 'diverged';
   let dist = 0;
   for (let k = 0; k < sys.n; k++) dist = Math.max(dist, Math.abs(run.final[k] - aStar[k]));
@@ -173,8 +176,8 @@ export interface StabilityOptions {
 /** SpecGD's end cycle with constant η (see the module comment). */
 export function specgdCycle(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, eta: number, transient: number, window = 512, maxPeriod = 256): SpecgdCycle {
   const aStar = optimumFor(sys, ctx, a0);
-  const pre = iterateMap(sys, ctx, a0, { kind: 'specgd', eta, steps: transient, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
-  const run = iterateMap(sys, ctx, pre.final, { kind: 'specgd', eta, steps: window, record: recordSteps(window, 'all'), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
+  const pre = iterateMap(sys, ctx, a0, { algorithm: { ...specgdAlgorithm.defaults, eta }, steps: transient, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
+  const run = iterateMap(sys, ctx, pre.final, { algorithm: { ...specgdAlgorithm.defaults, eta }, steps: window, record: recordSteps(window, 'all'), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
   const n = sys.n;
   const states = run.step.map((_, i) => sys.symbols.map((s) => run.series[s][i]));
   let radius = 0;
@@ -193,8 +196,8 @@ export function specgdCycle(sys: CompiledSystem, ctx: StatContext, a0: Float64Ar
 export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions = {}): StabilityReport {
   const { spec, sys, ctx, a0 } = theorySetup(config, opts.system);
   const n = sys.n;
-  const gd = config.algorithms.find((a) => a.name === 'gd');
-  const sg = config.algorithms.find((a) => a.name === 'specgd');
+  const gd = config.algorithms.find((a) => algorithmOf(a) === gdAlgorithm);
+  const sg = config.algorithms.find((a) => algorithmOf(a) === specgdAlgorithm);
   const derivation = derive(spec, { checks: false, fixedPoints: false });
   const fps = n <= 12 ? computeFixedPoints(derivation) : null;
   const fixedPoints: FixedPointReport[] = (fps?.points ?? []).map((p) => {
@@ -216,7 +219,7 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
 
   let alongTrajectory: StabilityReport['linearized']['alongTrajectory'] = null;
   if (gd) {
-    const run = iterateMap(sys, ctx, a0, { kind: 'gd', eta: gd.eta, steps: config.steps, record: recordSteps(config.steps, 'auto'), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
+    const run = iterateMap(sys, ctx, a0, { algorithm: gd, steps: config.steps, record: recordSteps(config.steps, 'auto'), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
     let maxEig = -Infinity;
     let atStep = 0;
     const sampled: { step: number; maxEigenvalue: number }[] = [];
@@ -271,12 +274,14 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
 }
 
 /** The message of a diverged run: where, and the stable bounds (linearized at the optimum, measured from init). */
-export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, alg: 'gd' | 'specgd', eta: number, step: number, steps: number): string {
-  const where = `${alg === 'gd' ? 'GD' : 'SpecGD'} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
+export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, config: AlgorithmConfig, step: number, steps: number): string {
+  const def = algorithmOf(config);
+  const eta = config.eta;
+  const where = `${def.title} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
   const aStar = optimumFor(sys, ctx, a0);
   const lin = linearBound(jacobianEigenvalues(sys, aStar));
   const model = spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '';
-  if (alg !== 'gd') return `${where}: η = ${eta}${model}; lower eta`;
+  if (def !== gdAlgorithm) return `${where}: ${def.timeStep === 'etaTilde' ? 'η̃' : 'η'} = ${eta}${model}; lower eta`;
   const measured = measureStableEta(sys, ctx, a0, aStar, { steps: Math.max(steps, DEFAULTS.stabilityMinSteps), resolution: DEFAULTS.stabilityResolution, convergenceTol: 1e-2, etaMax: eta }, 'init');
   const m = measured ? `the measured stable bound from this initialization is η̃ ≈ ${measured.eta.toPrecision(4)}` : 'no stable η̃ was found';
   const l = lin !== null ? `; the linearized bound at the optimum is 2/μ_max = ${lin.toPrecision(4)}` : '';

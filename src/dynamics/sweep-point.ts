@@ -1,10 +1,11 @@
 /**
- * One point of a parameter sweep (pure, used by the workers and in-process): the reduced GD or SpecGD map of the
+ * One point of a parameter sweep (pure, used by the workers and in-process): the reduced map of a registry algorithm for the
  * base config with (λ_v, x) substituted, x = η̃ (or η), d or α by grid, run for `steps` steps without recording.
  * Reports the escape step, the peak of b/a and its step, the final loss and divergence.
  */
 import type { ExperimentConfig } from '../config/config.js';
-import { DEFAULTS, defaultEta } from '../config/defaults.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { algorithmById, algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { buildModelSpec, initialBlockCoefficients } from '../model/spec.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import { systemFor } from '../symbolic/compile.js';
@@ -13,7 +14,8 @@ import { statContext } from './statistics.js';
 import { jacobianEigenvalues, linearBound, optimumFor } from './stability.js';
 
 export type SweepGrid = 'lambda-eta' | 'lambda-d' | 'lambda-alpha';
-export type SweepAlgorithm = 'gd' | 'specgd';
+/** Registry id of a swept algorithm (src/algorithms/): "gd", "specgd", "muon", ... */
+export type SweepAlgorithm = string;
 
 /** Everything a worker needs (structured-clone safe). */
 export interface SweepJob {
@@ -61,8 +63,9 @@ const boundCache = new Map<string, number | null>();
  * `specgd thresholds` needs a bisection per point).
  */
 function divergedPointMessage(key: string, sys: CompiledSystem, ctx: ReturnType<typeof statContext>, a0: Float64Array, algorithm: SweepAlgorithm, eta: number, lambdaV: number, step: number): string {
-  const where = `${algorithm === 'gd' ? 'GD' : 'SpecGD'} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
-  if (algorithm !== 'gd') return `${where}: η = ${eta} for λ_v = ${lambdaV}; lower eta`;
+  const def = algorithmById(algorithm);
+  const where = `${def.title} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
+  if (!def.gradientMap) return `${where}: ${def.timeStep === 'etaTilde' ? 'η̃' : 'η'} = ${eta} for λ_v = ${lambdaV}; lower eta`;
   const bKey = `${key}|${a0[ctx.signal] < 0 ? '-' : '+'}`;
   let bound = boundCache.get(bKey);
   if (bound === undefined) {
@@ -78,7 +81,7 @@ function divergedPointMessage(key: string, sys: CompiledSystem, ctx: ReturnType<
 }
 
 /** Config of point `index` of a job. */
-export function pointConfig(job: SweepJob, index: number): { config: ExperimentConfig; algorithm: SweepAlgorithm; lambdaV: number; x: number; eta: number } {
+export function pointConfig(job: SweepJob, index: number): { config: ExperimentConfig; algorithm: SweepAlgorithm; algorithmConfig: AlgorithmConfig; lambdaV: number; x: number; eta: number } {
   const nv = job.values.length;
   const nl = job.lambdaV.length;
   const j = index % nv;
@@ -88,8 +91,10 @@ export function pointConfig(job: SweepJob, index: number): { config: ExperimentC
   const x = job.values[j];
   const base = job.base;
   if (base.model.covariance.kind !== 'spiked') throw new Error('sweeps need a spiked covariance');
-  const baseAlg = base.algorithms.find((a) => a.name === algorithm);
-  let eta = baseAlg?.eta ?? defaultEta(algorithm === 'gd' ? 'gd' : 'specgd');
+  const def = algorithmById(algorithm);
+  // The base config's entry for this algorithm (its settings), else the algorithm's defaults.
+  const baseAlg = base.algorithms.find((a) => algorithmOf(a) === def) ?? def.defaults;
+  let eta = baseAlg.eta;
   let d = base.model.d;
   let init = base.model.init;
   if (job.grid === 'lambda-eta') eta = x;
@@ -100,12 +105,12 @@ export function pointConfig(job: SweepJob, index: number): { config: ExperimentC
     model: { ...base.model, d, init, covariance: { ...base.model.covariance, spikeVariance: lambdaV } },
     steps: job.steps,
   };
-  return { config, algorithm, lambdaV, x, eta };
+  return { config, algorithm, algorithmConfig: { ...baseAlg, eta }, lambdaV, x, eta };
 }
 
 /** Run point `index` of a job. */
 export function runPoint(job: SweepJob, index: number): SweepPoint {
-  const { config, algorithm, lambdaV, x, eta } = pointConfig(job, index);
+  const { config, algorithm, algorithmConfig, lambdaV, x, eta } = pointConfig(job, index);
   const spec = buildModelSpec(config);
   const key = JSON.stringify([config.model.covariance, config.model.d, config.model.student, config.model.lossScale]);
   let sys = cache.get(key);
@@ -116,7 +121,7 @@ export function runPoint(job: SweepJob, index: number): SweepPoint {
   const a0 = initialBlockCoefficients(spec);
   if (!a0) throw new Error('sweeps need a scaled-identity initialization');
   const ctx = statContext(sys, spec, DEFAULTS.signTieRelTol);
-  const run = summarizeMap(sys, ctx, a0, algorithm, eta, job.steps, config.events.escapeLevel, DEFAULTS.divergenceBound);
+  const run = summarizeMap(sys, ctx, a0, algorithmConfig, job.steps, config.events.escapeLevel, DEFAULTS.divergenceBound);
   return {
     algorithm,
     lambdaV,

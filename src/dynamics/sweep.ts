@@ -1,5 +1,5 @@
 /**
- * `runSweep(spec, opts)`: grids over (λ_v, η̃), (λ_v, d) or (λ_v, α) of the reduced GD and SpecGD maps, reporting per
+ * `runSweep(spec, opts)`: grids over (λ_v, η̃), (λ_v, d) or (λ_v, α) of the reduced maps of registry algorithms, reporting per
  * point the escape step, the peak of b/a, the final loss and divergence (`sweep-point.ts`). Points are handed out in
  * chunks to worker threads (default: one per core, at most the available parallelism), and the results are put back
  * in index order, so the output does not depend on the number of workers or on scheduling.
@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
+import { ALGORITHMS, algorithmById } from '../algorithms/index.js';
 import { INIT_SCALE_MAX, VARIANCE_MAX, VARIANCE_MIN } from '../config/schema.js';
 import { provenance } from '../core/provenance.js';
 import type { Provenance } from '../core/trajectory.js';
@@ -43,7 +44,12 @@ export function validateSweep(spec: SweepSpec): void {
   if (spec.grid === 'lambda-alpha' && spec.values.some((v) => v > INIT_SCALE_MAX)) throw new ConfigError('--alpha', spec.values, `values in (0, ${INIT_SCALE_MAX}] (larger is diverged from the start)`);
   if (spec.grid === 'lambda-d' && spec.values.some((v) => !Number.isInteger(v) || v < 3)) throw new ConfigError('--d', spec.values, 'integers ≥ 3 (signal, spike and a bulk of rank d − 2 ≥ 1)');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new ConfigError('--steps', spec.steps, 'an integer ≥ 1');
-  if (spec.algorithms.length === 0) throw new ConfigError('--algorithms', spec.algorithms, 'a non-empty list of gd, specgd');
+  const ids = ALGORITHMS.map((a) => a.id);
+  if (spec.algorithms.length === 0 || spec.algorithms.some((a) => !ids.includes(a))) throw new ConfigError('--algorithms', spec.algorithms, `a non-empty list of ${ids.join(', ')}`);
+  for (const id of spec.algorithms) {
+    const why = algorithmById(id).reducible({ student: spec.base.model.student.kind, basis: spec.base.model.covariance.kind === 'spiked' ? (spec.base.model.covariance.basis ?? 'canonical') : 'canonical' });
+    if (why !== null) throw new ConfigError('--algorithms', id, `algorithms that reduce to the block manifold (sweeps run the reduced maps; ${id}: ${why})`);
+  }
 }
 
 function inProcess(job: SweepJob, total: number, onProgress?: (d: number, t: number) => void): SweepPoint[] {

@@ -4,14 +4,15 @@
  * config's first GD step size) and the smoothed sign flow (t = ηk with the first SpecGD step size), which also
  * reports its distance to the SpecGD map: max over the common recorded steps of max_k |a_k^flow(ηk) − a_k^map(k)|.
  */
+import { ConfigError } from '../core/errors.js';
 import { provenance } from '../core/provenance.js';
 import type { Provenance, Trajectory } from '../core/trajectory.js';
 import type { ExperimentConfig } from '../config/config.js';
-import { DEFAULTS, defaultEta } from '../config/defaults.js';
-import { updateRule } from '../model/algorithms.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { algorithmOf } from '../algorithms/index.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
-import { iterateMap, type MapKind } from './maps.js';
-import { integrateReducedFlow, type FlowKind } from './flows.js';
+import { iterateMap } from './maps.js';
+import { flowOwner, integrateReducedFlow, type FlowKind } from './flows.js';
 import { recordSteps } from '../config/record.js';
 import { theorySetup } from './setup.js';
 import { divergenceMessage } from './stability.js';
@@ -40,28 +41,26 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
   const out: Trajectory[] = [];
   const mapRuns = new Map<string, ReturnType<typeof iterateMap>>();
   for (const alg of config.algorithms) {
-    const rule = updateRule(alg);
-    const kind: MapKind = rule.name === 'gd' ? 'gd' : rule.direction === 'newton-schulz' ? 'specgd-ns' : 'specgd';
+    const def = algorithmOf(alg);
+    const label = def.label(alg);
+    const why = def.reducible({ student: spec.student.kind, basis: spec.basis });
+    if (why !== null) throw new ConfigError('algorithms[].name', alg.name, `an algorithm that reduces to the block manifold for \`specgd theory\` (${label}: ${why}); use \`specgd simulate\``);
     const run = iterateMap(sys, ctx, a0, {
-      kind,
-      eta: rule.eta,
+      algorithm: alg,
       steps: config.steps,
       record,
       escapeLevel: config.events.escapeLevel,
       lossLevel: config.events.lossLevel,
       divergenceBound: DEFAULTS.divergenceBound,
-      nsSteps: rule.nsSteps,
     });
-    mapRuns.set(rule.label, run);
-    const message =
-      run.status === 'diverged'
-        ? divergenceMessage(sys, ctx, spec, a0, rule.name === 'gd' ? 'gd' : 'specgd', rule.eta, run.divergedAt ?? 0, config.steps)
-        : `${config.steps} steps`;
-    out.push(theoryTrajectory(rule.label, run, message, prov({ map: kind, eta: rule.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol })));
+    mapRuns.set(label, run);
+    const message = run.status === 'diverged' ? divergenceMessage(sys, ctx, spec, a0, alg, run.divergedAt ?? 0, config.steps) : `${config.steps} steps`;
+    out.push(theoryTrajectory(label, run, message, prov({ map: def.id, eta: alg.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol })));
   }
   for (const flow of opts.flows ?? []) {
-    const alg = config.algorithms.find((a) => a.name === (flow === 'gradient-flow' ? 'gd' : 'specgd'));
-    const eta = alg?.eta ?? defaultEta(flow === 'gradient-flow' ? 'gd' : 'specgd');
+    const owner = flowOwner(flow);
+    const alg = config.algorithms.find((a) => algorithmOf(a) === owner);
+    const eta = alg?.eta ?? owner.defaults.eta;
     const grid = Float64Array.from(record, (k) => eta * k);
     const epsilon = opts.signFlowEpsilon ?? DEFAULTS.signFlowEpsilon;
     const run = integrateReducedFlow(sys, ctx, a0, {
@@ -78,10 +77,12 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
     });
     const settings: Record<string, unknown> = { eta, relativeTolerance: DEFAULTS.flowRelTol, absoluteTolerance: DEFAULTS.flowAbsTol, odexSteps: run.result.nStep };
     let message = run.message;
-    if (!alg) message = `${message}; time t = ${flow === 'gradient-flow' ? 'η̃' : 'η'}k with the default ${flow === 'gradient-flow' ? 'η̃' : 'η'} = ${eta} (the config has no ${flow === 'gradient-flow' ? 'gd' : 'specgd'} algorithm)`;
-    if (flow === 'sign-flow') {
+    const etaSym = owner.timeStep === 'etaTilde' ? 'η̃' : 'η';
+    if (!alg) message = `${message}; time t = ${etaSym}k with the default ${etaSym} = ${eta} (the config has no ${owner.id} algorithm)`;
+    if (owner.flow!.smoothed) {
       settings.epsilon = epsilon;
-      const map = mapRuns.get('specgd') ?? iterateMap(sys, ctx, a0, { kind: 'specgd', eta, steps: config.steps, record, escapeLevel: config.events.escapeLevel, divergenceBound: DEFAULTS.divergenceBound });
+      const mapConfig = alg ?? owner.defaults;
+      const map = mapRuns.get(owner.label(mapConfig)) ?? iterateMap(sys, ctx, a0, { algorithm: { ...mapConfig, eta }, steps: config.steps, record, escapeLevel: config.events.escapeLevel, divergenceBound: DEFAULTS.divergenceBound });
       const byStep = new Map<number, number>();
       map.step.forEach((k, i) => byStep.set(k, i));
       let dist = 0;

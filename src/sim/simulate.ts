@@ -1,10 +1,6 @@
 /**
- * Full-dimensional runs of GD, SpecGD and Muon-style SpecGD (model.md §3) on W ∈ R^{m×d}:
- *  - GD:      W ← W − η̃ ∇L(W)
- *  - SpecGD:  W ← W − η polar(∇L(W)), polar = U_r V_rᵀ from the thin SVD truncated at the numerical rank
- *             (singular values ≤ DEFAULTS.signTieRelTol·s_max dropped — the same tolerance as the reduced map's
- *             sign ties); for the vector student polar(g) = g/‖g‖ (normalized GD; g = 0 gives no move);
- *  - Muon:    polar replaced by `nsSteps` quintic Newton–Schulz iterations (MUON_NS_COEFFS), a named variant.
+ * Full-dimensional runs (model.md §3) on W ∈ R^{m×d} of every algorithm of the config: W ← step(W, ∇L(W)) with
+ * the step and optimizer state of the algorithm's registry file (src/algorithms/, each file's `full`).
  * Gradients: population-exact, full-batch on a fixed seeded sample of size n, or online (a fresh mini-batch each
  * step). Statistics (stats.ts) on the recording grid (record.ts); ensembles over the config's seeds give every
  * series as { mean, se } with se = σ̂/√K. Deterministic: the same config + seeds give bit-identical output.
@@ -12,11 +8,11 @@
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { ConfigError } from '../core/errors.js';
-import { portableLinalg, newtonSchulz, newtonSchulzWorkspace, type LinalgBackend } from '../core/linalg.js';
+import { portableLinalg, type LinalgBackend } from '../core/linalg.js';
 import { provenance } from '../core/provenance.js';
 import { mean, standardError } from '../core/stats.js';
 import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
-import { MUON_NS_COEFFS, updateRule, type UpdateRule } from '../model/algorithms.js';
+import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { buildModelSpec, type ModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
 import { populationGradient, populationWorkspace, sampleGradient, sampleWorkspace } from './gradient.js';
@@ -76,7 +72,7 @@ function fmt(x: number): string {
 }
 
 /** Run one algorithm from one seed's initialization. */
-function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
+function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
   const { config, spec, problem, seed, dataset, grid, backend } = ctx;
   const { d, m } = problem;
   const steps = config.steps;
@@ -88,10 +84,10 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
   // ---- every buffer is allocated here, before the step loop ----
   const W = initialWeights(problem, seed);
   const G = new Float64Array(m * d);
-  const P = new Float64Array(m * d);
   const popWs = populationWorkspace(d);
-  const svdWs = rule.direction === 'polar' && m > 1 ? backend.svdWorkspace(m, d) : null;
-  const nsWs = rule.direction === 'newton-schulz' ? newtonSchulzWorkspace(m, d) : null;
+  const def = algorithmOf(alg);
+  const label = def.label(alg);
+  const optimizer = def.full(alg, { m, d, backend, tieRelTol: tieTol });
   const batchN = mode === 'full-batch' ? config.data.n : mode === 'online' ? config.data.batch : 0;
   const batch = mode === 'online' ? sampleBuffers(problem, batchN) : dataset;
   const sampleWs = mode === 'population' ? null : sampleWorkspace(batchN, m);
@@ -104,14 +100,14 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
   let message = '';
   let divergedStep: number | null = null;
   let next = 0; // index into grid of the next step to record
-  const eta = rule.eta;
+  const eta = alg.eta;
 
   const diverge = (t: number, why: string): void => {
     status = 'diverged';
     divergedStep = t;
-    const etaName = rule.name === 'gd' ? 'η̃' : 'η';
+    const etaName = def.timeStep === 'etaTilde' ? 'η̃' : 'η';
     message =
-      `${rule.label} diverged at step ${t} (seed ${seed}): ${why}; ${etaName} = ${eta} is too large for this model ` +
+      `${label} diverged at step ${t} (seed ${seed}): ${why}; ${etaName} = ${eta} is too large for this model ` +
       `(d = ${d}, data ${mode}) — lower eta`;
   };
 
@@ -129,7 +125,7 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
       }
     }
     if (recordNow) {
-      ctx.onRecord?.({ algorithm: rule.label, seed, step: t, W });
+      ctx.onRecord?.({ algorithm: label, seed, step: t, W });
       // population steps already hold WᵀW and L(W) from the gradient: reused, not recomputed
       pre.loss = popLoss;
       const st = computeStats(problem, backend, W, statsWs, tieTol, Number.isNaN(popLoss) ? undefined : pre);
@@ -157,29 +153,11 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
       diverge(t + 1, 'the gradient became non-finite');
       break;
     }
-    // ---- update ----
-    if (rule.direction === 'gradient') {
-      for (let i = 0; i < m * d; i++) W[i] -= eta * G[i];
-    } else if (rule.direction === 'polar') {
-      if (m === 1) {
-        // polar(g) = g/‖g‖ for a vector (never an SVD); g = 0 → no move
-        let g2 = 0;
-        for (let i = 0; i < d; i++) g2 += G[i] * G[i];
-        if (g2 > 0) {
-          const s = eta / Math.sqrt(g2);
-          for (let i = 0; i < d; i++) W[i] -= s * G[i];
-        }
-      } else {
-        const res = backend.thinSvdPolar(G, svdWs!, tieTol, P);
-        if (!res.converged) {
-          diverge(t + 1, 'the SVD of the gradient did not converge (non-finite gradient)');
-          break;
-        }
-        for (let i = 0; i < m * d; i++) W[i] -= eta * P[i];
-      }
-    } else {
-      newtonSchulz(backend, G, nsWs!, rule.nsSteps, MUON_NS_COEFFS, P);
-      for (let i = 0; i < m * d; i++) W[i] -= eta * P[i];
+    // ---- update: the algorithm's own step (registry) ----
+    const failed = optimizer.step(W, G);
+    if (failed !== null) {
+      diverge(t + 1, failed);
+      break;
     }
     // diverged: an entry of W beyond DEFAULTS.divergenceBound (on the canonical-basis manifold the entries are the
     // a_k, so this is the theory side's |a_k| > bound) or not finite
@@ -201,13 +179,14 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
   return { seed, status, message, divergedStep, step: grid.slice(0, nDone), series };
 }
 
-/** Time of step k: t = η̃ k (GD) or η k (SpecGD), as on the theory side. */
-function timeOf(rule: UpdateRule, step: number): number {
-  return rule.eta * step;
+/** Time of step k: t = η̃ k (gradient methods) or η k (normalized methods), as on the theory side. */
+function timeOf(alg: AlgorithmConfig, step: number): number {
+  return alg.eta * step;
 }
 
 /** Combine one algorithm's seed runs into a Trajectory with { mean, se } series over the common recorded prefix. */
-export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, rule: UpdateRule, runs: SeedRun[], prov: Trajectory['provenance']): Trajectory {
+export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, alg: AlgorithmConfig, runs: SeedRun[], prov: Trajectory['provenance']): Trajectory {
+  const label = algorithmOf(alg).label(alg);
   const K = runs.length;
   const len = Math.min(...runs.map((r) => r.step.length));
   const step = runs[0].step.slice(0, len);
@@ -232,13 +211,13 @@ export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, ru
     status = 'diverged';
     const first = diverged.reduce((a, b) => ((b.divergedStep ?? Infinity) < (a.divergedStep ?? Infinity) ? b : a));
     message = `${diverged.length} of ${K} seed(s) diverged; series end at the last step recorded by every seed. ${first.message}`;
-  } else message = `${rule.label}: ${config.steps} steps × ${K} seed(s) (${where})`;
+  } else message = `${label}: ${config.steps} steps × ${K} seed(s) (${where})`;
   const events: TrajectoryEvent[] = [];
   const sig = spec.blocks[spec.signalBlock].symbol;
   const a = series[sig].mean;
   for (let i = 0; i < len; i++) {
     if (Math.abs(a[i]) >= config.events.escapeLevel) {
-      events.push({ name: 'escape', step: step[i], t: timeOf(rule, step[i]), value: a[i] });
+      events.push({ name: 'escape', step: step[i], t: timeOf(alg, step[i]), value: a[i] });
       break;
     }
   }
@@ -246,18 +225,18 @@ export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, ru
     const L = series.loss.mean;
     for (let i = 0; i < len; i++) {
       if (L[i] <= config.events.lossLevel) {
-        events.push({ name: 'loss-below', step: step[i], t: timeOf(rule, step[i]), value: L[i] });
+        events.push({ name: 'loss-below', step: step[i], t: timeOf(alg, step[i]), value: L[i] });
         break;
       }
     }
   }
   return {
     kind: 'simulation',
-    algorithm: rule.label,
+    algorithm: label,
     status,
     message,
     step,
-    t: step.map((s) => timeOf(rule, s)),
+    t: step.map((s) => timeOf(alg, s)),
     series,
     events,
     provenance: prov,
@@ -294,7 +273,7 @@ export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptio
   const backend = opts.backend ?? portableLinalg;
   const spec = buildModelSpec(config);
   const grid = Array.from(recordSteps(config.steps, config.record));
-  const rules = config.algorithms.map(updateRule);
+  const rules = config.algorithms;
   const total = config.steps * rules.length * config.seeds.length;
   let done = 0;
   const runs: SeedRun[][] = rules.map(() => []);
@@ -331,7 +310,7 @@ export function runSimulation(config: ExperimentConfig, opts: SimulateOptions = 
       dataMode: config.data.mode,
     },
   });
-  const out = config.algorithms.map((alg, ai) => ensembleTrajectory(config, spec, updateRule(alg), runs[ai], prov));
+  const out = config.algorithms.map((alg, ai) => ensembleTrajectory(config, spec, alg, runs[ai], prov));
   assertFiniteDeep(out);
   return out;
 }

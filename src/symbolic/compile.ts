@@ -2,11 +2,9 @@
  * `compileSystem(derivation, spec)`: the numeric face of a derivation (the `CompiledSystem` contract in
  * compiled.ts). Every symbol but the block coefficients is substituted with the spec's numbers (variances, d, κ);
  * loss, block gradients g_k and their Jacobian ∂g_i/∂a_j become generated straight-line closures (Horner form,
- * no allocation per call). The SpecGD direction is the one the derivation established:
- *   matrix student: sgn(g_k) (polar(Σ g_k P_k) = Σ sgn(g_k) P_k), with |g_k| ≤ signTieRelTol · max_j |g_j| → 0;
- *   vector student: g_k / √(Σ_j r_j g_j²) (normalized GD).
+ * no allocation per call). The update rules on top of the gradients live in the algorithm registry
+ * (src/algorithms/, each file's `reduced`).
  */
-import { DEFAULTS } from '../config/defaults.js';
 import type { ModelSpec } from '../model/spec.js';
 import { compilePoly, compilePolys } from './codegen.js';
 import type { Poly } from './poly.js';
@@ -52,22 +50,7 @@ export function compileSystem(derivation: Derivation, spec: ModelSpec): Compiled
   const gradFn = compilePolys(grads, vars, env);
   const jacFn = compilePolys(gradJac, vars, env);
   const ranks = Float64Array.from(spec.blocks.map((b) => b.rank));
-  const tol = DEFAULTS.signTieRelTol;
   const student = derivation.model.student;
-  const specgdDirection =
-    student === 'matrix'
-      ? (g: Float64Array, out: Float64Array): void => {
-          let m = 0;
-          for (let k = 0; k < n; k++) m = Math.max(m, Math.abs(g[k]));
-          const cut = tol * m;
-          for (let k = 0; k < n; k++) out[k] = Math.abs(g[k]) <= cut ? 0 : Math.sign(g[k]);
-        }
-      : (g: Float64Array, out: Float64Array): void => {
-          let s = 0;
-          for (let k = 0; k < n; k++) s += ranks[k] * g[k] * g[k];
-          const norm = Math.sqrt(s);
-          for (let k = 0; k < n; k++) out[k] = norm === 0 ? 0 : g[k] / norm;
-        };
   return {
     n,
     symbols: [...vars],
@@ -76,7 +59,6 @@ export function compileSystem(derivation: Derivation, spec: ModelSpec): Compiled
     loss: lossFn,
     grad: gradFn,
     gradJacobian: jacFn,
-    specgdDirection,
   };
 }
 

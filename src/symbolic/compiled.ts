@@ -21,10 +21,4 @@ export interface CompiledSystem {
   grad(a: Float64Array, out: Float64Array): void;
   /** Jacobian of the block gradients, out[i·n + j] = ∂g_i/∂a_j (row-major n×n). GD-map Jacobian = I − η̃ this. */
   gradJacobian(a: Float64Array, out: Float64Array): void;
-  /**
-   * SpecGD direction from the block gradients, as derived: matrix student sgn(g_k) with the shared tie tolerance
-   * (|g_k| ≤ signTieRelTol·max_j|g_j| counts as 0); vector student g_k / √(Σ_j r_j g_j²) (normalized GD).
-   * Writes into `out`; the SpecGD map is a_k ← a_k − η out_k.
-   */
-  specgdDirection(g: Float64Array, out: Float64Array): void;
 }

@@ -69,7 +69,7 @@ describe('gradient flow (odex wrapper)', () => {
     const errs = etas.map((eta) => {
       const steps = Math.round(T / eta);
       const record = recordSteps(steps, 'all');
-      const map = iterateMap(sys, ctx, a0, { kind: 'gd', eta, steps, record, escapeLevel: 0.5, divergenceBound: 1e6 });
+      const map = iterateMap(sys, ctx, a0, { algorithm: { name: 'gd', eta }, steps, record, escapeLevel: 0.5, divergenceBound: 1e6 });
       const flow = integrateReducedFlow(sys, ctx, a0, { kind: 'gradient-flow', grid: Float64Array.from(record, (k) => eta * k), gridSteps: record, tEnd: T, escapeLevel: 0.5 });
       let e = 0;
       flow.states.forEach((y, i) => sys.symbols.forEach((s, k) => (e = Math.max(e, Math.abs(y[k] - map.series[s][i])))));

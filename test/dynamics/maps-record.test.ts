@@ -9,17 +9,20 @@ import { iterateMap } from '../../src/dynamics/maps.js';
 import type { StatContext } from '../../src/dynamics/statistics.js';
 import type { CompiledSystem } from '../../src/symbolic/compiled.js';
 
-/** SpecGD directions per step k (a ← a − η·dir), and the loss per step: scripted, indexed by call count. */
+/**
+ * Scripted block gradients per step k, indexed by call count; the SpecGD map (registry) moves a ← a − η·sgn(g), η = 1,
+ * and the loss per step is scripted too.
+ */
 const DIRS: [number, number][] = [
   [-1, 0], // k=0: a 0.5 → 1.5
   [-1, 0], // k=1: a → 2.5 (escape at step 2: |a| ≥ 2)
   [-1, 0], // k=2: a → 3.5
-  [-1, 0.1], // k=3: b 0.5 → 0.4 (spike saturation at step 3; b's first direction +)
+  [-1, 0.1], // k=3: b 1.5 → 0.5 (spike saturation at step 3; b's first direction +)
   [1, 0], // k=4: a reverses (sign-switch:a at step 4)
   [1, 0], // k=5
-  [0, -1], // k=6: b reverses (sign-switch:b at step 6)
-  [0, 0], // k=7: loss-below at step 7 (the peak of b/a is its initial value 1, step 0)
-  [0, -100], // k=8: b → 101.4 > bound: diverged; the last finite state (step 8) is recorded
+  [0, -1], // k=6: b reverses (sign-switch:b at step 6): b → 1.5
+  [0, 1], // k=7: b → 0.5; loss-below at step 7 (the peak of b/a is its initial value 3, step 0)
+  [0, Number.NaN], // k=8: a non-finite step: diverged; the last finite state (step 8) is recorded
 ];
 
 function scripted(): CompiledSystem {
@@ -39,16 +42,14 @@ function scripted(): CompiledSystem {
     gradJacobian: () => {
       throw new Error('not used');
     },
-    // The scripted "gradient" is the direction itself.
-    specgdDirection: (g, out) => out.set(g),
-  };
+      };
 }
 
 const ctx: StatContext = { n: 2, signal: 0, spike: 1, student: 'matrix', ranks: Float64Array.of(1, 1), tieRelTol: 1e-12 };
 
 describe('iterateMap record capacity', () => {
   it('keeps every off-grid event record (worst case record.length + n + 5) with finite values', () => {
-    const run = iterateMap(scripted(), ctx, Float64Array.of(0.5, 0.5), { kind: 'specgd', eta: 1, steps: 100, record: Int32Array.of(0), escapeLevel: 2, lossLevel: 0.5, divergenceBound: 20 });
+    const run = iterateMap(scripted(), ctx, Float64Array.of(0.5, 1.5), { algorithm: { name: 'specgd', eta: 1, polar: 'svd', nsSteps: 5 }, steps: 100, record: Int32Array.of(0), escapeLevel: 2, lossLevel: 0.5, divergenceBound: 20 });
     expect(run.status).toBe('diverged');
     const names = run.events.map((e) => `${e.name}@${e.step}`).sort();
     expect(names).toEqual(['escape@2', 'loss-below@7', 'peak-misalignment@0', 'sign-switch:a@4', 'sign-switch:b@6', 'spike-saturation@3'].sort());
@@ -57,6 +58,6 @@ describe('iterateMap record capacity', () => {
       expect(values, name).toHaveLength(run.step.length);
       for (const v of values) expect(Number.isFinite(v), `${name}: ${v}`).toBe(true);
     }
-    expect(run.series.b).toEqual([0.5, 0.5, 0.5, 0.4, 0.4, 1.4, 1.4]);
+    expect(run.series.b).toEqual([1.5, 1.5, 1.5, 0.5, 0.5, 1.5, 0.5]);
   });
 });

@@ -26,9 +26,6 @@ function limitSystem(p: MisalignmentPeakParams): CompiledSystem {
     gradJacobian: () => {
       throw new Error('not used');
     },
-    specgdDirection: () => {
-      throw new Error('not used');
-    },
   };
 }
 const ctx: StatContext = { n: 2, signal: 0, spike: 1, student: 'matrix', ranks: Float64Array.of(1, 1), tieRelTol: 1e-12 };

@@ -35,7 +35,7 @@ describe('stability report', () => {
 
   it('Jacobian eigenvalues are eigenvalues of ∂g/∂a (det(J − μI) = 0) at a fixed point and along a trajectory', () => {
     const { sys, ctx, a0 } = theorySetup(spiked(10));
-    const run = iterateMap(sys, ctx, a0, { kind: 'gd', eta: 0.01, steps: 400, record: recordSteps(400, 'all'), escapeLevel: 0.5, divergenceBound: 1e6 });
+    const run = iterateMap(sys, ctx, a0, { algorithm: { name: 'gd', eta: 0.01 }, steps: 400, record: recordSteps(400, 'all'), escapeLevel: 0.5, divergenceBound: 1e6 });
     const J = new Float64Array(9);
     for (const i of [0, 60, 100, 250, 400]) {
       const a = Float64Array.from(sys.symbols.map((s) => run.series[s][i]));
@@ -57,7 +57,7 @@ describe('stability report', () => {
     const bound = th.bound!;
     for (const [lv, outgrows] of [[bound * 1.01, true], [bound * 0.99, false]] as const) {
       const { sys, ctx, a0 } = theorySetup(spiked(lv));
-      const run = iterateMap(sys, ctx, a0, { kind: 'gd', eta: 1e-3, steps: 1, record: recordSteps(1, 'all'), escapeLevel: 0.5, divergenceBound: 1e6 });
+      const run = iterateMap(sys, ctx, a0, { algorithm: { name: 'gd', eta: 1e-3 }, steps: 1, record: recordSteps(1, 'all'), escapeLevel: 0.5, divergenceBound: 1e6 });
       expect(run.series.ratio[1] > run.series.ratio[0]).toBe(outgrows);
     }
   });
@@ -71,7 +71,7 @@ describe('stability report', () => {
     expect(c.radius).toBeGreaterThanOrEqual(c.eta / 2);
     // The reported period p is a period: after the transient and the window, p more steps return to the same state.
     const { sys, ctx, a0 } = theorySetup(spiked(10));
-    const opts = { kind: 'specgd' as const, eta: c.eta, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: 1e6 };
+    const opts = { algorithm: { name: 'specgd', eta: c.eta, polar: 'svd', nsSteps: 5 }, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: 1e6 };
     const end = iterateMap(sys, ctx, iterateMap(sys, ctx, a0, { ...opts, steps: c.transient }).final, { ...opts, steps: c.window }).final;
     const again = iterateMap(sys, ctx, end, { ...opts, steps: c.period! }).final;
     for (let k = 0; k < sys.n; k++) expect(Math.abs(again[k] - end[k])).toBeLessThanOrEqual(1e-9 * c.eta);

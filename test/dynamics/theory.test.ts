@@ -74,8 +74,9 @@ describe('runTheory', () => {
   it('the lean sweep kernel agrees exactly with iterateMap (escape, peak, final loss, divergence)', () => {
     const { sys, ctx, a0 } = theorySetup(spiked());
     for (const [kind, eta] of [['gd', 0.01], ['gd', 0.3], ['specgd', 0.002]] as const) {
-      const full = iterateMap(sys, ctx, a0, { kind, eta, steps: 2000, record: recordSteps(2000, 'all'), escapeLevel: 0.5, divergenceBound: 1e6 });
-      const lean = summarizeMap(sys, ctx, a0, kind, eta, 2000, 0.5, 1e6);
+      const algorithm = kind === 'gd' ? { name: 'gd', eta } : { name: 'specgd', eta, polar: 'svd', nsSteps: 5 };
+      const full = iterateMap(sys, ctx, a0, { algorithm, steps: 2000, record: recordSteps(2000, 'all'), escapeLevel: 0.5, divergenceBound: 1e6 });
+      const lean = summarizeMap(sys, ctx, a0, algorithm, 2000, 0.5, 1e6);
       expect(lean.status).toBe(full.status);
       expect(lean.divergedAt).toBe(full.divergedAt);
       expect(lean.escapeStep).toBe(full.escapeStep);

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfig } from '../../src/config/config.js';
+import { DEFAULTS } from '../../src/config/defaults.js';
 import type { ExperimentConfigInput } from '../../src/config/schema.js';
 import { buildModelSpec, initialBlockCoefficients } from '../../src/model/spec.js';
 import { systemFor } from '../../src/symbolic/compile.js';
@@ -22,7 +23,11 @@ interface Reduced {
   polarConditioning: number[];
 }
 
-/** Iterate the reduced GD map a ← a − η̃ g(a) or SpecGD map a ← a − η·specgdDirection(g(a)). */
+/**
+ * An independent transcription of model.md §4 (not the registry's code): the reduced GD map a ← a − η̃ g(a), or the
+ * SpecGD map a ← a − η·u(g(a)) with u_k = sgn(g_k) and |g_k| ≤ signTieRelTol·max_j|g_j| counted as 0 (matrix
+ * student), u = g/√(Σ_j r_j g_j²) (vector student).
+ */
 function reducedMap(sys: CompiledSystem, alg: ExperimentConfig['algorithms'][number], a0: Float64Array, steps: number): Reduced {
   const a = Float64Array.from(a0);
   const g = new Float64Array(sys.n);
@@ -34,7 +39,14 @@ function reducedMap(sys: CompiledSystem, alg: ExperimentConfig['algorithms'][num
     out.polarConditioning.push((sv[0] + sv[1]) / (2 * sv[sv.length - 1]));
     if (alg.name === 'gd') for (let k = 0; k < sys.n; k++) a[k] -= alg.eta * g[k];
     else {
-      sys.specgdDirection(g, dir);
+      if (sys.student === 'matrix') {
+        const cut = DEFAULTS.signTieRelTol * Math.max(...Array.from(g, Math.abs));
+        for (let k = 0; k < sys.n; k++) dir[k] = Math.abs(g[k]) <= cut ? 0 : Math.sign(g[k]);
+      } else {
+        let s2 = 0;
+        for (let k = 0; k < sys.n; k++) s2 += sys.ranks[k] * g[k] * g[k];
+        for (let k = 0; k < sys.n; k++) dir[k] = s2 === 0 ? 0 : g[k] / Math.sqrt(s2);
+      }
       for (let k = 0; k < sys.n; k++) a[k] -= alg.eta * dir[k];
     }
     out.a.push(Array.from(a));

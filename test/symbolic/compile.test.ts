@@ -5,7 +5,6 @@ import { buildModelSpec } from '../../src/model/spec.js';
 import { deriveSymbolic } from '../../src/symbolic/derive.js';
 import { compileSystem, systemFor } from '../../src/symbolic/compile.js';
 import { createRng } from '../../src/core/rng.js';
-import { DEFAULTS } from '../../src/config/defaults.js';
 
 describe('compileSystem', () => {
   for (const name of ['spiked', 'spiked-vector', 'powerlaw']) {
@@ -35,21 +34,6 @@ describe('compileSystem', () => {
       }
     });
   }
-  it('SpecGD direction: sign with the shared tie tolerance (matrix), normalized (vector)', () => {
-    const m = systemFor(buildModelSpec(presetConfig('spiked')));
-    const out = new Float64Array(3);
-    m.specgdDirection(Float64Array.from([2, -3, 1e-20]), out);
-    expect(Array.from(out)).toEqual([1, -1, 0]);
-    m.specgdDirection(Float64Array.from([2, -3, 3 * DEFAULTS.signTieRelTol * 2]), out);
-    expect(out[2]).toBe(1);
-    const v = systemFor(buildModelSpec(presetConfig('spiked-vector')));
-    v.specgdDirection(Float64Array.from([3, 0, 1]), out);
-    const norm = Math.sqrt(9 + 98);
-    expect(Array.from(out)).toEqual([3 / norm, 0, 1 / norm]);
-    let s = 0;
-    for (let k = 0; k < 3; k++) s += v.ranks[k] * out[k] ** 2;
-    expect(Math.abs(s - 1)).toBeLessThan(1e-15);
-  });
   it('systemFor is memoized and uses each spec\'s own numbers (shared symbolic derivation)', () => {
     const spec = buildModelSpec(presetConfig('spiked'));
     expect(systemFor(spec)).toBe(systemFor(spec));

@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
 import { ConfigError } from '../../core/errors.js';
+import { ALGORITHMS } from '../../algorithms/index.js';
 import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
 import { runSweep, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
@@ -52,7 +53,7 @@ export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   else if (own === 'd') values = [...new Set(parseRange('--d', opts.d ?? SWEEP_DEFAULTS.d, 'lin', true).map((x) => Math.round(x)))];
   else values = parseRange('--alpha', opts.alpha ?? SWEEP_DEFAULTS.alpha, 'log');
   const algs = opts.algorithms.split(',').map((s) => s.trim());
-  const algorithms = algs.map((a) => parseFormat<SweepAlgorithm>('--algorithms', a, ['gd', 'specgd']));
+  const algorithms = algs.map((a) => parseFormat<SweepAlgorithm>('--algorithms', a, ALGORITHMS.map((x) => x.id)));
   const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps) : undefined;
   const base = resolveConfigOption({ preset: opts.preset, config: opts.config });
   const spec: SweepSpec = { base, grid, lambdaV, values, algorithms: [...new Set(algorithms)], steps: steps ?? base.steps };
@@ -89,7 +90,7 @@ export function register(program: Command): void {
     .option('--eta <range>', `step sizes LO:HI:N (lambda-eta; default ${SWEEP_DEFAULTS.eta})`)
     .option('--d <range>', `dimensions LO:HI:N, rounded (lambda-d; default ${SWEEP_DEFAULTS.d})`)
     .option('--alpha <range>', `init scales LO:HI:N, geometric (lambda-alpha; default ${SWEEP_DEFAULTS.alpha})`)
-    .option('--algorithms <list>', 'gd, specgd or gd,specgd', SWEEP_DEFAULTS.algorithms)
+    .option('--algorithms <list>', `comma-separated registry ids (${ALGORITHMS.map((a) => a.id).join(', ')})`, SWEEP_DEFAULTS.algorithms)
     .option('--steps <n>', 'steps per point (default: the config steps)')
     .option('--workers <n>', 'worker threads (default 2, or 0 for tiny sweeps; 0 = this thread)')
     .option('--out <file>', 'write the JSON to FILE')

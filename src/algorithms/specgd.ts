@@ -1,0 +1,142 @@
+/**
+ * Spectral GD with the exact polar factor (model.md §3): W ← W − η polar(∇L(W)), polar(G) = U_r V_rᵀ from the
+ * thin SVD G = U S Vᵀ truncated at the numerical rank (singular values ≤ signTieRelTol·s_max dropped); for the
+ * vector student polar(g) = g/‖g‖ (normalized GD; g = 0 gives no move). Time t = ηk.
+ *
+ * Reduced map (model.md §4, derived in symbolic/derive.ts `deriveSpecgd`):
+ *  - matrix student: polar(Σ_k g_k P_k) = Σ_k sgn(g_k) P_k, so a_k ← a_k − η sgn(g_k), with the tie rule
+ *    |g_k| ≤ signTieRelTol · max_j |g_j| ⇒ sgn = 0 (the same tolerance as the SVD's numerical rank);
+ *  - vector student: a_k ← a_k − η g_k / √(Σ_j r_j g_j²).
+ * Flow: the sign flow ȧ_k = −sgn(g_k) has a discontinuous right-hand side (sliding modes); we integrate its
+ * smoothing ȧ_k = −tanh(g_k/ε) (matrix) or ȧ_k = −g_k/√(Σ_j r_j g_j² + ε²) (vector) and report its distance to
+ * the map.
+ *
+ * `{ name: "specgd", polar: "newton-schulz" }` is Muon (muon.ts): this file accepts only `polar: "svd"`.
+ */
+import { z } from 'zod';
+import { posInt, positive } from '../core/fields.js';
+import { SIGN_TIE_REL_TOL as TIE_REL_TOL } from '../core/tolerances.js';
+import type { Algorithm, AlgorithmConfig } from './types.js';
+
+export interface SpecgdConfig extends AlgorithmConfig {
+  name: 'specgd';
+  eta: number;
+  polar: 'svd' | 'newton-schulz';
+  /** Newton–Schulz iterations when `polar: "newton-schulz"` (the Muon variant, muon.ts). */
+  nsSteps: number;
+}
+
+/** Default Newton–Schulz iteration count (Jordan et al., Muon reference: 5). */
+export const DEFAULT_NS_STEPS = 5;
+
+export const algorithm: Algorithm<SpecgdConfig> = {
+  id: 'specgd',
+  title: 'SpecGD',
+  order: 1,
+  configName: 'specgd',
+  /** SpecGD: W ← W − η polar(∇L(W)); polar = exact UVᵀ ("svd") or Muon's Newton–Schulz quintic. */
+  schema: z.strictObject({
+    name: z.literal('specgd'),
+    eta: positive('step size η'),
+    polar: z.enum(['svd', 'newton-schulz'], { error: '"svd" or "newton-schulz"' }).optional(),
+    nsSteps: posInt('Newton–Schulz iterations').optional(),
+  }),
+  keys: ['name', 'eta', 'polar', 'nsSteps'],
+  accepts: (c) => c.name === 'specgd' && c.polar !== 'newton-schulz',
+  resolve: (p) => ({
+    name: 'specgd',
+    eta: p.eta as number,
+    polar: (p.polar as 'svd' | 'newton-schulz' | undefined) ?? 'svd',
+    nsSteps: (p.nsSteps as number | undefined) ?? DEFAULT_NS_STEPS,
+  }),
+  defaults: { name: 'specgd', eta: 0.002, polar: 'svd', nsSteps: DEFAULT_NS_STEPS },
+  label: () => 'specgd',
+  timeStep: 'eta',
+  latex: () => 'W \\leftarrow W - \\eta\\,\\operatorname{polar}(\\nabla L(W)),\\quad \\operatorname{polar}(U S V^\\top) = U V^\\top',
+  describe: (c) => `SpecGD (exact polar factor), η = ${c.eta}`,
+  full(config, { m, d, backend, tieRelTol }) {
+    const eta = config.eta;
+    const size = m * d;
+    if (m === 1) {
+      return {
+        step(W, G) {
+          // polar(g) = g/‖g‖ for a vector (never an SVD); g = 0 → no move
+          let g2 = 0;
+          for (let i = 0; i < d; i++) g2 += G[i] * G[i];
+          if (g2 > 0) {
+            const s = eta / Math.sqrt(g2);
+            for (let i = 0; i < d; i++) W[i] -= s * G[i];
+          }
+          return null;
+        },
+      };
+    }
+    const ws = backend.svdWorkspace(m, d);
+    const P = new Float64Array(size);
+    return {
+      step(W, G) {
+        const res = backend.thinSvdPolar(G, ws, tieRelTol, P);
+        if (!res.converged) return 'the SVD of the gradient did not converge (non-finite gradient)';
+        for (let i = 0; i < size; i++) W[i] -= eta * P[i];
+        return null;
+      },
+    };
+  },
+  reducible: () => null,
+  reduced(config, sys) {
+    const { n, ranks } = sys;
+    const eta = config.eta;
+    // The tie tolerance is the same constant the full-dimensional SVD uses for its numerical rank.
+    const tol = TIE_REL_TOL;
+    if (sys.student === 'matrix') {
+      return {
+        step(a, g, aNext, dir) {
+          let mx = 0;
+          for (let k = 0; k < n; k++) mx = Math.max(mx, Math.abs(g[k]));
+          const cut = tol * mx;
+          for (let k = 0; k < n; k++) {
+            const s = Math.abs(g[k]) <= cut ? 0 : Math.sign(g[k]);
+            dir[k] = s;
+            aNext[k] = a[k] - eta * s;
+          }
+        },
+      };
+    }
+    return {
+      step(a, g, aNext, dir) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += ranks[k] * g[k] * g[k];
+        const norm = Math.sqrt(s);
+        for (let k = 0; k < n; k++) {
+          dir[k] = norm === 0 ? 0 : g[k] / norm;
+          aNext[k] = a[k] - eta * dir[k];
+        }
+      },
+    };
+  },
+  reducedLatex: (_c, s) => s.map((x) => `${x} \\leftarrow ${x} - \\eta\\,\\operatorname{sgn}(g_{${x}})`).join(',\\quad '),
+  flow: {
+    id: 'sign-flow',
+    smoothed: true,
+    rhs(sys, epsilon) {
+      const g = new Float64Array(sys.n);
+      if (sys.student === 'vector') {
+        /** ȧ_k = −g_k / √(Σ_j r_j g_j² + ε²). */
+        return (_t, y, out) => {
+          sys.grad(y, g);
+          let s = epsilon * epsilon;
+          for (let k = 0; k < sys.n; k++) s += sys.ranks[k] * g[k] * g[k];
+          const inv = 1 / Math.sqrt(s);
+          for (let k = 0; k < sys.n; k++) out[k] = -g[k] * inv;
+        };
+      }
+      /** ȧ_k = −tanh(g_k/ε). */
+      return (_t, y, out) => {
+        sys.grad(y, g);
+        for (let k = 0; k < sys.n; k++) out[k] = -Math.tanh(g[k] / epsilon);
+      };
+    },
+  },
+  gradientMap: false,
+  signSwitchEvents: true,
+};

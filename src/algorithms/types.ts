@@ -1,0 +1,128 @@
+/**
+ * The `Algorithm` interface: everything specgd knows about one optimizer lives in one file of `src/algorithms/`
+ * that exports `algorithm: Algorithm` (the registry, `index.ts`, finds it). Each file holds
+ *  - its config schema (a strict zod object with a `name` literal), defaults and the resolved config;
+ *  - its label in outputs and its time map t = η̃k or ηk (`timeStep`);
+ *  - the full-dimensional step W ← step(W, ∇L(W)) with an explicit optimizer state (momentum buffers live there);
+ *  - the reduced map on the block manifold W = Σ_k a_k P_k (model.md §4), with its own state, where the algorithm
+ *    reduces (`reducible(spec)`), and the continuous-time flow where one exists;
+ *  - its LaTeX.
+ * Stages (theory, simulate, sweep, stability, figures, claims, reproduce) iterate the registry; they never name an
+ * algorithm.
+ *
+ * This module sits at the left of the pipeline: it imports only `core/` (and zod), so the config schema can be
+ * built from the registry.
+ */
+import type { z } from 'zod';
+import type { LinalgBackend } from '../core/linalg.js';
+
+/** The resolved config of one algorithm: its `name` (the config's discriminator), step size and settings. */
+export interface AlgorithmConfig {
+  name: string;
+  /** η̃ for gradient methods (`timeStep: "etaTilde"`), η for normalized / spectral methods. */
+  eta: number;
+  [setting: string]: unknown;
+}
+
+/** What a reduced map needs of the compiled system (symbolic/compiled.ts's `CompiledSystem` satisfies it). */
+export interface ReducedSystem {
+  /** Number of blocks n. */
+  readonly n: number;
+  /** Ranks r_k (‖Σ_k x_k P_k‖_F² = Σ_k r_k x_k²). */
+  readonly ranks: Float64Array;
+  readonly student: 'matrix' | 'vector';
+  /** Block gradients g_k(a) (∇L = Σ_k g_k P_k). */
+  grad(a: Float64Array, out: Float64Array): void;
+  loss(a: Float64Array): number;
+}
+
+/** One reduced map with its optimizer state (block coefficients), created per run. */
+export interface ReducedStepper {
+  /**
+   * One step from `a` given its block gradients `g`: writes a_{k+1} into `aNext` and the update direction u into
+   * `dir` (a_{k+1} = a − η u for the methods here; the sign-switch events read sgn(u_k)). Allocation-free.
+   */
+  step(a: Float64Array, g: Float64Array, aNext: Float64Array, dir: Float64Array): void;
+}
+
+/** What a full-dimensional step needs to know of the run. */
+export interface FullContext {
+  /** Rows m and columns d of W (row-major). */
+  readonly m: number;
+  readonly d: number;
+  readonly backend: LinalgBackend;
+  /** Relative tolerance of the numerical rank (DEFAULTS.signTieRelTol). */
+  readonly tieRelTol: number;
+}
+
+/** One full-dimensional optimizer with its state (workspaces, momentum buffers), created per run. */
+export interface FullStepper {
+  /** W ← W − update(G) in place (G = ∇L(W), m×d row-major). Returns null, or why the step could not be taken. */
+  step(W: Float64Array, G: Float64Array): string | null;
+}
+
+/** A continuous-time limit of the reduced map (integrated with odex in dynamics/). */
+export interface FlowDefinition {
+  /** Id of the flow trajectory: "gradient-flow", "sign-flow". */
+  readonly id: string;
+  /**
+   * true when the flow regularizes a discontinuous limit (the sign flow's tanh(g/ε)): theory then reports the
+   * flow's distance to the map, and the flow reports sign-switch events of its velocity.
+   */
+  readonly smoothed: boolean;
+  /** ȧ = rhs(a); allocation-free closure. `epsilon` is the smoothing of discontinuous right-hand sides. */
+  rhs(sys: ReducedSystem, epsilon: number): (t: number, y: Float64Array, out: Float64Array) => void;
+}
+
+/** The part of a model spec a `reducible` predicate looks at. */
+export interface ReducibilityQuery {
+  readonly student: 'matrix' | 'vector';
+  /** "canonical": Σ's eigenbasis is the coordinate basis; "random": a seeded rotation (simulation only). */
+  readonly basis: 'canonical' | 'random';
+}
+
+export interface Algorithm<C extends AlgorithmConfig = AlgorithmConfig> {
+  /** Registry id ("gd", "specgd", "muon", ...), also the README's name for it. */
+  readonly id: string;
+  /** Human name in figures and messages ("GD", "SpecGD"). */
+  readonly title: string;
+  /** Position in listings (sweeps, figures, README): ascending. */
+  readonly order: number;
+  /** Config schema: a strict object with `name: z.literal(...)`; unknown keys are rejected. */
+  readonly schema: z.ZodType;
+  /** The config's `name` this schema is for. */
+  readonly configName: string;
+  /** Keys allowed in this algorithm's config object (error messages). */
+  readonly keys: readonly string[];
+  /** Does this file handle the (resolved) config? (Several files may share a `configName`: specgd + polar.) */
+  accepts(config: AlgorithmConfig): boolean;
+  /** Fill the defaults of a parsed config object. */
+  resolve(parsed: Record<string, unknown>): C;
+  /** The default config (README tables, sweeps over an algorithm the base config lacks). */
+  readonly defaults: C;
+  /** Label in outputs ("gd", "specgd", "specgd-ns5"): unique per setting that changes the dynamics. */
+  label(config: C): string;
+  /** Time map: t = η̃k ("etaTilde", gradient methods) or t = ηk ("eta", normalized/spectral methods). */
+  readonly timeStep: 'etaTilde' | 'eta';
+  /** LaTeX of the full-dimensional update rule. */
+  latex(config: C): string;
+  /** One-line plain description (README, derivation documents). */
+  describe(config: C): string;
+  /** Full-dimensional optimizer (state created here, before the step loop). */
+  full(config: C, ctx: FullContext): FullStepper;
+  /** null if the algorithm reduces exactly to the block manifold for this model, else the reason it does not. */
+  reducible(query: ReducibilityQuery): string | null;
+  /** Reduced map on the block coefficients (state created here); defined when `reducible` returns null. */
+  reduced(config: C, sys: ReducedSystem): ReducedStepper;
+  /** LaTeX of the reduced map a_k ← ... (derivation documents, explorer). */
+  reducedLatex(config: C, symbols: readonly string[]): string;
+  /** Continuous-time limit, where one exists. */
+  readonly flow?: FlowDefinition;
+  /**
+   * true when the reduced map is exactly a ← a − η g(a) (Jacobian I − η ∂g/∂a): the linearized stability bound
+   * 2/μ_max at a fixed point applies to it (dynamics/stability.ts).
+   */
+  readonly gradientMap: boolean;
+  /** Whether runs report `sign-switch:<symbol>` events (the first reversal of each block's update direction). */
+  readonly signSwitchEvents: boolean;
+}
