@@ -8,6 +8,9 @@
  * max = max_k |δ_k|, RMS = √((1/N) Σ_k δ_k²).
  */
 import type { ExperimentConfig } from '../config/config.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { buildModelSpec, specStatModel } from '../model/spec.js';
+import { comparedSeries } from '../statistics/index.js';
 import type { Trajectory } from '../core/trajectory.js';
 import { alignTheoryToSim, isFlow, theoryValueAt, type AlignedPoint } from './timemap.js';
 import { ensembleSize, seriesView } from './series.js';
@@ -56,7 +59,7 @@ export interface CompareOptions {
   eta: number;
   /** Config the simulation ran with (decides the tolerance rule). */
   config: ExperimentConfig;
-  /** Symbol of the signal coefficient (default "a"). */
+  /** Symbol of the signal coefficient (default: the signal block's symbol of `config`'s model). */
   signalSymbol?: string;
   /** Level of the signal coefficient that ends the escaping-stage window (default 0.9). */
   windowLevel?: number;
@@ -81,15 +84,24 @@ export function escapingWindow(theory: Trajectory, signalSymbol: string, level: 
   return { fromStep: theory.step[0] ?? 0, toStep: last ?? Math.round(lastT), rule: `whole run: the theory's ${signalSymbol} never reaches ${level}` };
 }
 
-/** Default compared series: block coefficients (a, b, c, a_1..), loss, ratio — present on both sides. */
-export function defaultComparedSeries(theory: Trajectory, sim: Trajectory): string[] {
-  const names = Object.keys(theory.series).filter((n) => n in sim.series);
-  return names.filter((n) => /^(a|b|c|a_\d+)$/.test(n) || n === 'loss' || n === 'ratio');
+/**
+ * Default compared series: the `compared` statistics of the registry (src/statistics/: block coefficients, ratio,
+ * loss) for this model, paired by series name, where both trajectories carry them.
+ */
+export function defaultComparedSeries(theory: Trajectory, sim: Trajectory, config: ExperimentConfig): string[] {
+  const spec = buildModelSpec(config);
+  return comparedSeries(specStatModel(spec, DEFAULTS.signTieRelTol, config.data.mode)).filter((n) => seriesView(theory, n) !== null && seriesView(sim, n) !== null);
+}
+
+/** The signal block's coefficient symbol of a config's model. */
+export function signalSymbolOf(config: ExperimentConfig): string {
+  const spec = buildModelSpec(config);
+  return spec.blocks[spec.signalBlock].symbol;
 }
 
 /** Compare one simulation trajectory with its theory. */
 export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: CompareOptions): Comparison {
-  const signal = opts.signalSymbol ?? 'a';
+  const signal = opts.signalSymbol ?? signalSymbolOf(opts.config);
   const level = opts.windowLevel ?? DEFAULT_WINDOW_LEVEL;
   // For flows, the window is stated in simulation steps; the flow's signal crossing maps back by t = eta·k.
   let window: WindowSpec;
@@ -103,7 +115,7 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
   const aligned = alignTheoryToSim(theory, sim, opts.eta).filter((p) => p.step >= window.fromStep && p.step <= window.toStep);
   const seeds = ensembleSize(sim);
   const rule = toleranceRule(opts.config, seeds, aligned.length, isFlow(theory));
-  const names = opts.series ?? defaultComparedSeries(theory, sim);
+  const names = opts.series ?? defaultComparedSeries(theory, sim, opts.config);
   const series = names.map((name) => deviation(theory, sim, name, aligned, rule));
   const verdicts = series.map((s) => s.verdict);
   const verdict: Verdict = verdicts.includes('fail') ? 'fail' : verdicts.length && verdicts.every((v) => v === 'pass') ? 'pass' : 'n/a';

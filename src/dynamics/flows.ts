@@ -20,7 +20,8 @@ import { DEFAULTS } from '../config/defaults.js';
 import { ConfigError } from '../core/errors.js';
 import { ALGORITHMS, type Algorithm } from '../algorithms/index.js';
 import { integrateFlow, type FlowEvent, type FlowResult, type FlowRhs } from './odex-flow.js';
-import { alignment, misalignmentRatio, type StatContext } from './statistics.js';
+import { misalignmentRatio, reducedStatContext, type StatContext } from './statistics.js';
+import { evaluateReduced, theoryLayout } from '../statistics/index.js';
 
 /** Id of a flow of the registry (`Algorithm.flow.id`): "gradient-flow" (GD), "sign-flow" (SpecGD), ... */
 export type FlowKind = string;
@@ -125,12 +126,17 @@ export function integrateReducedFlow(sys: CompiledSystem, ctx: StatContext, a0: 
   });
   const states = result.gridValues;
   const m = states.length;
+  // Series: the theory layout of the statistics registry (src/statistics/), as for the maps.
+  const statCtx = reducedStatContext(sys, ctx);
+  const layout = theoryLayout(statCtx);
+  const row = new Float64Array(layout.names.length);
+  const cols = layout.names.map(() => new Array<number>(m));
+  states.forEach((y, i) => {
+    evaluateReduced(layout, y, statCtx, row);
+    for (let c = 0; c < row.length; c++) cols[c][i] = row[c];
+  });
   const series: Record<string, number[]> = {};
-  sys.symbols.forEach((sym, k) => (series[sym] = states.map((y) => y[k])));
-  series.loss = states.map((y) => sys.loss(y));
-  if (b >= 0) series.ratio = states.map((y) => misalignmentRatio(y, ctx));
-  else series.misalignment = states.map((y) => misalignmentRatio(y, ctx));
-  series.alignment = states.map((y) => alignment(y, ctx));
+  layout.names.forEach((name, c) => (series[name] = cols[c]));
   const valueOf = (name: string, y: Float64Array): number => {
     if (name === 'escape') return Math.abs(y[s]);
     if (name === 'peak-misalignment') return misalignmentRatio(y, ctx);

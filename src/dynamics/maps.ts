@@ -20,7 +20,8 @@ import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { TrajectoryEvent } from '../core/trajectory.js';
 import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { blockMisalignmentRatio } from '../core/blocks.js';
-import { alignment, misalignmentRatio, type StatContext } from './statistics.js';
+import { misalignmentRatio, reducedStatContext, type StatContext } from './statistics.js';
+import { evaluateReduced, theoryLayout } from '../statistics/index.js';
 
 export interface MapRunOptions {
   /** The resolved algorithm config (its registry file supplies the reduced step). */
@@ -74,17 +75,16 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
   // switches (one record per step with an event), spike saturation, the last finite state, and the peak state.
   const cap = record.length + n + 5;
   const recStep = new Float64Array(cap);
-  const recA = Array.from({ length: n }, () => new Float64Array(cap));
-  const recLoss = new Float64Array(cap);
-  const recRatio = new Float64Array(cap);
-  const recAlign = new Float64Array(cap);
+  // Recorded series: the theory layout of the statistics registry (src/statistics/).
+  const statCtx = reducedStatContext(sys, ctx);
+  const layout = theoryLayout(statCtx);
+  const row = new Float64Array(layout.names.length);
+  const cols = layout.names.map(() => new Float64Array(cap));
   let nRec = 0;
-  const push = (k: number, state: Float64Array, loss: number) => {
+  const push = (k: number, state: Float64Array) => {
     recStep[nRec] = k;
-    for (let j = 0; j < n; j++) recA[j][nRec] = state[j];
-    recLoss[nRec] = loss;
-    recRatio[nRec] = misalignmentRatio(state, ctx);
-    recAlign[nRec] = alignment(state, ctx);
+    evaluateReduced(layout, state, statCtx, row);
+    for (let c = 0; c < row.length; c++) cols[c][nRec] = row[c];
     nRec++;
   };
 
@@ -95,9 +95,7 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
   let saturationStep: number | null = null;
   let peakRatio = -Infinity;
   let peakStep = 0;
-  let peakLoss = 0;
   let prevAbsB = spike >= 0 ? Math.abs(a[spike]) : 0;
-  let prevLoss = 0;
   let divergedAt: number | null = null;
   let lastStep = 0;
   let loss = 0;
@@ -112,13 +110,13 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
       if (absB < prevAbsB) {
         saturationStep = k - 1;
         events.push({ name: 'spike-saturation', step: k - 1, t: eta * (k - 1), value: prevAbsB });
-        if (lastRecorded !== k - 1) push(k - 1, prev, prevLoss);
+        if (lastRecorded !== k - 1) push(k - 1, prev);
       }
       prevAbsB = absB;
     }
     let recordedNow = false;
     if (ri < record.length && record[ri] === k) {
-      push(k, a, loss);
+      push(k, a);
       recordedNow = true;
       lastRecorded = k;
       ri++;
@@ -138,7 +136,6 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
     if (ratio > peakRatio) {
       peakRatio = ratio;
       peakStep = k;
-      peakLoss = loss;
       for (let j = 0; j < n; j++) peakState[j] = a[j];
     }
     if (k === steps) break;
@@ -158,7 +155,7 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
       }
     }
     if (eventNow && !recordedNow) {
-      push(k, a, loss);
+      push(k, a);
       lastRecorded = k;
     }
     let bad = false;
@@ -174,27 +171,22 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
       prev[j] = a[j];
       a[j] = aNext[j];
     }
-    prevLoss = loss;
   }
   // The last finite state is always recorded; the peak state too.
   if (lastRecorded !== lastStep) {
-    push(lastStep, a, loss);
+    push(lastStep, a);
     lastRecorded = lastStep;
   }
   if (peakRatio > -Infinity) {
     events.push({ name: 'peak-misalignment', step: peakStep, t: eta * peakStep, value: peakRatio });
-    push(peakStep, peakState, peakLoss);
+    push(peakStep, peakState);
   }
   // Sort records by step and drop duplicates (events already on the grid).
   const order = Array.from({ length: nRec }, (_, i) => i).sort((x, y) => recStep[x] - recStep[y] || x - y);
   const keep: number[] = [];
   for (const i of order) if (keep.length === 0 || recStep[keep[keep.length - 1]] !== recStep[i]) keep.push(i);
   const series: Record<string, number[]> = {};
-  sys.symbols.forEach((sym, j) => (series[sym] = keep.map((i) => recA[j][i])));
-  series.loss = keep.map((i) => recLoss[i]);
-  if (ctx.spike >= 0) series.ratio = keep.map((i) => recRatio[i]);
-  else series.misalignment = keep.map((i) => recRatio[i]);
-  series.alignment = keep.map((i) => recAlign[i]);
+  layout.names.forEach((name, c) => (series[name] = keep.map((i) => cols[c][i])));
   events.sort((x, y) => (x.step ?? 0) - (y.step ?? 0) || x.name.localeCompare(y.name));
   return {
     status: divergedAt === null ? 'ok' : 'diverged',

@@ -18,6 +18,7 @@
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { ModelSpec } from '../model/spec.js';
 import { blockMisalignmentRatio, tiedWithTop } from '../core/blocks.js';
+import type { ReducedStatContext } from '../statistics/index.js';
 
 export interface StatContext {
   readonly n: number;
@@ -27,6 +28,11 @@ export interface StatContext {
   readonly student: 'matrix' | 'vector';
   readonly ranks: Float64Array;
   readonly tieRelTol: number;
+}
+
+/** The statistics registry's view of the reduced system (statistics/types.ts). */
+export function reducedStatContext(sys: CompiledSystem, ctx: StatContext): ReducedStatContext {
+  return { symbols: sys.symbols, ranks: ctx.ranks, signal: ctx.signal, spike: ctx.spike, student: ctx.student, tieRelTol: ctx.tieRelTol, dataMode: 'population', loss: (a) => sys.loss(a) };
 }
 
 export function statContext(sys: CompiledSystem, spec: ModelSpec, tieRelTol: number): StatContext {

@@ -9,6 +9,7 @@
  * In the eigenbasis, direction j (0-based) belongs to block `blockOf[j]`.
  */
 import type { AlgorithmConfig, ExperimentConfig, InitConfig, StudentConfig } from '../config/config.js';
+import type { StatModel } from '../statistics/index.js';
 
 export type BlockRole = 'signal' | 'spike' | 'bulk' | 'direction';
 
@@ -115,3 +116,17 @@ export function initialBlockCoefficients(spec: ModelSpec): Float64Array | null {
   if (spec.init.kind !== 'scaled-identity') return null;
   return new Float64Array(spec.blocks.length).fill(spec.init.alpha);
 }
+
+/** The statistics model of a spec (statistics/types.ts). */
+export function specStatModel(spec: ModelSpec, tieRelTol: number, dataMode: StatModel['dataMode']): StatModel {
+  return {
+    symbols: spec.blocks.map((b) => b.symbol),
+    ranks: Float64Array.from(spec.blocks.map((b) => b.rank)),
+    signal: spec.signalBlock,
+    spike: spec.spikeBlock,
+    student: spec.student.kind === 'vector' ? 'vector' : 'matrix',
+    tieRelTol,
+    dataMode,
+  };
+}
+

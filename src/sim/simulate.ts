@@ -13,13 +13,14 @@ import { provenance } from '../core/provenance.js';
 import { mean, standardError } from '../core/stats.js';
 import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
 import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
-import { buildModelSpec, type ModelSpec } from '../model/spec.js';
+import { buildModelSpec, specStatModel, type ModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
 import { populationGradient, populationWorkspace, sampleGradient, sampleWorkspace } from './gradient.js';
 import { buildProblem, initialWeights, RNG_STREAMS, type SimProblem } from './problem.js';
 import { createRng } from '../core/rng.js';
 import { recordSteps } from '../config/record.js';
-import { computeStats, statsWorkspace } from './stats.js';
+import { FullStatView, statsWorkspace } from './stats.js';
+import { simulationLayout } from '../statistics/index.js';
 
 
 export interface SimulateOptions {
@@ -46,12 +47,9 @@ export interface SeedRun {
   series: Record<string, number[]>;
 }
 
-/** Series names of a simulation (api.md): block symbols, `<symbol>_mag`, alignment, overlap, loss, train_loss. */
+/** Series names of a simulation: every statistic of the registry (src/statistics/) with a full evaluation. */
 export function seriesNames(spec: ModelSpec, dataMode: ExperimentConfig['data']['mode']): string[] {
-  const syms = spec.blocks.map((b) => b.symbol);
-  const names = [...syms, ...syms.map((s) => `${s}_mag`), 'ratio', 'alignment', 'overlap', 'loss'];
-  if (dataMode !== 'population') names.push('train_loss');
-  return names;
+  return simulationLayout(specStatModel(spec, DEFAULTS.signTieRelTol, dataMode)).names;
 }
 
 interface SeedContext {
@@ -78,8 +76,10 @@ function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
   const steps = config.steps;
   const tieTol = DEFAULTS.signTieRelTol;
   const mode = config.data.mode;
-  const names = seriesNames(spec, mode);
-  const nb = spec.blocks.length;
+  const model = specStatModel(spec, tieTol, mode);
+  const layout = simulationLayout(model);
+  const names = layout.names;
+  const row = new Float64Array(names.length);
   const nRec = grid.length;
   // ---- every buffer is allocated here, before the step loop ----
   const W = initialWeights(problem, seed);
@@ -92,7 +92,7 @@ function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
   const batch = mode === 'online' ? sampleBuffers(problem, batchN) : dataset;
   const sampleWs = mode === 'population' ? null : sampleWorkspace(batchN, m);
   const onlineRng = mode === 'online' ? createRng(seed, RNG_STREAMS.data) : null;
-  const statsWs = statsWorkspace(problem);
+  const view = new FullStatView(problem, backend, statsWorkspace(problem), tieTol);
   const rec: Float64Array[] = names.map(() => new Float64Array(nRec));
   const pre = { WtW: popWs.M, loss: 0 };
   let nDone = 0;
@@ -128,17 +128,13 @@ function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
       ctx.onRecord?.({ algorithm: label, seed, step: t, W });
       // population steps already hold WᵀW and L(W) from the gradient: reused, not recomputed
       pre.loss = popLoss;
-      const st = computeStats(problem, backend, W, statsWs, tieTol, Number.isNaN(popLoss) ? undefined : pre);
-      let c = 0;
-      for (let k = 0; k < nb; k++) rec[c++][next] = st.signed[k];
-      for (let k = 0; k < nb; k++) rec[c++][next] = st.mag[k];
-      rec[c++][next] = st.ratio;
-      rec[c++][next] = st.alignment;
-      rec[c++][next] = st.overlap;
-      rec[c++][next] = st.loss;
-      if (mode !== 'population') rec[c++][next] = trainLoss;
-      let finite = st.ok;
-      for (let k = 0; k < c && finite; k++) finite = Number.isFinite(rec[k][next]);
+      view.load(W, Number.isNaN(popLoss) ? undefined : pre, mode === 'population' ? Number.NaN : trainLoss);
+      for (const e of layout.entries) e.statistic.full!(view, model, row, e.offset);
+      let finite = true;
+      for (let k = 0; k < row.length; k++) {
+        rec[k][next] = row[k];
+        if (!Number.isFinite(row[k])) finite = false;
+      }
       if (!finite) {
         diverge(t, 'a statistic of W became non-finite');
         break;

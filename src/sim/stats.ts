@@ -1,5 +1,6 @@
 /**
- * Summary statistics of an arbitrary W (model.md §5), with P_k = Σ_{j ∈ block k} q_j q_jᵀ (q_j the eigenbasis):
+ * The primitives of the summary statistics of an arbitrary W (model.md §5; the statistics themselves are the
+ * registry src/statistics/), with P_k = Σ_{j ∈ block k} q_j q_jᵀ (q_j the eigenbasis):
  *  - signed block coefficients a_k = tr(P_k W)/r_k = (1/r_k) Σ_{j∈k} q_jᵀ W q_j (matrix student); for the vector
  *    student (w = Σ_k a_k P_k 𝟙 on the manifold, 𝟙 = Σ_j q_j) a_k = (1/r_k) Σ_{j∈k} q_jᵀ w. Both equal the
  *    reduced coordinates on the block manifold;
@@ -13,7 +14,8 @@
  *  - misalignment ratio, as on the theory side: b/a (spiked, signed) or max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0;
  *  - the exact population loss (gradient.ts).
  */
-import { blockMisalignmentRatio, tiedWithTop } from '../core/blocks.js';
+import { tiedWithTop } from '../core/blocks.js';
+import { STATISTICS, type FullView, type StatModel } from '../statistics/index.js';
 import type { LinalgBackend } from '../core/linalg.js';
 import { populationLoss, populationWorkspace, type PopulationWorkspace } from './gradient.js';
 import type { SimProblem } from './problem.js';
@@ -30,8 +32,6 @@ export interface StatsWorkspace {
   /** per-block accumulators */
   signed: Float64Array;
   mag2: Float64Array;
-  /** the result object, reused on every call (no allocation per recorded step) */
-  out: WStats;
 }
 
 export function statsWorkspace(problem: SimProblem): StatsWorkspace {
@@ -49,35 +49,86 @@ export function statsWorkspace(problem: SimProblem): StatsWorkspace {
     pop: populationWorkspace(d),
     signed,
     mag2,
-    out: { signed, mag: mag2, alignment: 0, overlap: 0, ratio: 0, loss: 0, ok: true },
   };
 }
 
-export interface WStats {
-  /** signed block coefficients (length = number of blocks), written into ws.signed */
-  signed: Float64Array;
-  /** block magnitudes (written into ws.mag2 as magnitudes after the call) */
-  mag: Float64Array;
-  alignment: number;
-  overlap: number;
-  /** misalignment ratio b/a (spiked) or max_{k≠s}|a_k|/|a_s| (0 when a_s = 0) */
-  ratio: number;
-  loss: number;
-  /** false if the eigen-solver failed (non-finite W) */
-  ok: boolean;
+/**
+ * The primitives of W at one recorded step (statistics/types.ts `FullView`): the block coefficients and magnitudes
+ * are computed by `load`; WᵀW, the top-eigenspace projection and the population loss on first use. One object per
+ * run, reused at every recorded step (no allocation per step).
+ */
+export class FullStatView implements FullView {
+  readonly m: number;
+  readonly d: number;
+  W: Float64Array;
+  readonly theta: Float64Array;
+  readonly signed: Float64Array;
+  readonly magnitude: Float64Array;
+  trainLoss = Number.NaN;
+  private gramReady = false;
+  private gramM: Float64Array;
+  private p2: number | null = null;
+  private loss: number | null = null;
+
+  constructor(
+    private readonly problem: SimProblem,
+    private readonly backend: LinalgBackend,
+    private readonly ws: StatsWorkspace,
+    private readonly tieRelTol: number,
+  ) {
+    this.m = problem.m;
+    this.d = problem.d;
+    this.W = new Float64Array(0);
+    this.theta = problem.theta;
+    this.signed = ws.signed;
+    this.magnitude = ws.mag2;
+    this.gramM = ws.M;
+  }
+
+  /**
+   * Point the view at W (block coefficients and magnitudes computed now). `pre`: WᵀW and L(W) already computed by
+   * a population gradient step at this W (reused, not recomputed).
+   */
+  load(W: Float64Array, pre?: { WtW: Float64Array; loss: number }, trainLoss = Number.NaN): this {
+    this.W = W;
+    this.trainLoss = trainLoss;
+    this.p2 = null;
+    if (pre) {
+      this.gramM = pre.WtW;
+      this.gramReady = true;
+      this.loss = pre.loss;
+    } else {
+      this.gramM = this.ws.M;
+      this.gramReady = false;
+      this.loss = null;
+    }
+    blockCoefficients(this.problem, this.backend, W, this.ws);
+    return this;
+  }
+
+  gram(): Float64Array {
+    if (!this.gramReady) {
+      const { m, d } = this;
+      this.backend.gemm(true, false, d, d, m, 1, this.W, this.W, 0, this.gramM);
+      this.gramReady = true;
+    }
+    return this.gramM;
+  }
+
+  topProjection2(): number {
+    if (this.p2 === null) this.p2 = topProjection2(this.backend, this.d, this.gram(), this.theta, this.ws, this.tieRelTol);
+    return this.p2;
+  }
+
+  populationLoss(): number {
+    if (this.loss === null) this.loss = populationLoss(this.problem, this.backend, this.W, this.ws.pop);
+    return this.loss;
+  }
 }
 
-/** Statistics of W written into (and returned as) `ws.out`: valid until the next call with the same workspace. */
-export function computeStats(
-  problem: SimProblem,
-  backend: LinalgBackend,
-  W: Float64Array,
-  ws: StatsWorkspace,
-  tieRelTol: number,
-  /** WᵀW and the population loss at this W when already computed (population gradient step): not recomputed */
-  pre?: { WtW: Float64Array; loss: number },
-): WStats {
-  const { d, m, Q, blockOf, ranks, theta } = problem;
+/** Signed block coefficients and block magnitudes of W into ws.signed and ws.mag2 (see the module comment). */
+function blockCoefficients(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: StatsWorkspace): void {
+  const { d, m, Q, blockOf, ranks } = problem;
   const { signed, mag2 } = ws;
   signed.fill(0);
   mag2.fill(0);
@@ -109,62 +160,75 @@ export function computeStats(
     signed[k] /= ranks[k];
     mag2[k] = Math.sqrt(mag2[k] / ranks[k]);
   }
-  // WᵀW, overlap, alignment
-  let M = ws.M;
-  if (pre) M = pre.WtW;
-  else backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
-  let fro2 = 0;
-  let tMt = 0;
+}
+
+/**
+ * ‖Π_top θ‖² for the symmetric M = WᵀW: a diagonal M (W on the block manifold in the canonical basis) is its own
+ * eigendecomposition, Σ θ_j² over the j tied with the top (no eigen-solver); otherwise Σ_{k tied with the top}
+ * (v_kᵀθ)², the v_kᵀθ from the eigen-solver without forming eigenvectors. NaN when the solver fails (non-finite W).
+ */
+function topProjection2(backend: LinalgBackend, d: number, M: Float64Array, theta: Float64Array, ws: StatsWorkspace, tieRelTol: number): number {
   let offDiagonal = false;
-  for (let i = 0; i < d; i++) {
+  for (let i = 0; i < d && !offDiagonal; i++) {
     const r = i * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const v = M[r + j];
-      fro2 += v * v;
-      s += v * theta[j];
-      if (v !== 0 && j !== i) offDiagonal = true;
+    for (let j = 0; j < d; j++) if (j !== i && M[r + j] !== 0) {
+      offDiagonal = true;
+      break;
     }
-    tMt += theta[i] * s;
   }
-  const fro = Math.sqrt(fro2);
-  const overlap = fro > 0 ? tMt / fro : 0;
-  let alignment: number;
-  let ok = true;
-  if (m === 1) {
-    // WᵀW = wwᵀ: u₁ = w/‖w‖ (rank one, no eigen-solver needed); w = 0 → 0 as on the theory side
-    let nw = 0;
-    let tw = 0;
-    for (let j = 0; j < d; j++) {
-      nw += W[j] * W[j];
-      tw += theta[j] * W[j];
-    }
-    alignment = nw > 0 ? Math.abs(tw) / Math.sqrt(nw) : 0;
-  } else if (!offDiagonal) {
-    // WᵀW diagonal (W on the block manifold in the canonical basis): its eigenvalues are the M_jj with
-    // eigenvectors e_j, so ‖P_top θ‖² = Σ θ_j² over the j tied with the top (no eigen-solver; non-finite → !ok)
+  if (!offDiagonal) {
     let lmax = -Infinity;
     for (let j = 0; j < d; j++) lmax = Math.max(lmax, M[j * d + j]);
-    ok = Number.isFinite(lmax);
+    if (!Number.isFinite(lmax)) return Number.NaN;
     let p2 = 0;
     for (let j = 0; j < d; j++) if (tiedWithTop(M[j * d + j], lmax, tieRelTol)) p2 += theta[j] * theta[j];
-    alignment = Math.sqrt(Math.min(1, p2));
-  } else {
-    // ‖P_top θ‖² = Σ_{k tied with the top} (v_kᵀθ)², the v_kᵀθ from the eigen-solver without the eigenvectors
-    ok = backend.symEigenProject(d, M, theta, ws.eigValues, ws.eigCoords, ws.eigScratch, ws.eigWork);
-    const lmax = ws.eigValues[d - 1];
-    let p2 = 0;
-    for (let k = d - 1; k >= 0 && tiedWithTop(ws.eigValues[k], lmax, tieRelTol); k--) p2 += ws.eigCoords[k] * ws.eigCoords[k];
-    alignment = Math.sqrt(Math.min(1, p2));
+    return p2;
   }
-  // misalignment ratio, the theory side's definition: spiked b/a (signed); otherwise max_{k≠s}|a_k|/|a_s|; 0 if a_s = 0
-  const ratio = blockMisalignmentRatio(signed, problem.spec.signalBlock, problem.spec.spikeBlock);
-  const loss = pre ? pre.loss : populationLoss(problem, backend, W, ws.pop);
-  const out = ws.out;
-  out.alignment = alignment;
-  out.overlap = overlap;
-  out.ratio = ratio;
-  out.loss = loss;
-  out.ok = ok;
+  if (!backend.symEigenProject(d, M, theta, ws.eigValues, ws.eigCoords, ws.eigScratch, ws.eigWork)) return Number.NaN;
+  const lmax = ws.eigValues[d - 1];
+  let p2 = 0;
+  for (let k = d - 1; k >= 0 && tiedWithTop(ws.eigValues[k], lmax, tieRelTol); k--) p2 += ws.eigCoords[k] * ws.eigCoords[k];
+  return p2;
+}
+
+/** The statistics model of a simulation problem (statistics/types.ts). */
+export function statModel(problem: SimProblem, tieRelTol: number, dataMode: StatModel['dataMode']): StatModel {
+  const spec = problem.spec;
+  return {
+    symbols: spec.blocks.map((b) => b.symbol),
+    ranks: Float64Array.from(problem.ranks),
+    signal: spec.signalBlock,
+    spike: spec.spikeBlock,
+    student: problem.m === 1 ? 'vector' : 'matrix',
+    tieRelTol,
+    dataMode,
+  };
+}
+
+export interface WStats {
+  signed: Float64Array;
+  mag: Float64Array;
+  alignment: number;
+  overlap: number;
+  ratio: number;
+  loss: number;
+  /** false if a statistic is not finite (eigen-solver failure on a non-finite W) */
+  ok: boolean;
+}
+
+/**
+ * Every registered statistic of one W by id (tests, benchmarks): the same evaluation the simulation records.
+ * Valid until the next call with the same workspace.
+ */
+export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: StatsWorkspace, tieRelTol: number, pre?: { WtW: Float64Array; loss: number }): WStats {
+  const model = statModel(problem, tieRelTol, 'population');
+  const view = new FullStatView(problem, backend, ws, tieRelTol).load(W, pre);
+  const one = new Float64Array(1);
+  const value = (id: string): number => {
+    STATISTICS.find((s) => s.id === id)!.full!(view, model, one, 0);
+    return one[0];
+  };
+  const out = { signed: view.signed, mag: view.magnitude, alignment: value('alignment'), overlap: value('overlap'), ratio: value('ratio'), loss: value('loss'), ok: true };
+  out.ok = [out.alignment, out.overlap, out.ratio, out.loss].every(Number.isFinite);
   return out;
 }

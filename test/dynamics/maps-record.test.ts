@@ -11,7 +11,7 @@ import type { CompiledSystem } from '../../src/symbolic/compiled.js';
 
 /**
  * Scripted block gradients per step k, indexed by call count; the SpecGD map (registry) moves a ← a − η·sgn(g), η = 1,
- * and the loss per step is scripted too.
+ * and the loss is scripted as a function of the state.
  */
 const DIRS: [number, number][] = [
   [-1, 0], // k=0: a 0.5 → 1.5
@@ -27,13 +27,13 @@ const DIRS: [number, number][] = [
 
 function scripted(): CompiledSystem {
   let gradCalls = 0;
-  let lossCalls = 0;
   return {
     n: 2,
     symbols: ['a', 'b'],
     ranks: Float64Array.of(1, 1),
     student: 'matrix',
-    loss: () => (lossCalls++ < 7 ? 1 : 0),
+    // Scripted by the step: the map evaluates L(a_k) before the k-th gradient, so it is 0 from step 7 on.
+    loss: () => (gradCalls >= 7 ? 0 : 1),
     grad: (_a, out) => {
       const d = DIRS[Math.min(gradCalls++, DIRS.length - 1)];
       out[0] = d[0];

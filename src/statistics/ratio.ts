@@ -1,0 +1,22 @@
+/**
+ * Misalignment ratio (model.md §5, core/blocks.ts): spiked model b/a (signed); other models max_{k≠s}|a_k|/|a_s|;
+ * 0 when a_s = 0. One id on both sides: `ratio`.
+ */
+import { blockMisalignmentRatio } from '../core/blocks.js';
+import type { Statistic } from './types.js';
+
+export const statistic: Statistic = {
+  id: 'ratio',
+  order: 3,
+  title: 'misalignment ratio',
+  axis: { label: 'misalignment (b/a or max_{k≠s}|a_k|/|a_s|)', scale: 'log' },
+  compared: true,
+  inTheory: true,
+  names: () => ['ratio'],
+  full(view, m, out, offset) {
+    out[offset] = blockMisalignmentRatio(view.signed, m.signal, m.spike);
+  },
+  reduced(a, m, out, offset) {
+    out[offset] = blockMisalignmentRatio(a, m.signal, m.spike, a.length);
+  },
+};
