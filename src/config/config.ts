@@ -8,9 +8,12 @@ import { DEFAULTS } from './defaults.js';
 import { ExperimentConfigSchema, type ExperimentConfigInput } from './schema.js';
 import { PRESETS, presetNames } from './presets.js';
 import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
+import { COVARIANCE_FAMILIES, covarianceFamily } from '../model/covariance/index.js';
+import type { CovarianceConfigBase } from '../model/covariance/types.js';
 import type { AlgorithmConfig } from '../algorithms/types.js';
 
-export type CovarianceConfig = ExperimentConfigInput['model']['covariance'];
+export type { CovarianceConfig } from '../model/covariance/index.js';
+import type { CovarianceConfig } from '../model/covariance/index.js';
 export type InitConfig = NonNullable<ExperimentConfigInput['model']['init']>;
 export type StudentConfig = { kind: 'matrix'; width: number } | { kind: 'vector' };
 export type { AlgorithmConfig } from '../algorithms/types.js';
@@ -81,19 +84,14 @@ export function parseConfig(input: unknown, fieldPrefix = ''): ExperimentConfig 
   }
   const c = result.data;
   const d = c.model.d;
-  const cov = c.model.covariance;
-  if (cov.kind === 'spiked' && d < 3) {
-    throw new ConfigError(prefix('model.d'), d, 'an integer ≥ 3 for a spiked covariance (signal, spike and a bulk of rank d − 2 ≥ 1)');
+  // The covariance family's own rules (src/model/covariance/).
+  const family = covarianceFamily(String((c.model.covariance as CovarianceConfigBase).kind), prefix('model.covariance.kind'));
+  const cov = family.resolve(c.model.covariance as CovarianceConfigBase) as CovarianceConfig;
+  if (d < family.minD.value) {
+    throw new ConfigError(prefix('model.d'), d, `an integer ≥ ${family.minD.value} for a ${family.kind} covariance${family.minD.why ? ` (${family.minD.why})` : ''}`);
   }
-  if (cov.kind === 'powerlaw' || cov.kind === 'diagonal') {
-    if (d < 2) throw new ConfigError(prefix('model.d'), d, `an integer ≥ 2 for a ${cov.kind} covariance`);
-    if (cov.signalIndex < 1 || cov.signalIndex > d) {
-      throw new ConfigError(prefix('model.covariance.signalIndex'), cov.signalIndex, `an integer in 1..${d} (1-based eigen-direction index, d = ${d})`);
-    }
-  }
-  if (cov.kind === 'diagonal' && cov.eigenvalues.length !== d) {
-    throw new ConfigError(prefix('model.covariance.eigenvalues'), cov.eigenvalues, `an array of exactly d = ${d} numbers > 0 (got ${cov.eigenvalues.length})`);
-  }
+  const bad = family.check(cov, d);
+  if (bad) throw new ConfigError(prefix(`model.covariance.${bad[0]}`), bad[1], bad[2]);
   const studentIn = c.model.student ?? DEFAULTS.student;
   let student: StudentConfig;
   if (studentIn.kind === 'matrix') {
@@ -113,7 +111,7 @@ export function parseConfig(input: unknown, fieldPrefix = ''): ExperimentConfig 
   return {
     model: {
       d,
-      covariance: cov.kind === 'spiked' ? { ...cov, basis: cov.basis ?? DEFAULTS.basis } : cov,
+      covariance: cov,
       student,
       init: c.model.init ?? { ...DEFAULTS.init },
       lossScale: c.model.lossScale ?? DEFAULTS.lossScale,
@@ -134,12 +132,7 @@ function allowedKeys(path: ReadonlyArray<PropertyKey>, input: unknown): string {
   const table: Record<string, string> = {
     '': 'model, algorithms, steps, data, seeds, record, events',
     model: 'd, covariance, student, init, lossScale, labelNoise',
-    'model.covariance':
-      kind.kind === 'spiked'
-        ? 'kind, signalVariance, spikeVariance, bulkVariance, basis'
-        : kind.kind === 'powerlaw'
-          ? 'kind, exponent, signalIndex'
-          : 'kind, eigenvalues, signalIndex',
+    'model.covariance': (COVARIANCE_FAMILIES.find((f) => f.kind === kind.kind) ?? COVARIANCE_FAMILIES[COVARIANCE_FAMILIES.length - 1]).keys.join(', '),
     'model.student': kind.kind === 'matrix' ? 'kind, width' : 'kind',
     'model.init': kind.kind === 'gaussian' ? 'kind, std' : 'kind, alpha',
     algorithms: (ALGORITHMS.find((a) => a.configName === kind.name) ?? ALGORITHMS[0]).keys.join(', '),

@@ -6,6 +6,7 @@ import { algorithmById } from '../algorithms/index.js';
 import { algorithm as gd } from '../algorithms/gd.js';
 import { algorithm as specgd } from '../algorithms/specgd.js';
 import { DIVERGENCE_BOUND, SIGN_TIE_REL_TOL } from '../core/tolerances.js';
+import { DEFAULT_BASIS as SPIKED_DEFAULT_BASIS } from '../model/covariance/spiked.js';
 
 export const DEFAULTS = {
   /** The factor κ in L = κ E[(f − y)²]; model.md §1 uses ¼. */
@@ -25,7 +26,8 @@ export const DEFAULTS = {
   recordDenseEarly: 1000,
   recordLogPoints: 1000,
   events: { escapeLevel: 0.5 },
-  basis: 'canonical' as const,
+  /** The spiked family's default basis (src/model/covariance/spiked.ts). */
+  basis: SPIKED_DEFAULT_BASIS,
   /**
    * Sign-tie tolerance shared by the reduced SpecGD map and the full-dimensional polar factor: a block gradient
    * with |g_k| ≤ signTieRelTol · max_j |g_j| counts as 0 (sgn(0) = 0), and singular values below

@@ -7,55 +7,20 @@ import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 import { ALGORITHMS, configNames } from '../algorithms/index.js';
 import { posInt, positive } from '../core/fields.js';
+import { COVARIANCE_FAMILIES } from '../model/covariance/index.js';
 
-/**
- * Supported range of every variance / eigenvalue: outside it, products such as λ²a⁴ in the loss (or the exact
- * rational arithmetic of the fixed points) leave the float64 range. The limits are bad input, not a crash.
- */
-export const VARIANCE_MIN = 1e-100;
-export const VARIANCE_MAX = 1e100;
+export { VARIANCE_MAX, VARIANCE_MIN } from '../model/covariance/index.js';
 /** Largest initialization scale α (or entry std): DEFAULTS.divergenceBound, beyond which a run has diverged at step 0. */
 export const INIT_SCALE_MAX = DEFAULTS.divergenceBound;
 
-const variance = (what: string) => {
-  const msg = `a number > 0 within [${VARIANCE_MIN}, ${VARIANCE_MAX}] (${what})`;
-  return z.number({ error: msg }).gte(VARIANCE_MIN, { error: msg }).lte(VARIANCE_MAX, { error: msg });
-};
 const initScale = (what: string) => {
   const msg = `a number in (0, ${INIT_SCALE_MAX}] (${what}; larger is diverged from the start)`;
   return z.number({ error: msg }).gt(0, { error: msg }).lte(INIT_SCALE_MAX, { error: msg });
 };
 
-export const SpikedCovarianceSchema = z.strictObject({
-  kind: z.literal('spiked'),
-  /** λ_θ: variance along the signal θ. */
-  signalVariance: variance('variance λ_θ along the signal'),
-  /** λ_v: variance along the spike v ⊥ θ. */
-  spikeVariance: variance('variance λ_v along the spike'),
-  /** σ²: variance of the bulk (rank d − 2). */
-  bulkVariance: variance('bulk variance σ²'),
-  /** "canonical": θ = e₁, v = e₂; "random": a seeded random orthonormal basis (simulation only). */
-  basis: z.enum(['canonical', 'random'], { error: '"canonical" or "random"' }).optional(),
-});
-
-export const PowerlawCovarianceSchema = z.strictObject({
-  kind: z.literal('powerlaw'),
-  /** λ_j = j^(−exponent), j = 1..d. */
-  exponent: z.number({ error: 'a finite number ≥ 0' }).finite().gte(0, { error: 'a finite number ≥ 0' }),
-  /** 1-based index j of the eigen-direction that carries the signal θ = e_j. */
-  signalIndex: z.number({ error: 'an integer in 1..d' }).int({ error: 'an integer in 1..d' }),
-});
-
-export const DiagonalCovarianceSchema = z.strictObject({
-  kind: z.literal('diagonal'),
-  /** λ_1..λ_d, all > 0. */
-  eigenvalues: z.array(variance('eigenvalue'), { error: 'an array of d numbers > 0' }).min(1),
-  /** 1-based index j of the eigen-direction that carries the signal θ = e_j. */
-  signalIndex: z.number({ error: 'an integer in 1..d' }).int({ error: 'an integer in 1..d' }),
-});
-
-export const CovarianceSchema = z.discriminatedUnion('kind', [SpikedCovarianceSchema, PowerlawCovarianceSchema, DiagonalCovarianceSchema], {
-  error: 'a covariance with kind "spiked", "powerlaw" or "diagonal"',
+/** A covariance: the union of the registry's families (src/model/covariance/), told apart by `kind`. */
+export const CovarianceSchema = z.discriminatedUnion('kind', COVARIANCE_FAMILIES.map((f) => f.schema) as unknown as [z.ZodObject, ...z.ZodObject[]], {
+  error: `a covariance with kind ${COVARIANCE_FAMILIES.map((f) => JSON.stringify(f.kind)).join(', ')}`,
 });
 
 export const StudentSchema = z.discriminatedUnion(

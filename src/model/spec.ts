@@ -11,30 +11,13 @@
 import type { AlgorithmConfig, ExperimentConfig, InitConfig, StudentConfig } from '../config/config.js';
 import type { StatModel } from '../statistics/index.js';
 
-export type BlockRole = 'signal' | 'spike' | 'bulk' | 'direction';
-
-export interface Block {
-  /** Human name: "signal", "spike", "bulk", or "direction 3". */
-  name: string;
-  /** Coefficient symbol: a, b, c (spiked) or a_1 ... a_d (diagonal / power-law). */
-  symbol: string;
-  role: BlockRole;
-  /** Numeric variance λ_k. */
-  variance: number;
-  /** Symbol of the variance: lambda_theta, lambda_v, sigma2 (spiked) or lambda_1 ... (diagonal). */
-  varianceSymbol: string;
-  /** Numeric rank r_k. */
-  rank: number;
-  /**
-   * The rank as an affine expression in d: r_k = rankInD.coef · d + rankInD.offset (bulk: d − 2; others: 1).
-   * Symbolic derivations keep it symbolic.
-   */
-  rankInD: { coef: number; offset: number };
-}
+export type { Block, BlockRole } from './covariance/index.js';
+import { covarianceFamily, type Block } from './covariance/index.js';
 
 export interface ModelSpec {
   d: number;
-  covarianceKind: 'spiked' | 'powerlaw' | 'diagonal';
+  /** The covariance family's kind (src/model/covariance/). */
+  covarianceKind: string;
   blocks: Block[];
   /** Index (into `blocks`) of the signal block s. */
   signalBlock: number;
@@ -57,39 +40,9 @@ export interface ModelSpec {
 /** Build the block decomposition of a resolved config. */
 export function buildModelSpec(config: ExperimentConfig): ModelSpec {
   const { d, covariance: cov } = config.model;
-  const blocks: Block[] = [];
-  const blockOf = new Int32Array(d);
+  // The covariance family's blocks (src/model/covariance/).
+  const { blocks, blockOf, signalBlock, spikeBlock, basis } = covarianceFamily(cov.kind).blocks(cov, d);
   const eigenvalues = new Float64Array(d);
-  let signalBlock: number;
-  let spikeBlock = -1;
-  let basis: 'canonical' | 'random' = 'canonical';
-  if (cov.kind === 'spiked') {
-    blocks.push(
-      { name: 'signal', symbol: 'a', role: 'signal', variance: cov.signalVariance, varianceSymbol: 'lambda_theta', rank: 1, rankInD: { coef: 0, offset: 1 } },
-      { name: 'spike', symbol: 'b', role: 'spike', variance: cov.spikeVariance, varianceSymbol: 'lambda_v', rank: 1, rankInD: { coef: 0, offset: 1 } },
-      { name: 'bulk', symbol: 'c', role: 'bulk', variance: cov.bulkVariance, varianceSymbol: 'sigma2', rank: d - 2, rankInD: { coef: 1, offset: -2 } },
-    );
-    signalBlock = 0;
-    spikeBlock = 1;
-    // Canonical basis: θ = e₁ (direction 0), v = e₂ (direction 1), bulk = the rest.
-    for (let j = 0; j < d; j++) blockOf[j] = j < 2 ? j : 2;
-    basis = cov.basis ?? 'canonical';
-  } else {
-    const lambdas = cov.kind === 'powerlaw' ? Array.from({ length: d }, (_, j) => (j + 1) ** -cov.exponent) : cov.eigenvalues;
-    for (let j = 0; j < d; j++) {
-      blocks.push({
-        name: `direction ${j + 1}`,
-        symbol: `a_${j + 1}`,
-        role: 'direction',
-        variance: lambdas[j],
-        varianceSymbol: `lambda_${j + 1}`,
-        rank: 1,
-        rankInD: { coef: 0, offset: 1 },
-      });
-      blockOf[j] = j;
-    }
-    signalBlock = cov.signalIndex - 1;
-  }
   for (let j = 0; j < d; j++) eigenvalues[j] = blocks[blockOf[j]].variance;
   return {
     d,

@@ -1,0 +1,29 @@
+/** Power-law spectrum (model.md §4): Σ = diag(λ_j), λ_j = j^(−exponent), j = 1..d; the signal θ = e_signalIndex. */
+import { z } from 'zod';
+import { checkSignalIndex, directionBlocks, signalIndex } from './fields.js';
+import type { CovarianceFamily } from './types.js';
+
+export interface PowerlawCovariance {
+  kind: 'powerlaw';
+  exponent: number;
+  signalIndex: number;
+  [field: string]: unknown;
+}
+
+export const family: CovarianceFamily<PowerlawCovariance> = {
+  kind: 'powerlaw',
+  order: 1,
+  schema: z.strictObject({
+    kind: z.literal('powerlaw'),
+    /** λ_j = j^(−exponent), j = 1..d. */
+    exponent: z.number({ error: 'a finite number ≥ 0' }).finite().gte(0, { error: 'a finite number ≥ 0' }),
+    signalIndex: signalIndex(),
+  }),
+  keys: ['kind', 'exponent', 'signalIndex'],
+  minD: { value: 2, why: '' },
+  check: (c, d) => checkSignalIndex(c.signalIndex, d),
+  resolve: (c) => c,
+  /** λ_j = j^(−exponent). */
+  blocks: (c, d) => directionBlocks(Array.from({ length: d }, (_, j) => (j + 1) ** -c.exponent), c.signalIndex),
+  latex: (c) => `\\Sigma = \\operatorname{diag}(j^{-${c.exponent}})_{j=1}^{d}`,
+};
