@@ -24,7 +24,8 @@
  *  - a flow (gradient flow, smoothed sign flow) against a map: the deviation is the map's O(η) discretization
  *    error (and for the sign flow its smoothing), a measurement rather than a test: reported with verdict "n/a".
  */
-import { normalQuantile } from '../core/stats.js';
+import { normalQuantile, studentTwoSidedQuantile } from '../core/special.js';
+export { studentTwoSidedQuantile, studentTwoSidedTail } from '../core/special.js';
 import type { ExperimentConfig } from '../config/config.js';
 
 /** Relative tolerance of population-exact comparisons (rounding only). */
@@ -37,72 +38,6 @@ export type ToleranceRule =
   /** z: the multiplier c of σ̂_k (see the module comment). */
   | { kind: 'finite-sample'; z: number; seeds: number; points: number; rule: string }
   | { kind: 'not-testable'; rule: string };
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15). */
-function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = c[0];
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Regularized incomplete beta I_x(a, b) (continued fraction, modified Lentz; Numerical Recipes' betacf). */
-function incompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(a * Math.log(x) + b * Math.log(1 - x) - (logGamma(a) + logGamma(b) - logGamma(a + b)));
-  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-15) break;
-  }
-  return (front * h) / a;
-}
-
-/** Two-sided tail P(|T| > x) of Student's t with ν degrees of freedom: I_{ν/(ν + x²)}(ν/2, 1/2). */
-export function studentTwoSidedTail(x: number, nu: number): number {
-  if (!(nu > 0)) throw new RangeError(`studentTwoSidedTail: ν must be > 0, got ${nu}`);
-  const ax = Math.abs(x);
-  return incompleteBeta(nu / (nu + ax * ax), nu / 2, 0.5);
-}
-
-/** x > 0 with P(|T_ν| > x) = tail (bisection on the tail; relative resolution 1e-12). */
-export function studentTwoSidedQuantile(tail: number, nu: number): number {
-  if (!(tail > 0 && tail < 1)) throw new RangeError(`studentTwoSidedQuantile: tail must be in (0, 1), got ${tail}`);
-  let lo = 0;
-  let hi = 1;
-  while (studentTwoSidedTail(hi, nu) > tail) hi *= 2;
-  while (hi - lo > 1e-12 * hi) {
-    const mid = 0.5 * (lo + hi);
-    if (studentTwoSidedTail(mid, nu) > tail) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
 
 /** Is the simulation an exact realization of the reduced theory (population gradient, W₀ on the manifold)? */
 export function isPopulationExact(config: ExperimentConfig): boolean {

@@ -16,7 +16,7 @@ import { createRng, randomOrthogonal, type Rng } from '../core/rng.js';
 import { mean, standardError, twoSidedNormalQuantile } from '../core/stats.js';
 import { ProjectorAlgebra, type BasisElement, type Elem } from './algebra.js';
 import { conjugateDiag, frobenius, matmul, trace } from './dense.js';
-import type { Derivation } from './derive.js';
+import type { SymbolicDerivation as Derivation } from './derivation.js';
 import { Poly, Rational } from './poly.js';
 
 export interface CheckDetail {

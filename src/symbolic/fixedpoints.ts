@@ -10,7 +10,7 @@
  * splits (see below) into exact rationals r_k h_k(u) off the support and a small |S|×|S| block (Jacobi).
  */
 import { symmetricEigenvalues } from './dense.js';
-import type { Derivation } from './derive.js';
+import type { SymbolicDerivation as Derivation } from './derivation.js';
 import { Poly, Rational } from './poly.js';
 
 export interface FixedPoint {
