@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/config/defaults.js';
 import { parseConfig } from '../../src/config/config.js';
 import { slope } from '../../src/core/stats.js';
 import { theorySetup } from '../../src/dynamics/setup.js';
@@ -50,17 +51,20 @@ describe('gradient flow (odex wrapper)', () => {
   const tEnd = 4; // past the misalignment peak, spike saturation and escape of this model
   const times = Array.from({ length: 41 }, (_, i) => (tEnd * i) / 40);
 
-  it('agrees with an independent fixed-step RK4 at a tiny step to ≤ 1e-8', () => {
+  it('agrees with an independent fixed-step RK4 at a tiny step to the accumulated local tolerance', () => {
     const flow = integrateReducedFlow(sys, ctx, a0, { kind: 'gradient-flow', grid: Float64Array.from(times), gridSteps: Int32Array.from(times, (_, i) => i), tEnd, escapeLevel: 0.5 });
     expect(flow.status).toBe('ok');
-    // RK4 global error is O(h⁴): h = 1e-4 gives ~1e-14 here; the comparison bound is the 1e-8.
+    // RK4 global error is O(h⁴): h = 1e-4 gives ~1e-14 here.
     const ref = rk4((a, o) => sys.grad(a, o), a0, tEnd, 40_000, times);
     let maxErr = 0;
     flow.states.forEach((y, i) => {
       for (let k = 0; k < sys.n; k++) maxErr = Math.max(maxErr, Math.abs(y[k] - ref[i][k]));
     });
     expect(flow.states.length).toBe(times.length);
-    expect(maxErr).toBeLessThanOrEqual(1e-8);
+    // Bound: the sum of odex's local tolerances over its accepted steps, nStep·rtol·max|a| (no amplification
+    // assumed), plus the RK4 reference's own ~1e-14. Measured: 3.0e-12.
+    const scale = Math.max(...flow.states.flatMap((y) => Array.from(y, Math.abs)));
+    expect(maxErr).toBeLessThanOrEqual(flow.result.nStep * DEFAULTS.flowRelTol * scale + 1e-14);
   });
 
   it('the GD map converges to the flow as η̃ → 0 at measured order 1 ± 0.1', () => {
@@ -94,7 +98,7 @@ describe('gradient flow (odex wrapper)', () => {
   it('a non-finite derivative is a "diverged" status with the last time reached, not NaN', () => {
     // ẏ = y²: blows up at t = 1 from y(0) = 1.
     const res = integrateFlow((_t, y, out) => (out[0] = y[0] * y[0]), [1], 0, 2, { maxSteps: 100_000 });
-    expect(['diverged', 'stalled']).toContain(res.status);
+    expect(res.status).toBe('diverged');
     expect(Number.isFinite(res.tLast)).toBe(true);
     // It stops at the blow-up time t = 1 (up to the last accepted step's rounding), not at the requested end 2.
     expect(Math.abs(res.tLast - 1)).toBeLessThan(1e-3);

@@ -1,5 +1,6 @@
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/config/defaults.js';
 import { integrateReducedFlow } from '../../src/dynamics/flows.js';
 import type { StatContext } from '../../src/dynamics/statistics.js';
 import type { CompiledSystem } from '../../src/symbolic/compiled.js';
@@ -38,15 +39,18 @@ describe('misalignment peak under gradient flow, early-stage two-block limit', (
     { lambdaTheta: 0.5, lambdaV: 3, alpha: 1e-6 },
   ];
   for (const p of cases) {
-    it(`closed form = odex event to ≤ 1e-6 relative (λθ=${p.lambdaTheta}, λv=${p.lambdaV}, α=${p.alpha}, κ=${p.lossScale ?? 0.25})`, () => {
+    it(`closed form = odex event to ≤ nStep·rtol relative (λθ=${p.lambdaTheta}, λv=${p.lambdaV}, α=${p.alpha}, κ=${p.lossScale ?? 0.25})`, () => {
       const cf = misalignmentPeakClosedForm(p);
       expect(cf.interior).toBe(true);
       const sys = limitSystem(p);
       const run = integrateReducedFlow(sys, ctx, Float64Array.of(p.alpha, p.alpha), { kind: 'gradient-flow', grid: Float64Array.of(0), gridSteps: Int32Array.of(0), tEnd: 4 * cf.t, escapeLevel: 1e300 });
       const ev = run.events.find((e) => e.name === 'peak-misalignment');
       expect(ev).toBeDefined();
-      expect(Math.abs(ev!.t - cf.t) / cf.t).toBeLessThanOrEqual(1e-6);
-      expect(Math.abs(ev!.value - cf.value) / cf.value).toBeLessThanOrEqual(1e-6);
+      // Bound: the sum of odex's local relative tolerances over its accepted steps (no error amplification assumed),
+      // nStep·flowRelTol; the event bisection itself is ≤ 1e-13 relative (flows.ts). Measured worst: 8.1e-13.
+      const tol = run.result.nStep * DEFAULTS.flowRelTol;
+      expect(Math.abs(ev!.t - cf.t) / cf.t).toBeLessThanOrEqual(tol);
+      expect(Math.abs(ev!.value - cf.value) / cf.value).toBeLessThanOrEqual(tol);
     });
   }
 
