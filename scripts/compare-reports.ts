@@ -6,9 +6,11 @@
  * must be byte-identical (JSON: identical after removing those fields, with key order kept).
  *
  *   npx tsx scripts/compare-reports.ts /tmp/baseline-quick ./specgd-report
+ *   npx tsx scripts/compare-reports.ts --digest DIR      (digests of DIR, for test/fixtures/reproduce/)
  *
  * Prints one line per differing file (with the first differences) and a summary; exit 1 when anything differs.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,6 +138,39 @@ export function compareReportFolders(a: string, b: string, maxDetails = 5): Fold
   return { files: common.length, identical, equalApartFromProvenance, differences };
 }
 
+/** A file's content with provenance removed (JSON re-serialized, Markdown/HTML normalized; other files as they are). */
+export function withoutProvenance(file: string, content: Buffer): Buffer {
+  if (file.endsWith('.json')) return Buffer.from(JSON.stringify(stripProvenance(JSON.parse(content.toString('utf8')))));
+  if (file.endsWith('.md') || file.endsWith('.html')) return Buffer.from(normalizeProvenanceText(content.toString('utf8')));
+  return content;
+}
+
+/**
+ * SHA-256 of every file of a report folder with provenance removed (`withoutProvenance`), by relative path. A
+ * committed digest of a reference run (test/fixtures/reproduce/) lets a test check "same data and claims" without
+ * storing the reference files. `skip` drops files by extension (PNGs: their pixels depend on the platform's
+ * font rasterization, not on the data, which data/<figure>.json and .csv carry).
+ */
+export function digestReportFolder(dir: string, skip: string[] = ['.png']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of listFiles(dir)) {
+    if (skip.some((e) => f.endsWith(e))) continue;
+    out[f] = createHash('sha256').update(withoutProvenance(f, readFileSync(join(dir, f)))).digest('hex');
+  }
+  return out;
+}
+
+/** Files whose digests differ, or that only one side has. */
+export function compareDigests(expected: Record<string, string>, actual: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [f, h] of Object.entries(expected)) {
+    if (!(f in actual)) out.push(`${f}: missing`);
+    else if (actual[f] !== h) out.push(`${f}: differs`);
+  }
+  for (const f of Object.keys(actual)) if (!(f in expected)) out.push(`${f}: not in the reference`);
+  return out;
+}
+
 /** The printed report of a comparison. */
 export function formatComparison(c: FolderComparison, a: string, b: string): string {
   const lines = c.differences.flatMap((d) => [`${d.kind.toUpperCase()} ${d.file}`, ...d.details.map((x) => `    ${x}`)]);
@@ -144,6 +179,11 @@ export function formatComparison(c: FolderComparison, a: string, b: string): str
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === '--digest') {
+    // npx tsx scripts/compare-reports.ts --digest DIR > digests.json: the reference digests of a report folder.
+    process.stdout.write(`${JSON.stringify(digestReportFolder(process.argv[3]), null, 2)}\n`);
+    process.exit(0);
+  }
   const [a, b] = process.argv.slice(2);
   if (!a || !b) {
     process.stderr.write('usage: tsx scripts/compare-reports.ts <report folder A> <report folder B>\n');
