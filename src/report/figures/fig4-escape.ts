@@ -41,7 +41,7 @@ export const fig4Escape: FigureDefinition = {
     const e = b.escape!;
     const series: FigureSeries[] = [];
     Object.keys(e.theory).forEach((alg, i) => {
-      const label = labelOfId(alg, b.groups.spiked.map((g) => g.config));
+      const label = labelOfId(alg);
       const th = e.theory[alg] ?? [];
       const keep = th.map((s, j) => (s === null ? -1 : j)).filter((j) => j >= 0);
       series.push({ label: `theory ${label}`, role: 'theory', color: PALETTE[i], x: keep.map((j) => e.lambdaV[j]), y: keep.map((j) => th[j] as number) });
