@@ -61,8 +61,8 @@ export function stripProvenance(value: unknown): unknown {
 export function normalizeProvenanceText(text: string): string {
   const q = '(?:"|&quot;)';
   let t = text
-    .replace(/version [0-9A-Za-z.+-]+, commit (`|<code>)[0-9a-f]{7,40}(`|<\/code>)( with uncommitted changes)?/g, 'version <version>, commit <commit>')
-    .replace(/version [0-9A-Za-z.+-]+;/g, 'version <version>;');
+    // "version V, commit C with uncommitted changes" (or no commit outside git): the whole clause is provenance.
+    .replace(/version [0-9A-Za-z.+-]+(, commit (`|<code>)[0-9a-f]{7,40}(`|<\/code>)( with uncommitted changes)?)?;/g, 'version <provenance>;');
   for (const f of PROVENANCE_FIELDS) {
     t = t.replace(new RegExp(`${q}${f}${q}: (?:${q}(?:(?!${q}).)*${q}|true|false|null|-?[0-9.e+-]+),?\\n?`, 'g'), '');
   }
