@@ -6,6 +6,7 @@
  * must be byte-identical (JSON: identical after removing those fields, with key order kept).
  *
  *   npx tsx scripts/compare-reports.ts /tmp/baseline-quick ./specgd-report
+ *   npx tsx scripts/compare-reports.ts --unordered A B    (JSON key order ignored: a diagnostic only)
  *   npx tsx scripts/compare-reports.ts --digest DIR      (digests of DIR, for test/fixtures/reproduce/)
  *
  * Prints one line per differing file (with the first differences) and a summary; exit 1 when anything differs.
@@ -97,8 +98,18 @@ function firstLineDifferences(a: string, b: string, max: number): string[] {
   return out;
 }
 
-/** Compare two report folders; `maxDetails` differences listed per file. */
-export function compareReportFolders(a: string, b: string, maxDetails = 5): FolderComparison {
+/** The same value with object keys sorted at every level (for `--unordered`). */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  return value;
+}
+
+/**
+ * Compare two report folders; `maxDetails` differences listed per file. `unordered`: JSON objects compared
+ * without regard to key order (a diagnostic: byte identity requires the order too).
+ */
+export function compareReportFolders(a: string, b: string, maxDetails = 5, unordered = false): FolderComparison {
   const fa = listFiles(a);
   const fb = listFiles(b);
   const differences: FileDifference[] = [];
@@ -116,8 +127,9 @@ export function compareReportFolders(a: string, b: string, maxDetails = 5): Fold
     }
     let details: string[];
     if (f.endsWith('.json')) {
-      const ja = JSON.stringify(stripProvenance(JSON.parse(ba.toString('utf8'))));
-      const jb = JSON.stringify(stripProvenance(JSON.parse(bb.toString('utf8'))));
+      const norm = (x: unknown) => (unordered ? sortKeys(x) : x);
+      const ja = JSON.stringify(norm(stripProvenance(JSON.parse(ba.toString('utf8')))));
+      const jb = JSON.stringify(norm(stripProvenance(JSON.parse(bb.toString('utf8')))));
       if (ja === jb) {
         equalApartFromProvenance++;
         continue;
@@ -184,12 +196,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.stdout.write(`${JSON.stringify(digestReportFolder(process.argv[3]), null, 2)}\n`);
     process.exit(0);
   }
-  const [a, b] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const unordered = args.includes('--unordered');
+  const [a, b] = args.filter((x) => x !== '--unordered');
   if (!a || !b) {
-    process.stderr.write('usage: tsx scripts/compare-reports.ts <report folder A> <report folder B>\n');
+    process.stderr.write('usage: tsx scripts/compare-reports.ts [--unordered] <report folder A> <report folder B>\n');
     process.exit(2);
   }
-  const c = compareReportFolders(a, b);
+  const c = compareReportFolders(a, b, 5, unordered);
   process.stdout.write(formatComparison(c, a, b));
   process.exit(c.differences.length ? 1 : 0);
 }
