@@ -60,15 +60,21 @@ export interface ResultsBundle {
   plan: Record<string, unknown>;
   /** The symbolic derivation of the spiked model (symbolic/derive.ts), when available. */
   derivation: unknown;
+  /**
+   * Run groups by name: the plan's experiments (theory + simulation, thinned). The four groups of the reproduce
+   * plan are always present (empty when a plan has none); a plan may add groups of its own.
+   */
   groups: {
     spiked: RunGroup[];
     bulk: RunGroup[];
     powerlaw: RunGroup[];
     finiteSample: RunGroup[];
+    [group: string]: RunGroup[];
   };
-  escape: EscapeScan;
-  stability: StabilityScan;
-  phase: PhaseDiagram;
+  /** Sections computed by figures from their own runs (absent when the plan has no figure computing them). */
+  escape?: EscapeScan;
+  stability?: StabilityScan;
+  phase?: PhaseDiagram;
   comparisons: Comparison[];
   claims: Claim[];
 }

@@ -8,6 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { CLAIMS, claimBelongsTo } from '../../src/claims/index.js';
+import { FIGURES } from '../../src/report/figures.js';
+import { compareDigests, digestReportFolder } from '../../scripts/compare-reports.js';
+
+/**
+ * Digests (provenance removed) of `specgd reproduce --quick` at commit 2a48d0f, before the pipeline redesign
+ * (`npx tsx scripts/compare-reports.ts --digest DIR`). The redesign must give the same data and claims.
+ */
+const REFERENCE_QUICK = JSON.parse(readFileSync(new URL('../fixtures/reproduce/quick-2a48d0f.json', import.meta.url), 'utf8')) as Record<string, string>;
 
 const run = runCli;
 
@@ -31,7 +40,7 @@ describe('specgd reproduce --quick', () => {
     const files = listFiles(out);
     for (const f of ['index.html', 'report.md', 'claims.json', join('data', 'results.json')]) expect(files).toContain(f);
     const pngs = files.filter((f) => f.startsWith('figures') && f.endsWith('.png'));
-    expect(pngs).toHaveLength(8);
+    expect(pngs.map((p) => p.slice('figures/'.length, -'.png'.length)).sort()).toEqual(FIGURES.map((f) => f.id).sort());
     for (const p of pngs) {
       const id = p.slice('figures/'.length, -'.png'.length);
       expect(files).toContain(join('data', `${id}.csv`));
@@ -47,12 +56,15 @@ describe('specgd reproduce --quick', () => {
     expect(html).not.toMatch(/katex-error/);
   });
 
-  it('claims.json lists every claim of model.md §6 as { id, statement, measured, tolerance, verdict }', () => {
+  it('claims.json lists every claim of the registry, in registry order, as { id, statement, measured, tolerance, verdict }', () => {
     const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as Record<string, unknown>[];
-    const ids = claims.map((c) => c.id);
-    for (const id of ['gd-growth-signal', 'gd-growth-spike', 'gd-growth-bulk', 'gd-spike-threshold', 'gd-spike-outgrows-iff', 'specgd-signal-rate', 'specgd-no-spike-amplification', 'gd-bulk-slow-decay', 'specgd-bulk-linear-contraction', 'gd-stable-step-shrinks', 'specgd-update-norm', 'specgd-eta-neighbourhood', 'powerlaw-picture', 'finite-sample-rate', 'finite-sample-picture']) {
-      expect(ids).toContain(id);
-    }
+    const ids = claims.map((c) => c.id as string);
+    // Each registry entry gives at least one claim (a family one per block), each claim comes from one entry, in order.
+    const owner = ids.map((id) => CLAIMS.findIndex((d) => claimBelongsTo(d, id)));
+    expect(owner).not.toContain(-1);
+    expect([...new Set(owner)]).toEqual(CLAIMS.map((_, i) => i));
+    expect(owner).toEqual([...owner].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(ids.length);
     for (const c of claims) {
       expect(typeof c.statement).toBe('string');
       expect(Number.isFinite(c.measured)).toBe(true);
@@ -71,6 +83,12 @@ describe('specgd reproduce --quick', () => {
     for (const c of exact) expect(c.verdict, c.label).toBe('pass');
     expect(bundle.provenance.version).toMatch(/\d+\.\d+\.\d+/);
     expect(readFileSync(join(out, 'data', 'results.json'), 'utf8')).not.toMatch(/createdAt|"\d{4}-\d\d-\d\dT/);
+  });
+
+  it('same data and claims as before the pipeline redesign (digests of the reference quick run, provenance removed)', () => {
+    const data = (d: Record<string, string>) => Object.fromEntries(Object.entries(d).filter(([f]) => f === 'claims.json' || f.startsWith('data/')));
+    expect(Object.keys(data(REFERENCE_QUICK)).length).toBeGreaterThan(FIGURES.length);
+    expect(compareDigests(data(REFERENCE_QUICK), data(digestReportFolder(out)))).toEqual([]);
   });
 
   it('specgd report --in results.json rebuilds byte-identical report files', async () => {

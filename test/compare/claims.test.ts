@@ -21,7 +21,7 @@ import {
   stableStepLinearizedClaim,
   stableStepShrinksClaim,
   thresholdClaim,
-} from '../../src/compare/claims.js';
+} from '../../src/claims/index.js';
 import { bisect, fitLine } from '../../src/compare/measure.js';
 import { POPULATION_REL_TOL } from '../../src/compare/tolerance.js';
 import { createRng } from '../../src/core/rng.js';

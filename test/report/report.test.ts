@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { buildFigures, figureCsv } from '../../src/report/figures.js';
+import { buildFigures, figureCsv, FIGURES } from '../../src/report/figures.js';
 import { renderFigurePng, columnsFor } from '../../src/report/render-png.js';
 import { buildReport } from '../../src/report/write.js';
 import { createMathRenderer } from '../../src/report/math.js';
@@ -11,8 +11,9 @@ describe('figures', () => {
   const bundle = syntheticBundle();
   const figs = buildFigures(bundle);
 
-  it('the eight figures of the set, each panel titled, with labelled axes, theory lines and simulation data', () => {
-    expect(figs.map((f) => f.id)).toEqual(['fig1-coefficients', 'fig2-alignment', 'fig3-loss', 'fig4-escape', 'fig5-bulk', 'fig6-stability', 'fig7-powerlaw', 'fig8-finite-sample']);
+  it('every figure of the registry, in order, each panel titled, with labelled axes, theory lines and simulation data', () => {
+    expect(figs.map((f) => f.id)).toEqual(FIGURES.map((f) => f.id));
+    expect(new Set(figs.map((f) => f.id)).size).toBe(FIGURES.length);
     for (const f of figs) {
       expect(f.title.length).toBeGreaterThan(0);
       expect(f.panels.length).toBeGreaterThan(0);
@@ -30,6 +31,30 @@ describe('figures', () => {
     const band = fig1.panels[0].series.find((s) => s.role === 'simulation')!;
     expect(band.lo && band.hi).toBeTruthy();
     band.y.forEach((y, i) => expect(band.lo![i]).toBeLessThanOrEqual(y));
+  });
+
+  it('a bundle without a figure section (a plan without that figure) skips the figures that read it, and only those', () => {
+    const partial = syntheticBundle();
+    delete partial.phase;
+    const ids = buildFigures(partial).map((f) => f.id);
+    const readsPhase = FIGURES.filter((f) => f.sections.includes('phase')).map((f) => f.id);
+    expect(readsPhase.length).toBeGreaterThan(0);
+    expect(ids).toEqual(FIGURES.map((f) => f.id).filter((id) => !readsPhase.includes(id)));
+  });
+
+  it('figures iterate the algorithms of the runs: a third algorithm in the configs and trajectories gets its own panels', () => {
+    const b = syntheticBundle();
+    const muon = { name: 'specgd' as const, eta: 0.002, polar: 'newton-schulz' as const, nsSteps: 5 };
+    for (const g of b.groups.spiked) {
+      g.config = { ...g.config, algorithms: [...g.config.algorithms, muon] };
+      const copy = (t: (typeof g.theory)[number]) => ({ ...t, algorithm: 'specgd-ns5' });
+      g.theory = [...g.theory, copy(g.theory.find((t) => t.algorithm === 'specgd')!)];
+      g.simulation = [...g.simulation, copy(g.simulation.find((t) => t.algorithm === 'specgd')!)];
+    }
+    const before = buildFigures(syntheticBundle()).find((f) => f.id === 'fig1-coefficients')!;
+    const after = buildFigures(b).find((f) => f.id === 'fig1-coefficients')!;
+    expect(after.panels.length).toBe((before.panels.length / 2) * 3);
+    expect(after.panels.some((p) => p.title.startsWith('Muon (NS5)'))).toBe(true);
   });
 
   it('CSV behind a figure: one row per plotted point', () => {

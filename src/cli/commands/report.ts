@@ -22,7 +22,7 @@ export function loadResults(file: string): ResultsBundle {
   if (!b || typeof b !== 'object' || b.format !== RESULTS_FORMAT) {
     throw new ConfigError('--in', file, `a results bundle with "format": "${RESULTS_FORMAT}" (data/results.json of \`specgd reproduce\`)`);
   }
-  for (const key of ['provenance', 'groups', 'escape', 'stability', 'phase', 'comparisons', 'claims'] as const) {
+  for (const key of ['provenance', 'groups', 'comparisons', 'claims'] as const) {
     if (!(key in b)) throw new ConfigError('--in', file, `a results bundle with a "${key}" section`);
   }
   // Shapes of the sections (a hand-edited bundle must be bad input, not a crash while drawing).
@@ -30,7 +30,9 @@ export function loadResults(file: string): ResultsBundle {
   const bad = (section: string, what: string): never => {
     throw new ConfigError('--in', file, `a results bundle whose "${section}" is ${what} (data/results.json of \`specgd reproduce\`)`);
   };
-  for (const key of ['provenance', 'groups', 'escape', 'stability', 'phase'] as const) if (!isObject(b[key])) bad(key, 'an object');
+  for (const key of ['provenance', 'groups'] as const) if (!isObject(b[key])) bad(key, 'an object');
+  // The figures' own sections: absent when the plan had no figure computing them (those figures are then skipped).
+  for (const key of ['escape', 'stability', 'phase'] as const) if (key in b && !isObject(b[key])) bad(key, 'an object');
   for (const key of ['spiked', 'bulk', 'powerlaw', 'finiteSample'] as const) {
     const groups = (b.groups as unknown as Record<string, unknown>)[key];
     if (!Array.isArray(groups) || groups.some((g) => !isObject(g) || !Array.isArray((g as RunGroup).theory) || !Array.isArray((g as RunGroup).simulation))) {

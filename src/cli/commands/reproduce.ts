@@ -1,13 +1,12 @@
 /**
  * `specgd reproduce [--out DIR] [--quick]`: derive → theory → simulate → compare → report for the whole figure
- * set (compare/reproduce.ts, report/write.ts). Writes DIR/index.html, report.md, figures/*.png, data/ (CSV + JSON,
+ * set (the reproduce plan of pipeline/reproduce.ts, then report/write.ts). Writes DIR/index.html, report.md, figures/*.png, data/ (CSV + JSON,
  * data/results.json = the whole results bundle) and claims.json. Progress on stderr; files are written only after
  * everything succeeded. Same version + plan → byte-identical files (no timestamps).
  */
 import type { Command } from 'commander';
-import { reproducePlan, runReproduce } from '../../compare/reproduce.js';
+import { reproducePlan, runReproduce } from '../../pipeline/reproduce.js';
 import { buildReport, writeReportFiles } from '../../report/write.js';
-import { derivationBlocks, derivationJson } from '../../report/derivation-doc.js';
 import { checkOutDir } from '../args.js';
 import { stderrProgress } from '../progress.js';
 
@@ -27,7 +26,7 @@ export function register(program: Command): void {
     .action(async (opts: ReproduceCliOptions) => {
       const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR);
       const progress = stderrProgress('reproduce');
-      const bundle = await runReproduce(reproducePlan(opts.quick === true), { onProgress: progress, renderDerivation: (der, alpha) => ({ ...derivationJson(der, { alpha }), document: derivationBlocks(der, { alpha }) }) });
+      const bundle = await runReproduce(reproducePlan(opts.quick === true), { onProgress: progress });
       const report = buildReport(bundle, (i, n, id) => progress(`figure ${id}`, i, n));
       for (const w of report.warnings) process.stderr.write(`specgd: warning: ${w}\n`);
       writeReportFiles(out, report);

@@ -1,0 +1,60 @@
+/**
+ * The claims registry: every claim of model.md §6 the tool measures, in report order (claims.json keeps this
+ * order). A new claim is one file in this folder exporting a `ClaimDefinition`, plus one line here.
+ */
+import type { ClaimDefinition } from './definition.js';
+import { gdBulkSlowDecay } from './gd-bulk-slow-decay.js';
+import { gdGrowth } from './gd-growth.js';
+import { gdSpikeOutgrowsIff } from './gd-spike-outgrows-iff.js';
+import { gdSpikeThreshold } from './gd-spike-threshold.js';
+import { gdStableStepLinearized } from './gd-stable-step-linearized.js';
+import { gdStableStepShrinks } from './gd-stable-step-shrinks.js';
+import { finiteSamplePicture } from './finite-sample-picture.js';
+import { finiteSampleRate } from './finite-sample-rate.js';
+import { powerlawPicture } from './powerlaw-picture.js';
+import { specgdBulkLinearContraction } from './specgd-bulk-linear-contraction.js';
+import { specgdEtaNeighbourhood } from './specgd-eta-neighbourhood.js';
+import { specgdNoSpikeAmplification } from './specgd-no-spike-amplification.js';
+import { specgdSignalRate } from './specgd-signal-rate.js';
+import { specgdUpdateNorm } from './specgd-update-norm.js';
+
+export const CLAIMS: readonly ClaimDefinition[] = [
+  gdGrowth,
+  gdSpikeThreshold,
+  gdSpikeOutgrowsIff,
+  specgdSignalRate,
+  specgdNoSpikeAmplification,
+  gdBulkSlowDecay,
+  specgdBulkLinearContraction,
+  gdStableStepShrinks,
+  gdStableStepLinearized,
+  specgdUpdateNorm,
+  specgdEtaNeighbourhood,
+  powerlawPicture,
+  finiteSampleRate,
+  finiteSamplePicture,
+];
+
+/** Does a measured claim id belong to a registry entry (its id, or `${id}-<block>` for a family)? */
+export function claimBelongsTo(def: ClaimDefinition, claimId: string): boolean {
+  return def.family ? claimId.startsWith(`${def.id}-`) : claimId === def.id;
+}
+
+export type { ClaimDefinition } from './definition.js';
+export type { Run, RunRequest, RunSet } from './runs.js';
+export { reproduceParams, type ReproduceParams } from './params.js';
+export { growthFactorClaim, type GrowthFactorInput } from './gd-growth.js';
+export { thresholdClaim, type ThresholdInput } from './gd-spike-threshold.js';
+export { outgrowClaim, type OutgrowRun } from './gd-spike-outgrows-iff.js';
+export { specgdRateClaim, type RateRun } from './specgd-signal-rate.js';
+export { specgdNoAmplificationClaim } from './specgd-no-spike-amplification.js';
+export { gdBulkDecayClaim } from './gd-bulk-slow-decay.js';
+export { specgdBulkContractionClaim } from './specgd-bulk-linear-contraction.js';
+export { stableStepShrinksClaim, type StabilityInput } from './gd-stable-step-shrinks.js';
+export { stableStepLinearizedClaim } from './gd-stable-step-linearized.js';
+export { specgdStepNormClaim } from './specgd-update-norm.js';
+export { specgdNeighbourhoodClaim, cycleSize } from './specgd-eta-neighbourhood.js';
+export { qualitativeClaim } from './powerlaw-picture.js';
+export { finiteSampleScalingClaim } from './finite-sample-rate.js';
+export { finiteSamplePictureClaim } from './finite-sample-picture.js';
+export { UNIT_ROUNDOFF, FIT_Z, END_CYCLE_FRACTION } from './constants.js';

@@ -1,0 +1,85 @@
+/**
+ * `specgd reproduce` as a plan: the spiked figure runs at several λ_v (with the continuous-time limits against the
+ * largest), the long bulk runs, the power-law run and the finite-sample ensembles, every claim of the registry
+ * and every figure. `--quick` is the same plan at the smaller sizes of `reproduceParams(true)`. Deterministic: no
+ * clock, seeded runs; the same parameters give a byte-identical bundle.
+ */
+import { algorithmsOf } from '../compare/algorithm-list.js';
+import type { ResultsBundle } from '../compare/bundle.js';
+import { CLAIMS } from '../claims/index.js';
+import { bulkConfig, finitePopulationConfig, finiteSampleConfigs, powerlawConfig, reproduceParams, spikedGridConfigs, topSpikedConfig, type ReproduceParams } from '../claims/params.js';
+import type { FlowKind } from '../dynamics/flows.js';
+import { FIGURES } from '../report/figures/index.js';
+import { runPlan, type Plan, type PlannedComparison, type PlannedExperiment, type Progress } from './plan.js';
+
+/**
+ * The continuous-time limit each algorithm is compared with at the largest λ_v (time map t = η̃k, t = ηk): the
+ * discretization error. (Until the algorithm registry carries "the flow where one exists".)
+ */
+const FLOW_OF: Record<string, { flow: FlowKind; text: string }> = {
+  gd: { flow: 'gradient-flow', text: 'gradient flow at t = η̃k' },
+  specgd: { flow: 'sign-flow', text: 'smoothed sign flow at t = ηk' },
+};
+
+/** The experiments of the reproduction, in report order. */
+export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
+  const out: PlannedExperiment[] = [];
+  const grid = spikedGridConfigs(p);
+  grid.forEach(({ lambdaV, config }, i) => {
+    const label = `λ_v = ${lambdaV}`;
+    const comparisons: PlannedComparison[] = algorithmsOf(config).map((a) => ({ theory: a.id, simulation: a.id, label: `${a.label}, λ_v = ${lambdaV}, d = ${p.d}: simulation vs reduced map` }));
+    if (i === grid.length - 1) {
+      const flows = algorithmsOf(config).filter((a) => FLOW_OF[a.id]);
+      for (const a of flows) comparisons.push({ theory: FLOW_OF[a.id].flow, flows: flows.map((f) => FLOW_OF[f.id].flow), simulation: a.id, label: `${a.label}, λ_v = ${lambdaV}: simulation vs ${FLOW_OF[a.id].text}` });
+    }
+    out.push({ id: `spiked-lambda-${lambdaV}`, group: 'spiked', stage: 'spiked runs', label, params: { lambdaV, d: p.d }, config, comparisons });
+  });
+  const bulk = bulkConfig(p);
+  out.push({
+    id: 'bulk',
+    group: 'bulk',
+    label: `λ_v = ${p.bulk.lambdaV}, d = ${p.bulk.d}, α = ${p.bulk.alpha}`,
+    params: { lambdaV: p.bulk.lambdaV, d: p.bulk.d },
+    config: bulk,
+    comparisons: algorithmsOf(bulk).map((a) => ({ theory: a.id, simulation: a.id, label: `${a.label} long run (bulk), λ_v = ${p.bulk.lambdaV}, d = ${p.bulk.d}: simulation vs reduced map` })),
+  });
+  const pl = powerlawConfig(p);
+  const signalSymbol = `a_${p.powerlaw.signalIndex}`;
+  out.push({
+    id: 'powerlaw',
+    group: 'powerlaw',
+    stage: 'power law',
+    label: `λ_j = j^-${p.powerlaw.exponent}, d = ${p.powerlaw.d}, signal on direction ${p.powerlaw.signalIndex}`,
+    params: { d: p.powerlaw.d, exponent: p.powerlaw.exponent },
+    config: pl,
+    comparisons: algorithmsOf(pl).map((a) => ({ theory: a.id, simulation: a.id, signalSymbol, label: `${a.label}, power law (exponent ${p.powerlaw.exponent}, d = ${p.powerlaw.d}): simulation vs reduced map` })),
+  });
+  const fs = p.finiteSample;
+  const population = finitePopulationConfig(p);
+  for (const { n, config } of finiteSampleConfigs(p)) {
+    out.push({
+      id: `finite-n-${n}`,
+      group: 'finiteSample',
+      stage: 'finite samples',
+      label: `n = ${n}`,
+      params: { n, d: fs.d, lambdaV: fs.lambdaV },
+      config,
+      theoryConfig: population,
+      simulation: 'ensemble',
+      comparisons: algorithmsOf(config).map((a) => ({ theory: a.id, simulation: a.id, series: ['a_mag', 'b_mag', 'c_mag', 'loss'], label: `${a.label}, full batch n = ${n}, ${fs.seeds.length} seeds: ensemble mean vs population theory` })),
+    });
+  }
+  return out;
+}
+
+/** The reproduce plan at the given sizes (`quick` selects `reproduceParams(true)`). */
+export function reproducePlan(sizes: boolean | ReproduceParams): Plan & { params: ReproduceParams } {
+  const params = typeof sizes === 'boolean' ? reproduceParams(sizes) : sizes;
+  return { params, experiments: reproduceExperiments(params), claims: CLAIMS, figures: FIGURES, derivation: { config: topSpikedConfig(params), alpha: params.alpha }, command: 'reproduce' };
+}
+
+/** Run the whole reproduction and return the results bundle. */
+export async function runReproduce(sizes: boolean | ReproduceParams | Plan, opts: { onProgress?: Progress } = {}): Promise<ResultsBundle> {
+  const plan = typeof sizes === 'object' && 'experiments' in sizes ? sizes : reproducePlan(sizes);
+  return (await runPlan(plan, opts)).bundle;
+}
