@@ -5,7 +5,7 @@ export * from './config/config.js';
 export { DEFAULTS } from './config/defaults.js';
 export { PRESETS, presetNames } from './config/presets.js';
 export * from './model/spec.js';
-export * from './model/algorithms.js';
+export * from './algorithms/index.js';
 export * from './symbolic/poly.js';
 export * from './symbolic/derive.js';
 export * from './symbolic/compile.js';

@@ -54,6 +54,7 @@ export const algorithm: Algorithm<GdConfig> = {
   reducedLatex: (_c, s) => s.map((x) => `${x} \\leftarrow ${x} - \\tilde\\eta\\, g_{${x}}`).join(',\\quad '),
   flow: {
     id: 'gradient-flow',
+    title: 'gradient flow',
     smoothed: false,
     /** ȧ_k = −g_k(a). */
     rhs(sys) {

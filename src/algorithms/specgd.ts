@@ -117,6 +117,7 @@ export const algorithm: Algorithm<SpecgdConfig> = {
   reducedLatex: (_c, s) => s.map((x) => `${x} \\leftarrow ${x} - \\eta\\,\\operatorname{sgn}(g_{${x}})`).join(',\\quad '),
   flow: {
     id: 'sign-flow',
+    title: 'smoothed sign flow',
     smoothed: true,
     rhs(sys, epsilon) {
       const g = new Float64Array(sys.n);

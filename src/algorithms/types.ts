@@ -65,6 +65,8 @@ export interface FullStepper {
 export interface FlowDefinition {
   /** Id of the flow trajectory: "gradient-flow", "sign-flow". */
   readonly id: string;
+  /** Name in labels: "gradient flow", "smoothed sign flow". */
+  readonly title: string;
   /**
    * true when the flow regularizes a discontinuous limit (the sign flow's tanh(g/ε)): theory then reports the
    * flow's distance to the map, and the flow reports sign-switch events of its velocity.

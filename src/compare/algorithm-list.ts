@@ -3,37 +3,44 @@
  * `['gd', 'specgd']` list anywhere else): id (the trajectory's `algorithm`), display label, step size and the time
  * map of its step (t = η̃k for GD, t = ηk for the spectral methods).
  *
- * This is the one place that names algorithms for display. With the algorithm registry (`src/algorithms/index.ts`)
- * the switch is this file only: id = `algorithmLabel(alg)`, label = `algorithmOf(alg).title`, timeSymbol =
- * `algorithmOf(alg).timeStep` (and the reproduce plan's `FLOW_OF` becomes `algorithmOf(alg).flow`).
+ * Everything comes from the algorithm registry (`src/algorithms/`): id = the config's label, label = the title,
+ * timeSymbol = `timeStep`.
  */
 import type { AlgorithmConfig, ExperimentConfig } from '../config/config.js';
-import { updateRule } from '../model/algorithms.js';
+import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
 
 export interface PlannedAlgorithm {
-  /** Trajectory id: "gd", "specgd", "specgd-ns5". */
+  /** Trajectory id: "gd", "specgd", "specgd-ns5" (the registry's label of the config). */
   id: string;
-  /** Display label: "GD", "SpecGD", "Muon (NS5)". */
+  /** Display label: "GD", "SpecGD", "Muon" (the registry's title). */
   label: string;
-  /** Step size η̃ (GD) or η (spectral). */
+  /** Step size η̃ (gradient methods) or η (normalized / spectral methods). */
   eta: number;
   /** Which step size sets the time map t = (step size)·k. */
   timeSymbol: 'eta' | 'etaTilde';
   config: AlgorithmConfig;
 }
 
-/** The algorithms of a config, in config order. */
+/** The algorithms of a config, in config order, from the registry (src/algorithms/). */
 export function algorithmsOf(config: ExperimentConfig): PlannedAlgorithm[] {
   return config.algorithms.map((alg) => {
-    const id = updateRule(alg).label;
-    return { id, label: labelOfId(id), eta: alg.eta, timeSymbol: alg.name === 'gd' ? 'etaTilde' : 'eta', config: alg };
+    const def = algorithmOf(alg);
+    return { id: def.label(alg), label: labelOf(alg), eta: alg.eta, timeSymbol: def.timeStep, config: alg };
   });
 }
 
-/** Display label of an algorithm id: "GD", "SpecGD", "Muon (NS5)"; other ids are shown as they are. */
-export function labelOfId(id: string): string {
-  if (id === 'gd') return 'GD';
-  if (id === 'specgd') return 'SpecGD';
+/** Display label of a config: the registry title, with the Newton–Schulz count for the `specgd-ns<k>` form. */
+function labelOf(alg: AlgorithmConfig): string {
+  const def = algorithmOf(alg);
+  const id = def.label(alg);
   const ns = /^specgd-ns(\d+)$/.exec(id);
-  return ns ? `Muon (NS${ns[1]})` : id;
+  return ns ? `${def.title} (NS${ns[1]})` : def.title;
+}
+
+/** Display label of a trajectory id ("gd" → "GD", "specgd-ns5" → "Muon (NS5)"); unknown ids are shown as they are. */
+export function labelOfId(id: string): string {
+  const ns = /^specgd-ns(\d+)$/.exec(id);
+  if (ns) return `${algorithmOf({ name: 'specgd', eta: 1, polar: 'newton-schulz', nsSteps: Number(ns[1]) }).title} (NS${ns[1]})`;
+  const alg = ALGORITHMS.find((a) => a.label(a.defaults) === id);
+  return alg ? alg.title : id;
 }

@@ -9,7 +9,7 @@ import { provenance } from '../core/provenance.js';
 import type { Trajectory } from '../core/trajectory.js';
 import type { FlowKind } from '../dynamics/flows.js';
 import { runTheory } from '../dynamics/theory.js';
-import { updateRule } from '../model/algorithms.js';
+
 import { buildModelSpec, type ModelSpec } from '../model/spec.js';
 import { ensembleTrajectory, runSimulation, runSimulationSeeds, type SeedRun } from '../sim/simulate.js';
 import { systemFor } from '../symbolic/compile.js';
@@ -69,7 +69,7 @@ export class Experiment implements Run {
     return this.once('ensemble', () => {
       const prov = provenance(this.command, this.config, { seeds: [...this.config.seeds] });
       const perSeed = this.seeds();
-      return this.config.algorithms.map((alg, ai) => ensembleTrajectory(this.config, this.spec(), updateRule(alg), perSeed[ai], prov));
+      return this.config.algorithms.map((alg, ai) => ensembleTrajectory(this.config, this.spec(), alg, perSeed[ai], prov));
     });
   }
 }

@@ -4,7 +4,8 @@
  * and every figure. `--quick` is the same plan at the smaller sizes of `reproduceParams(true)`. Deterministic: no
  * clock, seeded runs; the same parameters give a byte-identical bundle.
  */
-import { algorithmsOf } from '../compare/algorithm-list.js';
+import { algorithmsOf, type PlannedAlgorithm } from '../compare/algorithm-list.js';
+import { algorithmOf } from '../algorithms/index.js';
 import type { ResultsBundle } from '../compare/bundle.js';
 import { CLAIMS } from '../claims/index.js';
 import { bulkConfig, finitePopulationConfig, finiteSampleConfigs, powerlawConfig, reproduceParams, spikedGridConfigs, topSpikedConfig, type ReproduceParams } from '../claims/params.js';
@@ -13,13 +14,13 @@ import { FIGURES } from '../report/figures/index.js';
 import { runPlan, type Plan, type PlannedComparison, type PlannedExperiment, type Progress } from './plan.js';
 
 /**
- * The continuous-time limit each algorithm is compared with at the largest λ_v (time map t = η̃k, t = ηk): the
- * discretization error. (Until the algorithm registry carries "the flow where one exists".)
+ * The continuous-time limit an algorithm is compared with at the largest λ_v (time map t = η̃k, t = ηk): the
+ * discretization error. The flow where one exists is the registry's (`Algorithm.flow`).
  */
-const FLOW_OF: Record<string, { flow: FlowKind; text: string }> = {
-  gd: { flow: 'gradient-flow', text: 'gradient flow at t = η̃k' },
-  specgd: { flow: 'sign-flow', text: 'smoothed sign flow at t = ηk' },
-};
+function flowOf(a: PlannedAlgorithm): { flow: FlowKind; text: string } | null {
+  const flow = algorithmOf(a.config).flow;
+  return flow ? { flow: flow.id, text: `${flow.title} at t = ${a.timeSymbol === 'etaTilde' ? 'η̃' : 'η'}k` } : null;
+}
 
 /** The experiments of the reproduction, in report order. */
 export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
@@ -29,8 +30,8 @@ export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
     const label = `λ_v = ${lambdaV}`;
     const comparisons: PlannedComparison[] = algorithmsOf(config).map((a) => ({ theory: a.id, simulation: a.id, label: `${a.label}, λ_v = ${lambdaV}, d = ${p.d}: simulation vs reduced map` }));
     if (i === grid.length - 1) {
-      const flows = algorithmsOf(config).filter((a) => FLOW_OF[a.id]);
-      for (const a of flows) comparisons.push({ theory: FLOW_OF[a.id].flow, flows: flows.map((f) => FLOW_OF[f.id].flow), simulation: a.id, label: `${a.label}, λ_v = ${lambdaV}: simulation vs ${FLOW_OF[a.id].text}` });
+      const flows = algorithmsOf(config).filter((a) => flowOf(a) !== null);
+      for (const a of flows) comparisons.push({ theory: flowOf(a)!.flow, flows: flows.map((f) => flowOf(f)!.flow), simulation: a.id, label: `${a.label}, λ_v = ${lambdaV}: simulation vs ${flowOf(a)!.text}` });
     }
     out.push({ id: `spiked-lambda-${lambdaV}`, group: 'spiked', stage: 'spiked runs', label, params: { lambdaV, d: p.d }, config, comparisons });
   });

@@ -4,7 +4,7 @@ import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-
 import { newtonSchulz, newtonSchulzWorkspace, portableLinalg as B } from '../../src/core/linalg.js';
 import { createRng, randomOrthogonal } from '../../src/core/rng.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import { MUON_NS_COEFFS } from '../../src/model/algorithms.js';
+import { MUON_NS_COEFFS } from '../../src/algorithms/newton-schulz.js';
 
 const rng = createRng(4242, 7);
 function randn(len: number): Float64Array {

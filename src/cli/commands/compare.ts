@@ -13,7 +13,7 @@ import { toJson, writeFileAtomic } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance, type Trajectory } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
-import { updateRule } from '../../model/algorithms.js';
+import { algorithmLabel } from '../../algorithms/index.js';
 import { runTheory } from '../../dynamics/theory.js';
 import { runSimulation } from '../../sim/simulate.js';
 import { compareTrajectories, DEFAULT_WINDOW_LEVEL, type Comparison } from '../../compare/compare.js';
@@ -86,7 +86,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
   const signalSymbol = spec.blocks[spec.signalBlock].symbol;
   const out: Comparison[] = [];
   for (const alg of config.algorithms) {
-    const label = updateRule(alg).label;
+    const label = algorithmLabel(alg);
     const th = theory.find((t) => t.algorithm === label);
     const sm = sim.find((t) => t.algorithm === label);
     if (!th || !sm) throw new ConfigError('--theory/--simulation', label, `trajectories for every algorithm of the config (missing ${label} on the ${th ? 'simulation' : 'theory'} side)`);
