@@ -101,6 +101,17 @@ describe('npm pack → install into an empty project → the README script type-
     for (const l of lines) expect(Number.isFinite(Number(l.split('loss ')[1]))).toBe(true);
   });
 
+  it("inside another project's git repository, the installed package stamps no git commit (it is not that repo's code)", () => {
+    const git = (...args: string[]) => run('git', ['-c', 'user.name=specgd-test', '-c', 'user.email=test@specgd.invalid', ...args], consumer);
+    git('init', '-q');
+    git('commit', '-q', '--allow-empty', '-m', 'consumer');
+    writeFileSync(
+      join(consumer, 'provenance.mjs'),
+      "import { parseConfig, PRESETS, runTheory } from 'specgd';\nconst p = runTheory(parseConfig({ ...PRESETS.spiked, steps: 3 }))[0].provenance;\nconsole.log(JSON.stringify({ version: p.version, gitCommit: p.gitCommit, gitDirty: p.gitDirty }));\n",
+    );
+    expect(JSON.parse(run(process.execPath, ['provenance.mjs'], consumer))).toEqual({ version: pkg.version, gitCommit: null, gitDirty: null });
+  });
+
   it('the installed bin runs the built JavaScript: `specgd --version` prints the package version', () => {
     const r = spawnSync(join(consumer, 'node_modules', '.bin', 'specgd'), ['--version'], { cwd: consumer, encoding: 'utf8' });
     expect(r.stderr).toBe('');
