@@ -79,7 +79,7 @@ function withWorkers(job: SweepJob, total: number, nWorkers: number, onProgress?
   const results = new Array<SweepPoint>(total);
   // Built (dist/*.js): the worker is plain JavaScript. From the sources (vitest, tsx): worker threads start as plain
   // Node, so worker-boot.mjs loads the TypeScript worker through tsx.
-  const fromSource = import.meta.url.endsWith('.ts');
+  const fromSource = new URL(import.meta.url).pathname.endsWith('.ts'); // tsx may append a query to the URL
   const boot = new URL(fromSource ? './worker-boot.mjs' : './sweep-worker.js', import.meta.url);
   const entry = new URL('./sweep-worker.ts', import.meta.url).href;
   return new Promise((resolve, reject) => {
