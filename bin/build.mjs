@@ -21,7 +21,13 @@ const started = new Date();
 const tmp = join(root, `dist.tmp-${process.pid}`);
 const old = join(root, `dist.old-${process.pid}`);
 rmSync(tmp, { recursive: true, force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  process.stderr.write('specgd: cannot build dist/: typescript (a devDependency) is not installed; run `npm ci` (not --omit=dev)\n');
+  process.exit(1);
+}
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', tmp], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {
   rmSync(tmp, { recursive: true, force: true });

@@ -13,7 +13,13 @@ if (existsSync(new URL('src/', root))) {
   const state = distState(fileURLToPath(root));
   if (state !== 'fresh') {
     process.stderr.write(`specgd: dist/ is ${state}; running src/ through tsx (slow start). Run \`npm run build\` to rebuild it.\n`);
-    const { tsImport } = await import('tsx/esm/api');
+    let tsImport;
+    try {
+      ({ tsImport } = await import('tsx/esm/api'));
+    } catch {
+      process.stderr.write('specgd: tsx is not installed either (a devDependency): run `npm ci` then `npm run build`.\n');
+      process.exit(1);
+    }
     ({ main } = await tsImport('../src/cli/main.ts', import.meta.url));
   }
 }
