@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distState } from '../../bin/freshness.mjs';
 import { parseConfig, PRESETS } from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,6 +55,9 @@ describe('npm pack → install into an empty project → the README script type-
   const example = readmeExample();
 
   beforeAll(() => {
+    // The tarball is packed from dist/ as it is: it must have been built from the current sources (global-setup.ts).
+    const state = distState(root);
+    if (state !== 'fresh') throw new Error(`dist/ is ${state} (the build in global-setup.ts failed?): run \`npm run build\``);
     work = mkdtempSync(join(tmpdir(), 'specgd-pack-'));
     // --ignore-scripts: dist/ is already fresh, and `prepare` would rebuild it under the other test files' feet.
     const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root)) as { filename: string; files: { path: string }[] }[];
