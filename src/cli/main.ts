@@ -1,33 +1,48 @@
 /**
- * The `specgd` command. Each subcommand lives in `src/cli/commands/<name>.ts` and exports
- * `register(program: Command): void`. Exit codes: 0 success (a diverged run is a result, not a failure),
- * 2 bad input (config or arguments; nothing is written), 1 internal error.
+ * The `specgd` command. Each subcommand lives in `src/cli/commands/<name>.ts`, exports
+ * `register(program: Command): void` and is listed in `src/cli/commands/index.ts`. Only the modules the
+ * arguments need are imported (none for `--version`, one for `specgd <command> ...`, all for the overall help).
+ * Exit codes: 0 success (a diverged run is a result, not a failure), 2 bad input (config or arguments; nothing is
+ * written), 1 internal error.
  */
 import { Command, CommanderError } from 'commander';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, InternalError } from '../core/errors.js';
 import { toolVersion } from '../core/provenance.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
 
-export interface CommandModule {
-  register(program: Command): void;
+export type { CommandModule } from './commands/index.js';
+
+const VERSION_FLAGS = new Set(['-V', '--version']);
+
+/**
+ * The commands the arguments need: the named one (`specgd theory ...`, `specgd help theory`), none for
+ * `--version`, every one otherwise (the overall help, an unknown option: commander lists or checks them all).
+ */
+export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
+  const first = argv[0];
+  const named = (name: string | undefined) => COMMANDS.filter((c) => c.name === name);
+  if (first === undefined) return COMMANDS;
+  if (first === 'help') return argv[1] !== undefined && named(argv[1]).length > 0 ? named(argv[1]) : COMMANDS;
+  if (VERSION_FLAGS.has(first)) return [];
+  if (first.startsWith('-')) return COMMANDS;
+  return named(first);
 }
 
-const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
-
-export async function buildProgram(): Promise<Command> {
+/** The commander program with the given commands registered (all of them by default). */
+export async function buildProgram(entries: readonly CommandEntry[] = COMMANDS): Promise<Command> {
   const program = new Command('specgd')
     .description('Derive, integrate, simulate and compare GD vs spectral GD on anisotropic phase retrieval')
     .version(toolVersion())
     .exitOverride()
     .configureOutput({ outputError: () => {} })
     .showHelpAfterError(false);
-  const files = readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-    .sort();
-  for (const f of files) {
-    const mod = (await import(pathToFileURL(`${commandsDir}${f}`).href)) as Partial<CommandModule>;
-    if (typeof mod.register === 'function') mod.register(program);
+  for (const entry of entries) {
+    const before = program.commands.length;
+    (await entry.load()).register(program);
+    const added = program.commands.slice(before).map((c) => c.name());
+    if (added.length !== 1 || added[0] !== entry.name) {
+      throw new InternalError(`command module "${entry.name}" registered [${added.join(', ')}], expected exactly "${entry.name}"`);
+    }
   }
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return program;
@@ -35,16 +50,16 @@ export async function buildProgram(): Promise<Command> {
 
 /** Run the CLI; returns the exit code (never calls process.exit, so tests can call it in-process). */
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram();
   try {
     const first = argv[0];
-    const names = program.commands.map((c) => c.name());
+    const names = COMMANDS.map((c) => c.name);
+    if (first !== undefined && !first.startsWith('-') && first !== 'help' && !names.includes(first)) {
+      throw new ConfigError('command', first, `one of ${names.join(', ')} (see specgd --help)`);
+    }
+    const program = await buildProgram(commandsFor(argv));
     if (first === undefined) {
       process.stdout.write(program.helpInformation());
       return 0;
-    }
-    if (!first.startsWith('-') && first !== 'help' && !names.includes(first)) {
-      throw new ConfigError('command', first, `one of ${names.join(', ')} (see specgd --help)`);
     }
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -1,10 +1,12 @@
 /** Provenance stamped on every output: tool version, git commit when available, command, config, settings. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Provenance } from './trajectory.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+/** The package root is a git checkout (a clone or worktree), not an installed copy inside another project's repo. */
+const ownCheckout = existsSync(`${root}.git`);
 
 let cachedVersion: string | undefined;
 export function toolVersion(): string {
@@ -15,6 +17,7 @@ export function toolVersion(): string {
 let cachedCommit: string | null | undefined;
 export function gitCommit(): string | null {
   if (cachedCommit !== undefined) return cachedCommit;
+  if (!ownCheckout) return (cachedCommit = null);
   try {
     cachedCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
   } catch {
@@ -27,6 +30,7 @@ let cachedDirty: boolean | null | undefined;
 /** True when the checkout has uncommitted changes (the commit alone then does not identify the code); null outside git. */
 export function gitDirty(): boolean | null {
   if (cachedDirty !== undefined) return cachedDirty;
+  if (!ownCheckout) return (cachedDirty = null);
   try {
     cachedDirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
   } catch {

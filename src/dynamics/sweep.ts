@@ -83,7 +83,10 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions = {}): Promis
 function withWorkers(job: SweepJob, total: number, nWorkers: number, onProgress?: (d: number, t: number) => void): Promise<SweepPoint[]> {
   const chunk = Math.max(1, Math.min(500, Math.ceil(total / (nWorkers * 16))));
   const results = new Array<SweepPoint>(total);
-  const boot = new URL('./worker-boot.mjs', import.meta.url);
+  // Built (dist/*.js): the worker is plain JavaScript. From the sources (vitest, tsx): worker threads start as plain
+  // Node, so worker-boot.mjs loads the TypeScript worker through tsx.
+  const fromSource = new URL(import.meta.url).pathname.endsWith('.ts'); // tsx may append a query to the URL
+  const boot = new URL(fromSource ? './worker-boot.mjs' : './sweep-worker.js', import.meta.url);
   const entry = new URL('./sweep-worker.ts', import.meta.url).href;
   return new Promise((resolve, reject) => {
     let next = 0;
