@@ -1,0 +1,70 @@
+/**
+ * The parameters of one run as flat, named columns for tidy data (one column per parameter, the same columns for
+ * every covariance family: a parameter a run does not have is an empty cell). Used by every long-format CSV
+ * (trajectories, sweeps, figures) so that the columns mean the same in every file.
+ */
+import type { AlgorithmConfig, ExperimentConfig } from './config.js';
+
+export interface ParameterColumn {
+  name: string;
+  description: string;
+}
+
+/** Algorithm columns: which update, its step size and settings. */
+export const ALGORITHM_COLUMNS: ParameterColumn[] = [
+  { name: 'algorithm', description: 'update rule: gd (W ← W − η̃∇L) or specgd (W ← W − η·polar(∇L)); flows: gradient-flow, sign-flow' },
+  { name: 'variant', description: 'output label of the algorithm (gd, specgd, specgd-ns5 = Muon with 5 Newton–Schulz steps, ...)' },
+  { name: 'eta', description: "the algorithm's step size: η̃ for GD, η for SpecGD / Muon (the config's algorithms[].eta)" },
+  { name: 'polar', description: 'SpecGD polar factor: svd (exact U Vᵀ) or newton-schulz (Muon); empty for GD' },
+  { name: 'ns_steps', description: 'Newton–Schulz iterations (polar = newton-schulz); empty otherwise' },
+];
+
+/** Model and data columns, from the config. */
+export const MODEL_COLUMNS: ParameterColumn[] = [
+  { name: 'covariance', description: 'covariance family: spiked, powerlaw or diagonal' },
+  { name: 'lambda_theta', description: 'λ_θ, variance along the signal θ (spiked)' },
+  { name: 'lambda_v', description: 'λ_v, variance along the spike v ⊥ θ (spiked)' },
+  { name: 'sigma2', description: 'σ², bulk variance (spiked)' },
+  { name: 'powerlaw_exponent', description: 'exponent p of λ_j = j^(−p) (powerlaw)' },
+  { name: 'd', description: 'input dimension d' },
+  { name: 'student', description: 'matrix (W ∈ R^{d×d}) or vector (w ∈ R^d)' },
+  { name: 'init', description: 'initialization: scaled-identity, orthogonal or gaussian' },
+  { name: 'alpha', description: 'initialization scale α (scaled-identity, orthogonal) or entry std (gaussian)' },
+  { name: 'loss_scale', description: 'κ in L = κ E[(f − y)²]' },
+  { name: 'data_mode', description: 'population (exact gradient), full-batch (fixed sample of size n) or online (fresh batch per step)' },
+  { name: 'n', description: 'sample size (full-batch)' },
+  { name: 'batch', description: 'mini-batch size (online)' },
+  { name: 'steps', description: 'iterations of the run' },
+];
+
+type Cell = string | number | null;
+
+/** The model/data cells of a config, in MODEL_COLUMNS order. */
+export function modelParameters(config: ExperimentConfig): Cell[] {
+  const cov = config.model.covariance;
+  const init = config.model.init;
+  const data = config.data;
+  return [
+    cov.kind,
+    cov.kind === 'spiked' ? cov.signalVariance : null,
+    cov.kind === 'spiked' ? cov.spikeVariance : null,
+    cov.kind === 'spiked' ? cov.bulkVariance : null,
+    cov.kind === 'powerlaw' ? cov.exponent : null,
+    config.model.d,
+    config.model.student.kind,
+    init.kind,
+    init.kind === 'gaussian' ? init.std : init.alpha,
+    config.model.lossScale,
+    data.mode,
+    data.mode === 'full-batch' ? data.n : null,
+    data.mode === 'online' ? data.batch : null,
+    config.steps,
+  ];
+}
+
+/** The algorithm cells (ALGORITHM_COLUMNS order) of an algorithm config, or of a named flow with an optional step. */
+export function algorithmParameters(alg: AlgorithmConfig | undefined, algorithm: string, variant: string, eta: number | null): Cell[] {
+  if (alg === undefined) return [algorithm, variant, eta, null, null];
+  if (alg.name === 'gd') return ['gd', variant, alg.eta, null, null];
+  return ['specgd', variant, alg.eta, alg.polar, alg.polar === 'newton-schulz' ? alg.nsSteps : null];
+}
