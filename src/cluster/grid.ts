@@ -148,3 +148,9 @@ export function gridPoint(g: ConfigGrid, index: number): GridPoint {
   }
   return { index, parameters, config };
 }
+
+/** Validate every point of the grid (ConfigError on the first bad one) without running anything. */
+export function validateGrid(g: ConfigGrid): void {
+  const n = gridSize(g);
+  for (let i = 0; i < n; i++) gridPoint(g, i);
+}

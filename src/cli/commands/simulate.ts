@@ -50,8 +50,8 @@ export function simulateConfig(opts: SimulateCliOptions): ExperimentConfig {
   return config;
 }
 
-/** The grid-and-shard part of the options: null for a plain single-config run. */
-function gridOptions(opts: SimulateCliOptions) {
+/** The grid-and-shard part of the options (validated, without running): null for a plain single-config run. */
+export function simulateGridOptions(opts: SimulateCliOptions) {
   const shard = resolveShard(opts);
   const grid = opts.grid ?? [];
   if (opts.configs === undefined && grid.length === 0 && shard === null) return null;
@@ -70,7 +70,7 @@ function gridOptions(opts: SimulateCliOptions) {
 export function simulateOutputs(opts: SimulateCliOptions): { json: string; csv: string; meta: string; trajectories: Trajectory[] } {
   checkOutFile('--out', opts.out);
   checkOutFile('--csv', opts.csv);
-  const g = gridOptions(opts);
+  const g = simulateGridOptions(opts);
   const config = g === null ? simulateConfig(opts) : null;
   const progress = progressBar('simulate', 'steps', opts.progress !== false);
   let out: SimulationWithSeeds | SimulateGridOutput;
