@@ -70,6 +70,20 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
   chown -R slurm:slurm "$DIR/state" "$DIR/log"
   chmod 644 "$CONF"
+  if ! runuser -u slurm -- test -w "$DIR/state" -a -r "$CONF"; then
+    say "user slurm cannot reach $DIR (a parent folder is not searchable by others: chmod o+x it, or set SPECGD_SLURM_DIR)"
+    exit 1
+  fi
+}
+
+# Wait (up to $2 seconds) for PID file $1 to name a live process.
+wait_pid() {
+  local end=$((SECONDS + $2))
+  while [ $SECONDS -lt "$end" ]; do
+    if [ -s "$1" ] && pid_alive "$(cat "$1")"; then return 0; fi
+    sleep 0.1
+  done
+  return 1
 }
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
@@ -99,21 +113,22 @@ start() {
   fi
   export SLURM_CONF="$CONF"
   /usr/sbin/slurmctld -f "$CONF"
-  for _ in $(seq 100); do [ -s "$DIR/slurmctld.pid" ] && break; sleep 0.1; done
+  wait_pid "$DIR/slurmctld.pid" 10 || { say "slurmctld did not start: $(tail -n 3 "$DIR/log/slurmctld.log" 2>/dev/null)"; stop; exit 1; }
   echo "slurmctld $(cat "$DIR/slurmctld.pid")" >>"$DIR/started.pids"
   /usr/sbin/slurmd -f "$CONF"
-  for _ in $(seq 100); do [ -s "$DIR/slurmd.pid" ] && break; sleep 0.1; done
+  wait_pid "$DIR/slurmd.pid" 10 || { say "slurmd did not start: $(tail -n 3 "$DIR/log/slurmd.log" 2>/dev/null)"; stop; exit 1; }
   echo "slurmd $(cat "$DIR/slurmd.pid")" >>"$DIR/started.pids"
-  # Ready when the node is idle.
-  local state=""
-  for _ in $(seq 150); do
-    state=$(sinfo -h -N -n "$NODE" -o '%T' 2>/dev/null || true)
+  # Ready when the node is idle (at most 30 s; each sinfo call at most 5 s).
+  local state="" end=$((SECONDS + 30))
+  while [ $SECONDS -lt $end ]; do
+    pid_alive "$(cat "$DIR/slurmctld.pid")" || { say "slurmctld exited: $(tail -n 3 "$DIR/log/slurmctld.log")"; stop; exit 1; }
+    state=$(timeout 5 sinfo -h -N -n "$NODE" -o '%T' 2>/dev/null || true)
     case "$state" in idle*|mixed*|allocated*) break ;; esac
     sleep 0.2
   done
   case "$state" in
     idle*|mixed*|allocated*) say "ready: node $NODE $state (SLURM_CONF=$CONF)" ;;
-    *) say "node $NODE not ready (state '${state}'); logs in $DIR/log"; exit 1 ;;
+    *) say "node $NODE not ready (state '${state}'); logs in $DIR/log"; stop; exit 1 ;;
   esac
   echo "export SLURM_CONF=$CONF"
 }

@@ -136,6 +136,8 @@ export function gridPoint(g: ConfigGrid, index: number): GridPoint {
       throw e;
     }
   });
+  // A resolved config is not always valid input (record "auto" is only a default): leave such defaults out.
+  if (raw.record === 'auto') delete raw.record;
   let config: ExperimentConfig;
   try {
     config = parseConfig(raw);
