@@ -7,7 +7,7 @@
  */
 import type { AlgorithmConfig, ExperimentConfig } from '../config/config.js';
 import { ALGORITHM_COLUMNS, algorithmParameters, MODEL_COLUMNS, modelParameters } from '../config/parameters.js';
-import type { Cell, Column, TidyTable } from '../core/csv.js';
+import { csvMeta, type Cell, type Column, type TidyTable } from '../core/csv.js';
 import type { Trajectory } from '../core/trajectory.js';
 import { updateRule } from '../model/algorithms.js';
 
@@ -116,4 +116,14 @@ export function trajectoriesTable(trajectories: Trajectory[], opts: TrajectoryTa
     });
   });
   return { columns: TRAJECTORY_COLUMNS, rows };
+}
+
+/**
+ * The `.meta.json` sidecar of a trajectory CSV (core/csv.ts `csvMeta`): the provenance of the trajectories (one
+ * record when they share it, else the list) and the columns. `csv` is the CSV text (for the row count).
+ */
+export function trajectoriesCsvMeta(trajectories: Trajectory[], csv: string, about: string): string {
+  const provs = trajectories.map((t) => t.provenance);
+  const distinct = [...new Map(provs.map((p) => [JSON.stringify(p), p])).values()];
+  return csvMeta(TRAJECTORY_COLUMNS, csv.split('\n').length - 2, distinct.length === 1 ? distinct[0] : distinct, about);
 }
