@@ -22,7 +22,7 @@ function asShard(f: ShardFile): ShardData {
   const d = f.data as Partial<ShardData> | null;
   const s = d && typeof d === 'object' ? d.shard : undefined;
   if (!s || typeof s !== 'object' || SHARD_KEYS.some((k) => !(k in s))) {
-    throw new ConfigError(f.file, 'a file without a "shard" record', 'a shard written by specgd sweep or simulate with --shard-index/--shard-count');
+    throw new ConfigError(f.file, 'a file without a shard record', 'a shard written by specgd sweep or simulate with --shard-index/--shard-count');
   }
   return d as ShardData;
 }
