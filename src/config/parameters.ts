@@ -68,3 +68,16 @@ export function algorithmParameters(alg: AlgorithmConfig | undefined, algorithm:
   if (alg.name === 'gd') return ['gd', variant, alg.eta, null, null];
   return ['specgd', variant, alg.eta, alg.polar, alg.polar === 'newton-schulz' ? alg.nsSteps : null];
 }
+
+/** Every parameter column (algorithm, then model/data), for a tidy table of runs (e.g. a figure's CSV). */
+export const PARAMETER_COLUMNS: ParameterColumn[] = [...ALGORITHM_COLUMNS, ...MODEL_COLUMNS];
+
+/**
+ * The PARAMETER_COLUMNS cells of one run: the config and, when the run is one algorithm of it, that algorithm
+ * (its output label as `variant`). For a figure's CSV: one row per plotted point with these cells, so that λ_v,
+ * η, d, n ... are columns instead of parts of a label string.
+ */
+export function runParameters(config: ExperimentConfig, alg?: AlgorithmConfig, variant?: string): Cell[] {
+  const name = alg?.name ?? variant ?? '';
+  return [...algorithmParameters(alg, name, variant ?? name, alg?.eta ?? null), ...modelParameters(config)];
+}
