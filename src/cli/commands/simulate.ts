@@ -92,7 +92,7 @@ export function register(program: Command): void {
     .description('run GD / SpecGD / Muon in full dimension (population, full-batch or online gradients) over seeds')
     .option('--seeds <K>', 'run K consecutive seeds starting at the config\'s first seed (ensemble mean and se)')
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
-    .option('--csv <file>', 'also write the series as tidy CSV (per seed, mean and se; one column per parameter) with FILE.meta.json')
+    .option('--csv <file>', 'also write the series as tidy CSV (per seed, mean and se; one column per parameter) and its .meta.json sidecar')
     .option('--grid <KEY=v1,v2>', `run every point of a grid over KEY (repeatable; KEY: ${GRID_KEYS.join(', ')})`, (v: string, acc: string[] = []) => [...acc, v])
     .option('--configs <file>', 'a JSON array of configs to run (instead of --preset/--config; combines with --grid)')
     .option('--shard-index <i>', 'run only shard I (0-based) of the grid points (default $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN)')

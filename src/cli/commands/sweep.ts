@@ -115,7 +115,7 @@ export function register(program: Command): void {
     .option('--shard-index <i>', 'run only shard I (0-based) of --shard-count (default $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN)')
     .option('--shard-count <n>', 'number of shards (default $SLURM_ARRAY_TASK_COUNT); join them with specgd merge')
     .option('--out <file>', 'write the JSON to FILE')
-    .option('--csv <file>', 'write the points as tidy CSV (one row per point and statistic) with FILE.meta.json')
+    .option('--csv <file>', 'write the points as tidy CSV (one row per point and statistic) and its .meta.json sidecar')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: SweepCliOptions) => {
       const { json, csv, result } = await sweepOutputs(opts);
