@@ -8,6 +8,7 @@
  * they did on the command line.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -179,6 +180,16 @@ export function scancel(id: string): void {
   slurmCmd('scancel', [id]);
 }
 
+/** ": <first line of the log>" when the log exists and says something, else "". */
+function firstLine(file: string): string {
+  try {
+    const line = readFileSync(file, 'utf8').split('\n').find((l) => l.trim() !== '');
+    return line ? `: ${line.trim()}` : '';
+  } catch {
+    return '';
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const DONE_OK = new Set(['COMPLETED']);
@@ -202,10 +213,10 @@ export async function waitForJobs(plan: SlurmPlan, arrayId: string, mergeId: str
     last = line;
     if (failed.length > 0) {
       if (merge && (merge.state === 'PENDING' || merge.state === 'RUNNING')) scancel(mergeId);
-      const which = failed.map((t) => {
-        const i = t.id.split('_')[1];
-        return `shard ${i} (job ${t.id}) ${t.state}: see ${f.shardLog(i, 'err')}`;
-      });
+      const which = failed
+        .map((t) => ({ t, i: Number(t.id.split('_')[1]) }))
+        .sort((x, y) => x.i - y.i)
+        .map(({ t, i }) => `shard ${i} (job ${t.id}) ${t.state}${firstLine(f.shardLog(i, 'err'))}, log ${f.shardLog(i, 'err')}`);
       throw new SlurmError(`slurm job failed: ${which.join('; ')}`);
     }
     if (merge && DONE_OK.has(merge.state)) return;

@@ -92,6 +92,10 @@ describe.skipIf(!available)('specgd slurm on a single-node Slurm cluster', () =>
       // each shard held a part: 4 shard files, none of them the whole
       for (let i = 0; i < 4; i++) expect(readFileSync(join(work, dir, 'shards', `shard-${i}.json`), 'utf8')).toContain(`"index": ${i}`);
     }
+    // a submission Slurm refuses is reported with sbatch's own message, exit 1
+    const refused = await run(['slurm', '--out', join(work, 'refused'), '--partition', 'no-such-partition', '--submit', '--', 'sweep', '--steps', '10']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/sbatch --parsable .*array\.sbatch failed: sbatch: error: .*partition/);
     const sims = JSON.parse(readFileSync(join(work, 'sim', 'result.json'), 'utf8'));
     expect(sims.runs.map((r: { parameters: unknown }) => r.parameters)).toEqual([
       { 'lambda-v': 1, n: 100 },
