@@ -22,8 +22,8 @@ export interface SpecgdConfig extends AlgorithmConfig {
   name: 'specgd';
   eta: number;
   polar: 'svd' | 'newton-schulz';
-  /** Newton–Schulz iterations when `polar: "newton-schulz"` (the Muon variant, muon.ts). */
-  nsSteps: number;
+  /** Newton–Schulz iterations, present only with `polar: "newton-schulz"` (the Muon variant, muon.ts). */
+  nsSteps?: number;
 }
 
 /** Default Newton–Schulz iteration count (Jordan et al., Muon reference: 5). */
@@ -43,13 +43,12 @@ export const algorithm: Algorithm<SpecgdConfig> = {
   }),
   keys: ['name', 'eta', 'polar', 'nsSteps'],
   accepts: (c) => c.name === 'specgd' && c.polar !== 'newton-schulz',
-  resolve: (p) => ({
-    name: 'specgd',
-    eta: p.eta as number,
-    polar: (p.polar as 'svd' | 'newton-schulz' | undefined) ?? 'svd',
-    nsSteps: (p.nsSteps as number | undefined) ?? DEFAULT_NS_STEPS,
-  }),
-  defaults: { name: 'specgd', eta: 0.002, polar: 'svd', nsSteps: DEFAULT_NS_STEPS },
+  resolve: (p) => {
+    const polar = (p.polar as 'svd' | 'newton-schulz' | undefined) ?? 'svd';
+    // nsSteps belongs to the Newton–Schulz form only; with the exact polar factor it would be a dead setting.
+    return polar === 'newton-schulz' ? { name: 'specgd', eta: p.eta as number, polar, nsSteps: (p.nsSteps as number | undefined) ?? DEFAULT_NS_STEPS } : { name: 'specgd', eta: p.eta as number, polar };
+  },
+  defaults: { name: 'specgd', eta: 0.002, polar: 'svd' },
   label: () => 'specgd',
   timeStep: 'eta',
   latex: () => 'W \\leftarrow W - \\eta\\,\\operatorname{polar}(\\nabla L(W)),\\quad \\operatorname{polar}(U S V^\\top) = U V^\\top',

@@ -6,7 +6,7 @@
  * written), 1 internal error.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError, InternalError } from '../core/errors.js';
+import { ConfigError, InternalError, RunFailure } from '../core/errors.js';
 import { toolVersion } from '../core/provenance.js';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 
@@ -72,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       process.stderr.write(`specgd: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof RunFailure) {
+      process.stderr.write(`specgd: ${e.message}\n`);
+      return 1;
     }
     process.stderr.write(`specgd: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;

@@ -1,6 +1,8 @@
 /** Outputs shared by the CLI commands. */
 import { writeFileAtomic } from '../core/output.js';
+import { tidyCsv } from '../core/csv.js';
 import type { Trajectory } from '../core/trajectory.js';
+import { trajectoriesTable, type TrajectoryTableOptions } from '../report/tidy.js';
 
 /** `--out FILE` given: write `text` there atomically; otherwise print it to stdout. */
 export function writeOrPrint(file: string | undefined, text: string): void {
@@ -9,31 +11,11 @@ export function writeOrPrint(file: string | undefined, text: string): void {
 }
 
 /**
- * Long-format CSV of trajectories: one row per (trajectory, recorded step), columns algorithm, status, step, t and
- * each series — a plain series as `<name>`, a seed-ensemble series as `<name>` (mean) and `<name>_se`. A series a
- * trajectory lacks is an empty cell.
+ * Tidy long-format CSV of trajectories (report/tidy.ts): one row per (run, step, statistic, estimate) with one column
+ * per parameter (algorithm, η / η̃, polar, λ_θ, λ_v, σ², d, n, ...), a run id and a unique label; a seed ensemble
+ * gives its per-seed values (when `seedRuns` are passed) beside mean and se. Numbers in shortest round-trip form
+ * (core/csv.ts).
  */
-export function trajectoriesCsv(trajectories: Trajectory[]): string {
-  const names: string[] = [];
-  const ensemble = new Set<string>();
-  for (const t of trajectories) {
-    for (const [k, s] of Object.entries(t.series)) {
-      if (!names.includes(k)) names.push(k);
-      if (!Array.isArray(s)) ensemble.add(k);
-    }
-  }
-  const lines = [['algorithm', 'status', 'step', 't', ...names.flatMap((n) => (ensemble.has(n) ? [n, `${n}_se`] : [n]))].join(',')];
-  for (const t of trajectories) {
-    const series = t.series as Record<string, { mean: number[]; se: number[] } | number[] | undefined>;
-    t.step.forEach((k, i) => {
-      const cells = names.flatMap((n) => {
-        const s = series[n];
-        const value = s === undefined ? '' : Array.isArray(s) ? String(s[i]) : String(s.mean[i]);
-        if (!ensemble.has(n)) return [value];
-        return [value, s !== undefined && !Array.isArray(s) ? String(s.se[i]) : ''];
-      });
-      lines.push([t.algorithm, t.status, k, t.t[i], ...cells].join(','));
-    });
-  }
-  return `${lines.join('\n')}\n`;
+export function trajectoriesCsv(trajectories: Trajectory[], opts: TrajectoryTableOptions = {}): string {
+  return tidyCsv(trajectoriesTable(trajectories, opts));
 }

@@ -16,6 +16,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * An expected failure of something the command ran (a cluster job, an external tool): the CLI prints the message
+ * alone (no stack) and exits 1.
+ */
+export class RunFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFailure';
+  }
+}
+
 /** An internal invariant broke: a bug in specgd, not bad input. */
 export class InternalError extends Error {
   constructor(message: string) {

@@ -6,12 +6,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { AlgorithmConfig, ExperimentConfig } from '../config/config.js';
+import { ALGORITHM_COLUMNS, algorithmParameters, MODEL_COLUMNS, modelParameters } from '../config/parameters.js';
+import { tidyCsv, type Cell, type Column, type TidyTable } from '../core/csv.js';
 import { ConfigError } from '../core/errors.js';
 import { ALGORITHMS, algorithmById } from '../algorithms/index.js';
 import { INIT_SCALE_MAX, VARIANCE_MAX, VARIANCE_MIN } from '../config/schema.js';
 import { provenance } from '../core/provenance.js';
 import type { Provenance } from '../core/trajectory.js';
-import { jobSize, runPoint, type SweepAlgorithm, type SweepGrid, type SweepJob, type SweepPoint } from './sweep-point.js';
+import { jobSize, pointConfig, runPoint, type SweepAlgorithm, type SweepGrid, type SweepJob, type SweepPoint } from './sweep-point.js';
 
 export type { SweepAlgorithm, SweepGrid, SweepJob, SweepPoint } from './sweep-point.js';
 export type SweepSpec = SweepJob;
@@ -22,6 +25,8 @@ export interface SweepOptions {
   /** Called after each chunk with (points done, total). */
   onProgress?: (done: number, total: number) => void;
   command?: string;
+  /** Run only the points with index in [start, end) (a shard, src/cluster/); default all. */
+  range?: { start: number; end: number };
 }
 
 export interface SweepResult {
@@ -52,10 +57,11 @@ export function validateSweep(spec: SweepSpec): void {
   }
 }
 
-function inProcess(job: SweepJob, total: number, onProgress?: (d: number, t: number) => void): SweepPoint[] {
+function inProcess(job: SweepJob, start: number, end: number, onProgress?: (d: number, t: number) => void): SweepPoint[] {
   const out: SweepPoint[] = [];
+  const total = end - start;
   for (let i = 0; i < total; i++) {
-    out.push(runPoint(job, i));
+    out.push(runPoint(job, start + i));
     if (onProgress && (i % 64 === 63 || i === total - 1)) onProgress(i + 1, total);
   }
   return out;
@@ -64,11 +70,13 @@ function inProcess(job: SweepJob, total: number, onProgress?: (d: number, t: num
 /** Run a sweep (see the module comment). */
 export async function runSweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<SweepResult> {
   validateSweep(spec);
-  const total = jobSize(spec);
+  const start = opts.range?.start ?? 0;
+  const end = opts.range?.end ?? jobSize(spec);
+  const total = end - start;
   const nWorkers = Math.min(opts.workers ?? (total < 64 ? 0 : Math.min(2, availableParallelism())), total);
   let points: SweepPoint[];
-  if (nWorkers <= 0) points = inProcess(spec, total, opts.onProgress);
-  else points = await withWorkers(spec, total, nWorkers, opts.onProgress);
+  if (nWorkers <= 0) points = inProcess(spec, start, end, opts.onProgress);
+  else points = await withWorkers(spec, start, end, nWorkers, opts.onProgress);
   const xName = spec.grid === 'lambda-eta' ? 'eta' : spec.grid === 'lambda-d' ? 'd' : 'alpha';
   return {
     grid: spec.grid,
@@ -80,7 +88,8 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions = {}): Promis
   };
 }
 
-function withWorkers(job: SweepJob, total: number, nWorkers: number, onProgress?: (d: number, t: number) => void): Promise<SweepPoint[]> {
+function withWorkers(job: SweepJob, first: number, end: number, nWorkers: number, onProgress?: (d: number, t: number) => void): Promise<SweepPoint[]> {
+  const total = end - first;
   const chunk = Math.max(1, Math.min(500, Math.ceil(total / (nWorkers * 16))));
   const results = new Array<SweepPoint>(total);
   // Built (dist/*.js): the worker is plain JavaScript. From the sources (vitest, tsx): worker threads start as plain
@@ -104,7 +113,7 @@ function withWorkers(job: SweepJob, total: number, nWorkers: number, onProgress?
       if (next >= total) return;
       const start = next;
       next = Math.min(total, next + chunk);
-      w.postMessage({ type: 'chunk', start, end: next });
+      w.postMessage({ type: 'chunk', start: first + start, end: first + next });
     };
     for (let k = 0; k < nWorkers; k++) {
       const w = new Worker(boot, { workerData: { entry } });
@@ -114,7 +123,7 @@ function withWorkers(job: SweepJob, total: number, nWorkers: number, onProgress?
           w.postMessage({ type: 'job', job });
           give(w);
         } else if (m.type === 'results') {
-          m.points!.forEach((p, i) => (results[m.start! + i] = p));
+          m.points!.forEach((p, i) => (results[m.start! - first + i] = p));
           done += m.points!.length;
           onProgress?.(done, total);
           if (done === total) finish();
@@ -129,16 +138,44 @@ function withWorkers(job: SweepJob, total: number, nWorkers: number, onProgress?
   });
 }
 
-/** A CSV cell for free text: quoted, inner quotes doubled (RFC 4180). */
-function csvText(s: string | null): string {
-  return s === null ? '' : `"${s.replace(/"/g, '""')}"`;
+/** Columns of the sweep table (tidy: one row per point and statistic). */
+export const SWEEP_COLUMNS: Column[] = [
+  { name: 'run_id', description: 'index of the grid point (algorithm-major, then λ_v, then the second axis), 0-based' },
+  { name: 'label', description: 'label of the point, unique in this file' },
+  ...ALGORITHM_COLUMNS,
+  ...MODEL_COLUMNS,
+  { name: 'grid', description: 'the sweep grid: lambda-eta, lambda-d or lambda-alpha' },
+  { name: 'status', description: 'ok or diverged' },
+  { name: 'statistic', description: 'escape_step, peak_ratio (peak of b/a), peak_step, final_loss, last_finite_loss, diverged_at' },
+  { name: 'value', description: 'the value; empty for none (no escape, no divergence, final loss of a diverged run)' },
+  { name: 'message', description: 'diverged points: what happened and what to change; empty otherwise' },
+];
+
+/** The sweep as a tidy table: one row per (point, statistic), parameters from the point's config. */
+export function sweepTable(r: SweepResult): TidyTable {
+  const base = r.provenance.config as ExperimentConfig;
+  const job: SweepJob = { base, grid: r.grid, lambdaV: r.axes.lambdaV, values: r.axes.x.values, algorithms: r.algorithms, steps: r.steps };
+  const rows: Cell[][] = [];
+  const offset = (r as SweepResult & { shard?: { start: number } }).shard?.start ?? 0;
+  r.points.forEach((p, i) => {
+    const id = offset + i;
+    const { config } = pointConfig(job, id);
+    const alg: AlgorithmConfig = { ...algorithmById(p.algorithm).defaults, eta: p.eta };
+    const head: Cell[] = [id, `${p.algorithm} lambda_v=${p.lambdaV} ${r.axes.x.name}=${p.x}`, ...algorithmParameters(alg, p.algorithm, p.algorithm, p.eta), ...modelParameters(config), r.grid, p.status];
+    const stats: [string, number | null][] = [
+      ['escape_step', p.escapeStep],
+      ['peak_ratio', p.peakRatio],
+      ['peak_step', p.peakStep],
+      ['final_loss', p.finalLoss],
+      ['last_finite_loss', p.lastFiniteLoss],
+      ['diverged_at', p.divergedAt],
+    ];
+    for (const [name, value] of stats) rows.push([...head, name, value, p.message]);
+  });
+  return { columns: SWEEP_COLUMNS, rows };
 }
 
-/** CSV of a sweep: one row per point; empty cells for "none" (no escape, final loss of a diverged run, message of an ok run). */
+/** Tidy CSV of a sweep (sweepTable; numbers in shortest round-trip form, core/csv.ts). */
 export function sweepCsv(r: SweepResult): string {
-  const head = ['algorithm', 'lambda_v', r.axes.x.name, 'eta_used', 'status', 'diverged_at', 'escape_step', 'peak_ratio', 'peak_step', 'final_loss', 'last_finite_loss', 'message'];
-  const rows = r.points.map((p) =>
-    [p.algorithm, p.lambdaV, p.x, p.eta, p.status, p.divergedAt ?? '', p.escapeStep ?? '', p.peakRatio, p.peakStep, p.finalLoss ?? '', p.lastFiniteLoss, csvText(p.message)].join(','),
-  );
-  return `${head.join(',')}\n${rows.join('\n')}\n`;
+  return tidyCsv(sweepTable(r));
 }

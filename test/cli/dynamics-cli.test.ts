@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { presetNames } from '../../src/config/presets.js';
+import { TRAJECTORY_COLUMNS } from '../../src/report/tidy.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 
 const bin = fileURLToPath(new URL('../../bin/specgd.mjs', import.meta.url));
@@ -28,7 +29,7 @@ describe('specgd theory / thresholds / sweep', () => {
     const json = JSON.parse(text);
     expect(json.trajectories.map((t: { algorithm: string }) => t.algorithm)).toEqual(['gd', 'specgd']);
     for (const t of json.trajectories) for (const k of ['algorithm', 'status', 'message', 'step', 't', 'series', 'events', 'provenance']) expect(t).toHaveProperty(k);
-    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('algorithm,status,step,t,a,b,c,loss,ratio,alignment');
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(TRAJECTORY_COLUMNS.map((c) => c.name).join(','));
   });
 
   it('a diverged run: exit 0, status "diverged", message naming the stable bound, no NaN/Infinity', async () => {
@@ -128,7 +129,11 @@ describe('specgd theory / thresholds / sweep', () => {
     expect(p.status).toBe(0);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(json.points).toHaveLength(2 * 4 * 4);
-    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(1 + 32);
+    // tidy: one row per (point, statistic)
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    const col = lines[0].split(',').indexOf('statistic');
+    expect(lines).toHaveLength(1 + 32 * new Set(lines.slice(1).map((l) => l.split(',')[col])).size);
+    expect(JSON.parse(readFileSync(join(dir, 'sweep.meta.json'), 'utf8')).provenance.command).toBe('sweep');
     expect(readFileSync(out, 'utf8')).not.toMatch(/NaN|Infinity/);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trajectoriesCsv } from '../../src/cli/output.js';
+import { TRAJECTORY_COLUMNS } from '../../src/report/tidy.js';
 import type { Trajectory } from '../../src/core/trajectory.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 
@@ -10,18 +11,26 @@ const traj = (algorithm: string, series: Trajectory['series']): Trajectory =>
   ({ algorithm, status: 'ok', message: '', step: [0, 1], t: [0, 0.5], series, events: {} }) as unknown as Trajectory;
 
 describe('trajectoriesCsv (theory and simulate)', () => {
-  it('plain series one column, ensemble series mean and _se, a missing series empty cells', () => {
+  it('tidy: one row per (run, step, statistic, estimate); plain series "value", ensembles "mean" and "se"', () => {
     const theory = traj('gd', { a: [1, 2], loss: [3, 4] });
     const sim = traj('specgd', { a: { mean: [5, 6], se: [0.1, 0.2] } } as Trajectory['series']);
-    expect(trajectoriesCsv([theory, sim]).split('\n')).toEqual([
-      'algorithm,status,step,t,a,a_se,loss',
-      'gd,ok,0,0,1,,3',
-      'gd,ok,1,0.5,2,,4',
-      'specgd,ok,0,0,5,0.1,',
-      'specgd,ok,1,0.5,6,0.2,',
-      '',
+    const lines = trajectoriesCsv([theory, sim]).trim().split('\n');
+    const head = lines[0].split(',');
+    expect(head).toEqual(TRAJECTORY_COLUMNS.map((c) => c.name));
+    const pick = (l: string) => {
+      const cells = l.split(',');
+      return ['run_id', 'estimate', 'step', 't', 'statistic', 'value'].map((k) => cells[head.indexOf(k)]).join(' ');
+    };
+    expect(lines.slice(1).map(pick)).toEqual([
+      '0 value 0 0 a 1',
+      '0 value 0 0 loss 3',
+      '0 value 1 0.5 a 2',
+      '0 value 1 0.5 loss 4',
+      '1 mean 0 0 a 5',
+      '1 se 0 0 a 0.1',
+      '1 mean 1 0.5 a 6',
+      '1 se 1 0.5 a 0.2',
     ]);
-    expect(trajectoriesCsv([theory]).split('\n')[0]).toBe('algorithm,status,step,t,a,loss');
   });
 });
 

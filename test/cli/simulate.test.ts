@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli, writeTemp } from '../helpers/cli.js';
+import { TRAJECTORY_COLUMNS } from '../../src/report/tidy.js';
 
 const bin = fileURLToPath(new URL('../../bin/specgd.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'specgd-sim-'));
@@ -47,7 +48,8 @@ describe('specgd simulate', () => {
       expect(t.provenance.config.seeds).toEqual([3, 4, 5]);
       expect(t.provenance).not.toHaveProperty('createdAt');
     }
-    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^algorithm,status,step,t,a,a_se,b,b_se,c,c_se,a_mag,a_mag_se,/);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(TRAJECTORY_COLUMNS.map((c) => c.name).join(','));
+    expect(JSON.parse(readFileSync(csv.replace(/\.csv$/, '.meta.json'), 'utf8')).provenance).toEqual(json.trajectories[0].provenance);
     expect((await run(['simulate', '--config', cfg, '--seeds', '3', '--out', o2, '--no-progress'])).code).toBe(0);
     expect(readFileSync(o2, 'utf8')).toBe(text);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../src/config/config.js';
-import { runSweep, sweepCsv, type SweepSpec } from '../../src/dynamics/sweep.js';
+import { csvCell } from '../../src/core/csv.js';
+import { runSweep, SWEEP_COLUMNS, sweepCsv, sweepTable, type SweepSpec } from '../../src/dynamics/sweep.js';
 import { runTheory } from '../../src/dynamics/theory.js';
 import { assertFiniteDeep } from '../../src/core/trajectory.js';
 
@@ -18,7 +19,10 @@ describe('runSweep', () => {
     expect(inProc.points.some((p) => p.algorithm === 'gd' && p.status === 'diverged')).toBe(true);
     expect(inProc.points.filter((p) => p.algorithm === 'specgd').every((p) => p.status === 'ok')).toBe(true);
     const csv = sweepCsv(inProc).trim().split('\n');
-    expect(csv).toHaveLength(1 + 18);
+    // tidy: one row per (point, statistic)
+    const stats = new Set(sweepTable(inProc).rows.map((row) => row[SWEEP_COLUMNS.findIndex((c) => c.name === 'statistic')]));
+    expect(stats.size).toBeGreaterThan(1);
+    expect(csv).toHaveLength(1 + 18 * stats.size);
     expect(csv.join('\n')).not.toMatch(/NaN|Infinity/);
   });
 
@@ -46,7 +50,7 @@ describe('runSweep', () => {
     expect(p.message).toContain(`diverged at step ${t.step.at(-1)! + 1}`);
     const csv = sweepCsv(r).trim().split('\n');
     expect(csv[0].split(',').at(-1)).toBe('message');
-    expect(csv[1]).toContain(`"${p.message}"`);
+    expect(csv[1].endsWith(`,${csvCell(p.message)}`)).toBe(true);
     // The wording follows η̃ vs the bound: "exceeds" only above it, "below ... diverges in the transient" otherwise.
     const B = Number(bound(p.message));
     expect(p.message).toMatch(eta > B ? /exceeds the linearized stable bound/ : /is below the linearized stable bound .* diverges in the transient/);

@@ -20,9 +20,11 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'compare', load: () => import('./compare.js') },
   { name: 'derive', load: () => import('./derive.js') },
+  { name: 'merge', load: () => import('./merge.js') },
   { name: 'report', load: () => import('./report.js') },
   { name: 'reproduce', load: () => import('./reproduce.js') },
   { name: 'simulate', load: () => import('./simulate.js') },
+  { name: 'slurm', load: () => import('./slurm.js') },
   { name: 'sweep', load: () => import('./sweep.js') },
   { name: 'theory', load: () => import('./theory.js') },
   { name: 'thresholds', load: () => import('./thresholds.js') },

@@ -1,11 +1,13 @@
 /**
  * `specgd sweep [--preset NAME | --config FILE] [--grid lambda-eta|lambda-d|lambda-alpha] [--lambda-v LO:HI:N]
  *   [--lambda-scale lin|log] [--eta LO:HI:N | --d LO:HI:N | --alpha LO:HI:N] [--algorithms gd,specgd] [--steps N]
- *   [--workers N] [--out FILE] [--csv FILE] [--no-progress]`:
+ *   [--workers N] [--shard-index I --shard-count N] [--out FILE] [--csv FILE] [--no-progress]`:
  * grids of the reduced maps (dynamics/sweep.ts) on worker threads, with escape step, peak b/a, final loss and
  * divergence per point. The second axis is linear for η and d (d rounded to integers, duplicates removed) and
  * geometric for α. A progress bar goes to stderr when stderr is a terminal, from 1 s into the run.
- * JSON to stdout unless --out or --csv.
+ * JSON to stdout unless --out or --csv. With a shard (cluster/shard.ts; defaults from a Slurm array task) only that
+ * block of points is run and the JSON carries a `shard` record; `specgd merge` joins the shards. The worker count
+ * defaults from SLURM_CPUS_PER_TASK.
  */
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
@@ -13,7 +15,10 @@ import { ConfigError } from '../../core/errors.js';
 import { ALGORITHMS } from '../../algorithms/index.js';
 import { writeFileAtomic, toJson } from '../../core/output.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
-import { runSweep, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
+import { defaultWorkers, resolveShard, shardInfo, type ShardInfo } from '../../cluster/shard.js';
+import { jobSize } from '../../dynamics/sweep-point.js';
+import { csvMeta, writeCsvWithMeta } from '../../core/csv.js';
+import { runSweep, SWEEP_COLUMNS, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
 import { checkOutFile, parseFormat, parsePositiveInt, parseRange } from '../args.js';
 import { progressBar } from '../progress.js';
 
@@ -29,6 +34,8 @@ export interface SweepCliOptions {
   algorithms: string;
   steps?: string;
   workers?: string;
+  shardIndex?: string;
+  shardCount?: string;
   out?: string;
   csv?: string;
   progress: boolean;
@@ -61,21 +68,34 @@ export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   return spec;
 }
 
-export async function sweepOutputs(opts: SweepCliOptions): Promise<{ json: string; csv: string; result: SweepResult }> {
+/** A sweep result, with the shard record when it is one shard of a sharded sweep. */
+export type SweepOutput = SweepResult & { shard?: ShardInfo };
+
+export async function sweepOutputs(opts: SweepCliOptions): Promise<{ json: string; csv: string; result: SweepOutput }> {
   const spec = sweepSpecFromOptions(opts);
-  const workers = opts.workers !== undefined ? Number.parseInt(opts.workers, 10) : undefined;
-  if (opts.workers !== undefined && !(/^\d+$/.test(opts.workers.trim()) && workers !== undefined && workers >= 0 && workers <= 64)) {
-    throw new ConfigError('--workers', opts.workers, 'an integer in 0..64 (0 = run in this thread)');
+  const shard = resolveShard(opts);
+  const workersOpt = defaultWorkers(opts.workers);
+  const workersName = opts.workers !== undefined ? '--workers' : 'SLURM_CPUS_PER_TASK';
+  const workers = workersOpt !== undefined ? Number.parseInt(workersOpt, 10) : undefined;
+  if (workersOpt !== undefined && !(/^\d+$/.test(workersOpt.trim()) && workers !== undefined && workers >= 0 && workers <= 64)) {
+    throw new ConfigError(workersName, workersOpt, 'an integer in 0..64 (0 = run in this thread)');
   }
+  const info = shard ? shardInfo('sweep', shard, jobSize(spec), spec) : undefined;
   const progress = progressBar('sweep', 'points', opts.progress);
   let result: SweepResult;
   try {
-    result = await runSweep(spec, { workers, onProgress: progress.onProgress, command: 'sweep' });
+    result = await runSweep(spec, { workers, onProgress: progress.onProgress, command: 'sweep', range: info });
   } finally {
     progress.stop();
   }
   assertFiniteDeep(result, 'sweep');
-  return { json: toJson(result), csv: sweepCsv(result), result };
+  const output: SweepOutput = info ? { shard: info, ...result } : result;
+  return { json: toJson(output), csv: sweepCsv(output), result: output };
+}
+
+/** The `.meta.json` sidecar of a sweep CSV: the sweep's provenance (and shard record). */
+export function sweepCsvMeta(result: SweepOutput, csv: string): string {
+  return csvMeta(SWEEP_COLUMNS, csv.split('\n').length - 2, result.shard ? { ...result.provenance, shard: result.shard } : result.provenance, 'specgd sweep: reduced-map grid points');
 }
 
 export function register(program: Command): void {
@@ -92,14 +112,16 @@ export function register(program: Command): void {
     .option('--alpha <range>', `init scales LO:HI:N, geometric (lambda-alpha; default ${SWEEP_DEFAULTS.alpha})`)
     .option('--algorithms <list>', `comma-separated registry ids (${ALGORITHMS.map((a) => a.id).join(', ')})`, SWEEP_DEFAULTS.algorithms)
     .option('--steps <n>', 'steps per point (default: the config steps)')
-    .option('--workers <n>', 'worker threads (default 2, or 0 for tiny sweeps; 0 = this thread)')
+    .option('--workers <n>', 'worker threads (default $SLURM_CPUS_PER_TASK, else 2, or 0 for tiny sweeps; 0 = this thread)')
+    .option('--shard-index <i>', 'run only shard I (0-based) of --shard-count (default $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN)')
+    .option('--shard-count <n>', 'number of shards (default $SLURM_ARRAY_TASK_COUNT); join them with specgd merge')
     .option('--out <file>', 'write the JSON to FILE')
-    .option('--csv <file>', 'write one CSV row per point')
+    .option('--csv <file>', 'write the points as tidy CSV (one row per point and statistic) and its .meta.json sidecar')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: SweepCliOptions) => {
-      const { json, csv } = await sweepOutputs(opts);
+      const { json, csv, result } = await sweepOutputs(opts);
+      if (opts.csv !== undefined) writeCsvWithMeta(opts.csv, csv, sweepCsvMeta(result, csv));
       if (opts.out !== undefined) writeFileAtomic(opts.out, json);
-      if (opts.csv !== undefined) writeFileAtomic(opts.csv, csv);
       if (opts.out === undefined && opts.csv === undefined) process.stdout.write(json);
     });
 }

@@ -8,11 +8,13 @@
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
 import { DEFAULTS, defaultEta } from '../../config/defaults.js';
-import { writeFileAtomic, toJson } from '../../core/output.js';
+import { toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
 import type { FlowKind } from '../../dynamics/flows.js';
 import { trajectoriesCsv, writeOrPrint } from '../output.js';
+import { writeCsvWithMeta } from '../../core/csv.js';
+import { trajectoriesCsvMeta } from '../../report/tidy.js';
 import { checkOutFile, configOptions, parsePositiveNumber } from '../args.js';
 
 export interface TheoryCliOptions {
@@ -49,8 +51,8 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .option('--csv <file>', 'also write the series as long-format CSV')
     .action((opts: TheoryCliOptions) => {
-      const { json, csv } = theoryOutputs(opts);
+      const { json, csv, trajectories } = theoryOutputs(opts);
+      if (opts.csv !== undefined) writeCsvWithMeta(opts.csv, csv, trajectoriesCsvMeta(trajectories, csv, 'specgd theory: reduced maps and flows'));
       writeOrPrint(opts.out, json);
-      if (opts.csv !== undefined) writeFileAtomic(opts.csv, csv);
     });
 }
