@@ -1,0 +1,314 @@
+/**
+ * Classifier of a reduced map's long-time behaviour (issue 10, Build 1). It is written against an abstract map
+ * `step(a, out)` (any algorithm's reduced map: GD, a registry algorithm, …) and its Jacobian, never against a
+ * particular update rule.
+ *
+ * The run a_{k+1} = step(a_k) from a_0 is checked every W steps (W = `window`) on its last W states (and the
+ * `maxPeriod` states before them); it stops as soon as one of the rules below decides, else at k = H (`maxSteps`):
+ *
+ *  - **diverges** at step k: some |a_k,i| > B (`divergenceBound`) or a coordinate is not finite (checked every step).
+ *  - **converges to the fixed point p** (from the supplied list, signs matched to the state: p_i = sgn(a_k,i)·|p_i|):
+ *    with δ_j = ‖a_j − p‖∞ over the window,
+ *      (i)  max_window δ ≤ ε_p, where ε_p = min(ε₀, ¼ · the sup-distance from p to the nearest other listed fixed
+ *           point, any sign pattern): inside that ball p is the only fixed point, so the target is unambiguous;
+ *      (ii) the distance is still shrinking — the maxima of δ over the window's S consecutive segments (`segments`)
+ *           strictly decrease — or it is at rounding level (max δ ≤ floor·max(1, ‖p‖∞)): the run is not merely
+ *           passing by (an aperiodic orbit passes this test by chance with probability 1/S!);
+ *      (iii) p is not linearly repelling for this map in the coordinates the run occupies (O = {i : a_k,i ≠ 0}):
+ *           the spectral radius of the map Jacobian's O×O block at p is ≤ 1 + `repulsionTol` (a run can converge
+ *           to a linearly repelling point only on a measure-zero set; the block is exact because an exactly-zero
+ *           coordinate stays zero under maps of the form a_i ← a_i (1 − η̃ h_i(a²))). An exactly stationary window
+ *           (a_{j+1} = a_j bit for bit) counts as converged whatever (iii) says.
+ *  - **cycle of period P** (2 ≤ P ≤ `maxPeriod`, the smallest such P): max over the window of ‖a_j − a_{j−P}‖∞ ≤
+ *    `cycleTol` · max(1, max_window ‖a_j‖∞). Its amplitude is max_i (max_window a_i − min_window a_i)/2. P = 1 (a
+ *    stationary state near no listed fixed point) is reported as "converges to an unlisted fixed point".
+ *    The cycle test is skipped while the distance to the nearest non-repelling fixed point shrinks (a transient).
+ *  - At the horizon H without a decision:
+ *      **undecided** if the run is still approaching a non-repelling fixed point (rule (ii) holds, (i) not yet) or a
+ *      period-P cycle (the maxima of ‖a_j − a_{j−P}‖∞ over the S segments strictly decrease): the
+ *      transient is not finished, it is not called unstable;
+ *      **bounded** (stays bounded without settling) otherwise, with the window's range per coordinate.
+ */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+
+/** A reduced map: writes step(a) into `out` (a and out never alias). */
+export type MapStep = (a: Float64Array, out: Float64Array) => void;
+/** The map's Jacobian ∂step_i/∂a_j at `a`, row-major n×n, written into `out`. */
+export type MapJacobian = (a: Float64Array, out: Float64Array) => void;
+
+export interface ClassifierFixedPoint {
+  /** Readable name, e.g. "optimum" or "saddle (index 2), a = c = 0". */
+  label: string;
+  /** Representative with non-negative coordinates (signs on the support are free). */
+  a: Float64Array;
+  /** Block indices with a_i ≠ 0. */
+  support: number[];
+  optimum: boolean;
+}
+
+export interface ClassifierRules {
+  /** B: a run with some |a_i| > B (or a non-finite coordinate) has diverged. */
+  divergenceBound: number;
+  /** ε₀: the convergence ball's radius before the separation cap (see the module comment). */
+  convergenceTol: number;
+  /** Relative rounding floor of rule (ii). */
+  roundingFloor: number;
+  /** W: steps between checks, and the window the rules look at. */
+  window: number;
+  /** S: number of consecutive segments of the window whose maxima must strictly decrease for "shrinking". */
+  segments: number;
+  /** Largest cycle period tested (W ≥ 4·maxPeriod). */
+  maxPeriod: number;
+  /** Relative tolerance of the cycle test. */
+  cycleTol: number;
+  /** H: the horizon (steps) at which an undecided run stops. */
+  maxSteps: number;
+  /** Rule (iii): spectral radius > 1 + repulsionTol means linearly repelling. */
+  repulsionTol: number;
+}
+
+export type LongTimeClass =
+  | { kind: 'converges'; fixedPoint: string; optimum: boolean; distance: number; tolerance: number; decidedAt: number }
+  | { kind: 'cycle'; period: number; amplitude: number; amplitudes: number[]; center: number[]; around: string | null; decidedAt: number }
+  | { kind: 'bounded'; range: number[]; maxAbs: number; horizon: number }
+  | { kind: 'diverges'; step: number }
+  | { kind: 'undecided'; reason: string; horizon: number };
+
+/** Short class label used for edges and counts: "converges to <fixed point>", "period-P cycle", "bounded", … */
+export function classLabel(c: LongTimeClass): string {
+  switch (c.kind) {
+    case 'converges':
+      return `converges to ${c.fixedPoint}`;
+    case 'cycle':
+      return `period-${c.period} cycle`;
+    default:
+      return c.kind;
+  }
+}
+
+/** The rules as sentences, for the output (see the module comment); `horizon` states H. */
+export function describeRules(r: Omit<ClassifierRules, 'maxSteps'>, horizon: string): string[] {
+  return [
+    `diverges: some |a_i| > ${r.divergenceBound} or not finite (checked every step)`,
+    `converges to p (listed fixed point, signs matched to the state): over the last W = ${r.window} steps max ‖a − p‖∞ ≤ ε_p = min(${r.convergenceTol}, ¼·distance from p to the nearest other fixed point), the distance still shrinking (its maxima over ${r.segments} consecutive segments of the window strictly decrease, or it is ≤ ${r.roundingFloor}·max(1, ‖p‖∞)), and p not linearly repelling in the occupied coordinates (spectral radius of the map Jacobian ≤ 1 + ${r.repulsionTol})`,
+    `cycle of period P (2 ≤ P ≤ ${r.maxPeriod}, smallest): max over the window of ‖a_k − a_{k−P}‖∞ ≤ ${r.cycleTol}·max(1, max ‖a_k‖∞); amplitude = max_i (max a_i − min a_i)/2 over the window; not tested while the distance to a non-repelling fixed point still shrinks`,
+    `checked every W steps; the horizon extends until a rule decides, at most H = ${horizon}`,
+    `undecided (at H): still approaching a non-repelling fixed point, or a period-P cycle (the maxima of ‖a_k − a_{k−P}‖∞ over the ${r.segments} segments strictly decrease)`,
+    'bounded (at H): none of the above; the run stays within the bound without settling',
+  ];
+}
+
+/** ε_p for each fixed point: min(ε₀, ¼ · sup-distance to the nearest other listed fixed point, any sign pattern). */
+export function convergenceRadii(fps: readonly ClassifierFixedPoint[], eps0: number): number[] {
+  return fps.map((p, i) => {
+    let nearest = Infinity;
+    // Sign variants of p itself: distance 2·min_{i ∈ S} |p_i|.
+    for (const j of p.support) nearest = Math.min(nearest, 2 * Math.abs(p.a[j]));
+    fps.forEach((q, j) => {
+      if (j === i) return;
+      // min over sign patterns of q of ‖p − q‖∞ = max_i ||p_i| − |q_i|| (choose each sign of q to match p).
+      let d = 0;
+      for (let k = 0; k < p.a.length; k++) d = Math.max(d, Math.abs(Math.abs(p.a[k]) - Math.abs(q.a[k])));
+      nearest = Math.min(nearest, d);
+    });
+    return Math.min(eps0, nearest / 4);
+  });
+}
+
+/** Spectral radius of a real n×n row-major matrix restricted to the index set `idx`. */
+function spectralRadius(J: Float64Array, n: number, idx: number[]): number {
+  if (idx.length === 0) return 0;
+  const rows = idx.map((i) => idx.map((j) => J[i * n + j]));
+  const e = new EigenvalueDecomposition(new Matrix(rows));
+  let r = 0;
+  e.realEigenvalues.forEach((re, k) => (r = Math.max(r, Math.hypot(re, e.imaginaryEigenvalues[k]))));
+  return r;
+}
+
+export interface ClassifyInput {
+  step: MapStep;
+  jacobian: MapJacobian;
+  a0: Float64Array;
+  fixedPoints: readonly ClassifierFixedPoint[];
+  rules: ClassifierRules;
+  /** Precomputed `convergenceRadii(fixedPoints, rules.convergenceTol)` (recomputed if absent). */
+  radii?: number[];
+}
+
+/** Classify the long-time behaviour of the run from a0 (see the module comment). */
+export function classifyRun(input: ClassifyInput): LongTimeClass {
+  const { step, jacobian, fixedPoints: fps, rules } = input;
+  const n = input.a0.length;
+  const W = rules.window;
+  const P = rules.maxPeriod;
+  if (W < 4 * P) throw new Error(`classifier window ${W} must be ≥ 4·maxPeriod (${P})`);
+  if (!(rules.segments >= 2 && rules.segments <= W)) throw new Error(`classifier segments ${rules.segments} must be in [2, W]`);
+  const radii = input.radii ?? convergenceRadii(fps, rules.convergenceTol);
+  const R = W + P;
+  const ring = new Float64Array(R * n);
+  const J = new Float64Array(n * n);
+  const pTmp = new Float64Array(n);
+  const repulsionCache = new Map<string, boolean>();
+  const B = rules.divergenceBound;
+
+  /** Coordinate i of state j (absolute step) from the ring (valid for the last R steps). */
+  const at = (j: number, i: number): number => ring[(j % R) * n + i];
+  const segMax = new Float64Array(rules.segments);
+
+  /** Is fixed point f (with the signs of the state at step k) repelling in the occupied coordinates? */
+  const repelling = (f: number, signs: string, occupied: number[]): boolean => {
+    const key = `${f}|${signs}|${occupied.join(',')}`;
+    let r = repulsionCache.get(key);
+    if (r === undefined) {
+      jacobian(pTmp, J);
+      r = spectralRadius(J, n, occupied) > 1 + rules.repulsionTol;
+      repulsionCache.set(key, r);
+    }
+    return r;
+  };
+
+  const check = (k: number, final: boolean): LongTimeClass | null => {
+    const first = k - W + 1;
+    const S = rules.segments;
+    const seg = (j: number) => Math.floor(((j - first) * S) / W);
+    const decreasing = (m: Float64Array) => {
+      for (let q = 1; q < S; q++) if (!(m[q] < m[q - 1])) return false;
+      return true;
+    };
+    // Nearest listed fixed point (signs matched to the state at k), and whether it repels.
+    let best = -1;
+    let bestDist = Infinity;
+    for (let f = 0; f < fps.length; f++) {
+      let d = 0;
+      for (let i = 0; i < n; i++) {
+        const x = at(k, i);
+        const p = (x < 0 ? -1 : 1) * fps[f].a[i];
+        d = Math.max(d, Math.abs(x - p));
+      }
+      if (d < bestDist) {
+        bestDist = d;
+        best = f;
+      }
+    }
+    let converging = false;
+    let approaching = false;
+    if (best >= 0) {
+      const fp = fps[best];
+      let signs = '';
+      const occupied: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const x = at(k, i);
+        pTmp[i] = (x < 0 ? -1 : 1) * fp.a[i];
+        signs += x < 0 ? '-' : '+';
+        if (x !== 0) occupied.push(i);
+      }
+      segMax.fill(0);
+      let pNorm = 0;
+      for (let i = 0; i < n; i++) pNorm = Math.max(pNorm, Math.abs(pTmp[i]));
+      for (let j = first; j <= k; j++) {
+        const o = (j % R) * n;
+        let d = 0;
+        for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(ring[o + i] - pTmp[i]));
+        const q = seg(j);
+        if (d > segMax[q]) segMax[q] = d;
+      }
+      let dMax = 0;
+      for (let q = 0; q < S; q++) dMax = Math.max(dMax, segMax[q]);
+      const atFloor = dMax <= rules.roundingFloor * Math.max(1, pNorm);
+      const shrinking = decreasing(segMax) || atFloor;
+      let stationary = atFloor;
+      for (let j = first + 1; j <= k && stationary; j++) for (let i = 0; i < n; i++) if (at(j, i) !== at(j - 1, i)) stationary = false;
+      const repels = stationary ? false : repelling(best, signs, occupied);
+      converging = dMax <= radii[best] && shrinking && !repels;
+      if (converging) return { kind: 'converges', fixedPoint: fp.label, optimum: fp.optimum, distance: bestDist, tolerance: radii[best], decidedAt: k };
+      approaching = decreasing(segMax) && !repels;
+    }
+    if (approaching && !final) return null;
+    // Cycle test: smallest P with max ‖a_j − a_{j−P}‖∞ ≤ tol over the window.
+    let scale = 1;
+    for (let j = first; j <= k; j++) for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(at(j, i)));
+    const tol = rules.cycleTol * scale;
+    for (let p = 1; p <= P; p++) {
+      let ok = true;
+      for (let j = k; j >= first && ok; j--) for (let i = 0; i < n && ok; i++) if (!(Math.abs(at(j, i) - at(j - p, i)) <= tol)) ok = false;
+      if (!ok) continue;
+      if (p === 1) return { kind: 'converges', fixedPoint: 'an unlisted fixed point', optimum: false, distance: 0, tolerance: tol, decidedAt: k };
+      const amplitudes: number[] = [];
+      const center: number[] = [];
+      for (let i = 0; i < n; i++) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        let s = 0;
+        for (let j = k - p + 1; j <= k; j++) s += at(j, i);
+        for (let j = first; j <= k; j++) {
+          lo = Math.min(lo, at(j, i));
+          hi = Math.max(hi, at(j, i));
+        }
+        amplitudes.push((hi - lo) / 2);
+        center.push(s / p);
+      }
+      // The fixed point nearest to the cycle's mean (signs matched).
+      let around: string | null = null;
+      let ad = Infinity;
+      for (const fp of fps) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(center[i] - (center[i] < 0 ? -1 : 1) * fp.a[i]));
+        if (d < ad) {
+          ad = d;
+          around = fp.label;
+        }
+      }
+      return { kind: 'cycle', period: p, amplitude: Math.max(...amplitudes), amplitudes, center, around, decidedAt: k };
+    }
+    if (!final) return null;
+    if (approaching) return { kind: 'undecided', reason: `still approaching ${fps[best].label} at the horizon (distance ${bestDist.toPrecision(3)} > ε = ${radii[best].toPrecision(3)}, shrinking)`, horizon: k };
+    // Approaching a cycle: the maxima of the P-difference over the S segments strictly decrease.
+    for (let p = 2; p <= P; p++) {
+      segMax.fill(0);
+      for (let j = first; j <= k; j++) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(at(j, i) - at(j - p, i)));
+        const q = seg(j);
+        segMax[q] = Math.max(segMax[q], d);
+      }
+      if (decreasing(segMax)) return { kind: 'undecided', reason: `still approaching a period-${p} cycle at the horizon (max ‖a_k − a_{k−${p}}‖∞ over the last segment ${segMax[S - 1].toPrecision(3)}, decreasing over the window)`, horizon: k };
+    }
+    const range: number[] = [];
+    let maxAbs = 0;
+    for (let i = 0; i < n; i++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let j = first; j <= k; j++) {
+        lo = Math.min(lo, at(j, i));
+        hi = Math.max(hi, at(j, i));
+        maxAbs = Math.max(maxAbs, Math.abs(at(j, i)));
+      }
+      range.push(hi - lo);
+    }
+    return { kind: 'bounded', range, maxAbs, horizon: k };
+  };
+
+  let cur = Float64Array.from(input.a0);
+  let nxt = new Float64Array(n);
+  for (let i = 0; i < n; i++) ring[i] = cur[i];
+  for (let k = 0; ; k++) {
+    if (k + 1 >= R && ((k + 1) % W === 0 || k >= rules.maxSteps)) {
+      const c = check(k, k >= rules.maxSteps);
+      if (c) return c;
+    }
+    if (k >= rules.maxSteps) {
+      // Horizon shorter than one full window: nothing can be decided.
+      return { kind: 'undecided', reason: `horizon ${rules.maxSteps} shorter than the classifier's window (${R} steps)`, horizon: k };
+    }
+    step(cur, nxt);
+    const o = ((k + 1) % R) * n;
+    for (let i = 0; i < n; i++) {
+      const x = nxt[i];
+      if (!(Math.abs(x) <= B)) return { kind: 'diverges', step: k + 1 };
+      ring[o + i] = x;
+    }
+    const t = cur;
+    cur = nxt;
+    nxt = t;
+  }
+}
