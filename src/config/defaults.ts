@@ -46,7 +46,7 @@ export const DEFAULTS = {
    */
   stabilityScan: { gridRatio: 0.01, lowFactor: 32, highFactor: 2, denseCells: 2, maxTime: 2000, maxRefinementRuns: 20_000 },
   /** The long-time classifier of dynamics/stability/classify.ts (its rules are stated in every output). */
-  stabilityClassifier: { convergenceTol: 1e-2, roundingFloor: 1e-12, window: 256, segments: 8, maxPeriod: 64, cycleTol: 1e-9, repulsionTol: 1e-9 },
+  stabilityClassifier: { convergenceTol: 1e-2, roundingFloor: 1e-12, window: 256, segments: 8, maxPeriod: 64, cycleTol: 1e-9, repulsionTol: 1e-9, recurrence: 0.1 },
   /** A measured stableUpTo "follows" an analytic bound when within this relative distance (issue 10's criterion). */
   stabilityFollowTol: 0.01,
   /** odex tolerances for the reduced flows. */

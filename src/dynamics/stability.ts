@@ -65,15 +65,15 @@ export function optimumFor(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
 }
 
 /**
- * The classifier's fixed-point list from the exact enumeration: "the optimum", or "<kind> (<zero blocks> = 0)"
- * (e.g. "saddle (index 2) (a = c = 0)"); without an enumeration (n > 12 blocks), the optimum and the origin.
+ * The classifier's fixed-point list from the exact enumeration: "the optimum", or "<kind> at <zero blocks> = 0"
+ * (e.g. "saddle (index 2) at a = c = 0"); without an enumeration (n > 12 blocks), the optimum and the origin.
  */
 export function classifierFixedPoints(sys: CompiledSystem, signal: number, fps: FixedPoints | null): ClassifierFixedPoint[] {
   const n = sys.n;
   const zeros = (support: number[]) => sys.symbols.filter((_, k) => !support.includes(k));
   const name = (kind: string, support: number[]) => {
     const z = zeros(support);
-    return `${kind.split(':')[0]} (${z.length ? `${z.join(' = ')} = 0` : 'no zero block'})`;
+    return `${kind.split(':')[0]} at ${z.length ? `${z.join(' = ')} = 0` : `${sys.symbols.join(', ')} ≠ 0`}`;
   };
   const isOptimum = (a: Float64Array, support: number[]) => support.length === 1 && support[0] === signal && Math.abs(a[signal] - 1) <= 1e-12;
   if (!fps || fps.status !== 'ok') {
@@ -81,7 +81,7 @@ export function classifierFixedPoints(sys: CompiledSystem, signal: number, fps: 
     opt[signal] = 1;
     return [
       { label: 'the optimum', a: opt, support: [signal], optimum: true },
-      { label: name('origin', []), a: new Float64Array(n), support: [], optimum: false },
+      { label: name('stationary point', []), a: new Float64Array(n), support: [], optimum: false },
     ];
   }
   return fps.points.map((p) => {

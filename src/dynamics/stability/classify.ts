@@ -12,7 +12,7 @@
  *      (i)  max_window δ ≤ ε_p, where ε_p = min(ε₀, ¼ · the sup-distance from p to the nearest other listed fixed
  *           point, any sign pattern): inside that ball p is the only fixed point, so the target is unambiguous;
  *      (ii) the distance is still shrinking — the maxima of δ over the window's S consecutive segments (`segments`)
- *           strictly decrease — or it is at rounding level (max δ ≤ floor·max(1, ‖p‖∞)): the run is not merely
+ *           strictly decrease, a segment at rounding level (≤ floor·max(1, ‖p‖∞)) counting as decreasing: the run is not merely
  *           passing by (an aperiodic orbit passes this test by chance with probability 1/S!);
  *      (iii) p is not linearly repelling for this map in the coordinates the run occupies (O = {i : a_k,i ≠ 0}):
  *           the spectral radius of the map Jacobian's O×O block at p is ≤ 1 + `repulsionTol` (a run can converge
@@ -20,14 +20,18 @@
  *           coordinate stays zero under maps of the form a_i ← a_i (1 − η̃ h_i(a²))). An exactly stationary window
  *           (a_{j+1} = a_j bit for bit) counts as converged whatever (iii) says.
  *  - **cycle of period P** (2 ≤ P ≤ `maxPeriod`, the smallest such P): max over the window of ‖a_j − a_{j−P}‖∞ ≤
- *    `cycleTol` · max(1, max_window ‖a_j‖∞). Its amplitude is max_i (max_window a_i − min_window a_i)/2. P = 1 (a
+ *    `cycleTol` · max(1, max_window ‖a_j‖∞), and also ‖a_k − a_{k−mP}‖∞ ≤ that for the largest mP < W (no slow drift
+ *    along the window). Its amplitude is max_i (max_window a_i − min_window a_i)/2. P = 1 (a
  *    stationary state near no listed fixed point) is reported as "converges to an unlisted fixed point".
  *    The cycle test is skipped while the distance to the nearest non-repelling fixed point shrinks (a transient).
  *  - At the horizon H without a decision:
  *      **undecided** if the run is still approaching a non-repelling fixed point (rule (ii) holds, (i) not yet) or a
  *      period-P cycle (the maxima of ‖a_j − a_{j−P}‖∞ over the S segments strictly decrease): the
  *      transient is not finished, it is not called unstable;
- *      **bounded** (stays bounded without settling) otherwise, with the window's range per coordinate.
+ *      **bounded** (stays bounded without settling) if the window is recurrent — its last state comes back within
+ *      `recurrence` × (the window's range) of an earlier window state more than `maxPeriod` steps before it (an
+ *      orbit on a bounded attractor revisits its neighbourhoods; a transient drifting away does not) —, with the
+ *      window's range per coordinate; **undecided** ("the transient has not finished") otherwise.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
@@ -65,6 +69,8 @@ export interface ClassifierRules {
   maxSteps: number;
   /** Rule (iii): spectral radius > 1 + repulsionTol means linearly repelling. */
   repulsionTol: number;
+  /** Recurrence test of "bounded": return within this fraction of the window's range. */
+  recurrence: number;
 }
 
 export type LongTimeClass =
@@ -90,11 +96,11 @@ export function classLabel(c: LongTimeClass): string {
 export function describeRules(r: Omit<ClassifierRules, 'maxSteps'>, horizon: string): string[] {
   return [
     `diverges: some |a_i| > ${r.divergenceBound} or not finite (checked every step)`,
-    `converges to p (listed fixed point, signs matched to the state): over the last W = ${r.window} steps max ‖a − p‖∞ ≤ ε_p = min(${r.convergenceTol}, ¼·distance from p to the nearest other fixed point), the distance still shrinking (its maxima over ${r.segments} consecutive segments of the window strictly decrease, or it is ≤ ${r.roundingFloor}·max(1, ‖p‖∞)), and p not linearly repelling in the occupied coordinates (spectral radius of the map Jacobian ≤ 1 + ${r.repulsionTol})`,
-    `cycle of period P (2 ≤ P ≤ ${r.maxPeriod}, smallest): max over the window of ‖a_k − a_{k−P}‖∞ ≤ ${r.cycleTol}·max(1, max ‖a_k‖∞); amplitude = max_i (max a_i − min a_i)/2 over the window; not tested while the distance to a non-repelling fixed point still shrinks`,
+    `converges to p (listed fixed point, signs matched to the state): over the last W = ${r.window} steps max ‖a − p‖∞ ≤ ε_p = min(${r.convergenceTol}, ¼·distance from p to the nearest other fixed point), the distance still shrinking (its maxima over ${r.segments} consecutive segments of the window strictly decrease, a segment ≤ ${r.roundingFloor}·max(1, ‖p‖∞) counting as decreasing), and p not linearly repelling in the occupied coordinates (spectral radius of the map Jacobian ≤ 1 + ${r.repulsionTol})`,
+    `cycle of period P (2 ≤ P ≤ ${r.maxPeriod}, smallest): max over the window of ‖a_k − a_{k−P}‖∞ ≤ ${r.cycleTol}·max(1, max ‖a_k‖∞), and the same across the largest multiple of P inside the window (no drift); amplitude = max_i (max a_i − min a_i)/2 over the window; not tested while the distance to a non-repelling fixed point still shrinks`,
     `checked every W steps; the horizon extends until a rule decides, at most H = ${horizon}`,
     `undecided (at H): still approaching a non-repelling fixed point, or a period-P cycle (the maxima of ‖a_k − a_{k−P}‖∞ over the ${r.segments} segments strictly decrease)`,
-    'bounded (at H): none of the above; the run stays within the bound without settling',
+    `bounded (at H): none of the above and the window is recurrent (its last state returns within ${r.recurrence} × the window's range of a state more than ${r.maxPeriod} steps earlier): the run stays bounded without settling; without recurrence: undecided (transient not finished)`,
   ];
 }
 
@@ -171,8 +177,9 @@ export function classifyRun(input: ClassifyInput): LongTimeClass {
     const first = k - W + 1;
     const S = rules.segments;
     const seg = (j: number) => Math.floor(((j - first) * S) / W);
-    const decreasing = (m: Float64Array) => {
-      for (let q = 1; q < S; q++) if (!(m[q] < m[q - 1])) return false;
+    /** Segment maxima strictly decrease (a segment already at the rounding level `floor` counts as decreasing). */
+    const decreasing = (m: Float64Array, floor = 0) => {
+      for (let q = 1; q < S; q++) if (!(m[q] < m[q - 1] || m[q] <= floor)) return false;
       return true;
     };
     // Nearest listed fixed point (signs matched to the state at k), and whether it repels.
@@ -214,14 +221,15 @@ export function classifyRun(input: ClassifyInput): LongTimeClass {
       }
       let dMax = 0;
       for (let q = 0; q < S; q++) dMax = Math.max(dMax, segMax[q]);
-      const atFloor = dMax <= rules.roundingFloor * Math.max(1, pNorm);
-      const shrinking = decreasing(segMax) || atFloor;
+      const floor = rules.roundingFloor * Math.max(1, pNorm);
+      const atFloor = dMax <= floor;
+      const shrinking = decreasing(segMax, floor) || atFloor;
       let stationary = atFloor;
       for (let j = first + 1; j <= k && stationary; j++) for (let i = 0; i < n; i++) if (at(j, i) !== at(j - 1, i)) stationary = false;
       const repels = stationary ? false : repelling(best, signs, occupied);
       converging = dMax <= radii[best] && shrinking && !repels;
       if (converging) return { kind: 'converges', fixedPoint: fp.label, optimum: fp.optimum, distance: bestDist, tolerance: radii[best], decidedAt: k };
-      approaching = decreasing(segMax) && !repels;
+      approaching = decreasing(segMax, floor) && !repels;
     }
     if (approaching && !final) return null;
     // Cycle test: smallest P with max ‖a_j − a_{j−P}‖∞ ≤ tol over the window.
@@ -231,6 +239,9 @@ export function classifyRun(input: ClassifyInput): LongTimeClass {
     for (let p = 1; p <= P; p++) {
       let ok = true;
       for (let j = k; j >= first && ok; j--) for (let i = 0; i < n && ok; i++) if (!(Math.abs(at(j, i) - at(j - p, i)) <= tol)) ok = false;
+      // No slow drift either: the state also returns within tol after the largest multiple of P inside the window.
+      const span = p * Math.floor((W - 1) / p);
+      for (let i = 0; i < n && ok; i++) if (!(Math.abs(at(k, i) - at(k - span, i)) <= tol)) ok = false;
       if (!ok) continue;
       if (p === 1) return { kind: 'converges', fixedPoint: 'an unlisted fixed point', optimum: false, distance: 0, tolerance: tol, decidedAt: k };
       const amplitudes: number[] = [];
@@ -285,6 +296,14 @@ export function classifyRun(input: ClassifyInput): LongTimeClass {
       }
       range.push(hi - lo);
     }
+    const width = Math.max(...range);
+    let closest = Infinity;
+    for (let j = first; j < k - P; j++) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(at(j, i) - at(k, i)));
+      closest = Math.min(closest, d);
+    }
+    if (!(closest <= rules.recurrence * width)) return { kind: 'undecided', reason: `the transient has not finished at the horizon: the last state is ${closest.toPrecision(3)} from every window state more than ${P} steps earlier (> ${rules.recurrence} × the window's range ${width.toPrecision(3)})`, horizon: k };
     return { kind: 'bounded', range, maxAbs, horizon: k };
   };
 

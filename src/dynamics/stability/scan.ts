@@ -208,7 +208,7 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
       to: grid[grid.length - 1],
       ratio: q,
       points: grid.length,
-      rule: `η̃_j = ${from} · ${q}^j, from (smallest analytic bound)/${rules.lowFactor} to ≥ ${rules.highFactor} × (largest analytic bound)`,
+      rule: `η̃_j = ${from.toPrecision(6)} · ${q}^j, from (smallest analytic bound)/${rules.lowFactor} to ≥ ${rules.highFactor} × (largest analytic bound)`,
     },
     refinement: {
       resolution: rules.resolution,
