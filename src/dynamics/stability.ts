@@ -174,7 +174,7 @@ export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSp
   const base = { mapAt, fixedPoints, classifier: settings.classifier, anchor, rules: settings.scan };
   const fromInit = stabilityScan({ ...base, a0, start: 'the initialization a₀' });
   const near = Float64Array.from(aStar, (x) => x + delta);
-  const nearOptimum = stabilityScan({ ...base, a0: near, start: `a* + ${delta} in every block` });
+  const nearOptimum = stabilityScan({ ...base, a0: near, start: `a* + ${delta} in every block`, extent: 'to-first-edge' });
   const result: GdStability = { analytic, fixedPoints, fromInit, nearOptimum, delta, follows: followsBound(fromInit.stableUpTo, analytic) };
   perSys.set(key, result);
   return result;

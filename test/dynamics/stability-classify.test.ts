@@ -34,7 +34,7 @@ function logistic(r: number) {
   };
 }
 
-const rules = (maxSteps: number) => ({ ...classifier, maxSteps });
+const rules = (maxSteps: number, maxExtensions = classifier.maxExtensions) => ({ ...classifier, maxSteps, maxExtensions });
 
 describe('classifier on a generic map (logistic, closed-form behaviour)', () => {
   it('r = 2.5: converges to 1 − 1/r; r = 3.2: period-2 cycle whose points solve the closed-form quadratic', () => {
@@ -71,10 +71,12 @@ describe('classifier on a generic map (logistic, closed-form behaviour)', () => 
       fixedPoints: [{ label: 'x = 0', a: Float64Array.of(0), support: [], optimum: true }],
     };
     const entry = Math.log(1 / classifier.convergenceTol) / -Math.log(m);
-    const slow = classifyRun({ ...linear, a0: Float64Array.of(1), rules: rules(Math.floor(entry / 2)) });
+    const slow = classifyRun({ ...linear, a0: Float64Array.of(1), rules: rules(Math.floor(entry / 2), 0) });
     expect(slow.kind).toBe('undecided');
     if (slow.kind === 'undecided') expect(slow.reason).toMatch(/still approaching x = 0/);
-    const done = classifyRun({ ...linear, a0: Float64Array.of(1), rules: rules(Math.ceil(2 * entry)) });
+    // The same horizon with one doubling granted is still short; with two (H → 4H = 2·entry) the run converges.
+    expect(classifyRun({ ...linear, a0: Float64Array.of(1), rules: rules(Math.floor(entry / 2), 1) }).kind).toBe('undecided');
+    const done = classifyRun({ ...linear, a0: Float64Array.of(1), rules: rules(Math.floor(entry / 2), 2) });
     expect(done.kind).toBe('converges');
     if (done.kind === 'converges') expect(done.decidedAt).toBeGreaterThanOrEqual(entry);
   });
@@ -83,7 +85,7 @@ describe('classifier on a generic map (logistic, closed-form behaviour)', () => 
     const { sys, a0 } = theorySetup(spiked(10));
     const fps = classifierFixedPoints(sys, 0, null);
     // η̃ = 10⁻³ for 2000 steps: t = 2, the signal has grown by at most e^{3t} ≈ 400 from α = 10⁻³ — still escaping.
-    const c = classifyRun({ ...gdReducedMap(sys, 1e-3), a0, fixedPoints: fps, rules: rules(2000) });
+    const c = classifyRun({ ...gdReducedMap(sys, 1e-3), a0, fixedPoints: fps, rules: rules(2000, 0) });
     expect(c.kind).toBe('undecided');
   });
 

@@ -140,9 +140,9 @@ function bisect(f: (x: number) => boolean, lo: number, hi: number): [number, num
   return [lo, hi];
 }
 
-/** max of F on [0, U]: 1001 samples, then golden-section refinement around the best sample. */
+/** max of F on [0, U]: 201 samples, then golden-section refinement (60 steps) around the best sample. */
 function maxOn(F: (x: number) => number, U: number): number {
-  const N = 1000;
+  const N = 200;
   let bi = 0;
   let bv = -Infinity;
   for (let i = 0; i <= N; i++) {
@@ -155,7 +155,7 @@ function maxOn(F: (x: number) => number, U: number): number {
   let lo = (U * Math.max(0, bi - 1)) / N;
   let hi = (U * Math.min(N, bi + 1)) / N;
   const gr = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 60; i++) {
     const x1 = hi - gr * (hi - lo);
     const x2 = lo + gr * (hi - lo);
     if (F(x1) >= F(x2)) hi = x2;

@@ -46,6 +46,11 @@ export interface ScanInput {
   /** [smallest, largest] analytic bound: the grid's anchor. */
   anchor: [number, number];
   rules: ScanRules;
+  /**
+   * "full" (default): the whole grid, every edge refined. "to-first-edge": the grid only up to its first η̃ that does
+   * not converge to the optimum, and only that edge refined (enough for stableUpTo; divergesFrom etc. are null).
+   */
+  extent?: 'full' | 'to-first-edge';
 }
 
 export interface Edge {
@@ -119,7 +124,16 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
     grid.push(x);
     if (x >= to) break;
   }
-  for (const x of grid) classify(x);
+  const extent = input.extent ?? 'full';
+  let gridEnd = grid.length;
+  for (let j = 0; j < grid.length; j++) {
+    const c = classify(grid[j]);
+    if (extent === 'to-first-edge' && !converges(c)) {
+      gridEnd = j + 1;
+      break;
+    }
+  }
+  grid.length = gridEnd;
 
   // (1) Bisection of neighbours with different classes.
   let runs = 0;
@@ -137,6 +151,11 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
     const mid = Math.sqrt(lo * hi);
     runs++;
     const lm = classLabel(classify(mid));
+    if (extent === 'to-first-edge') {
+      // Only the lower edge of the optimum's class.
+      stack.push(converges(classify(mid)) ? [mid, hi] : [lo, mid]);
+      continue;
+    }
     if (lm !== classLabel(classify(hi))) stack.push([mid, hi]);
     if (lm !== classLabel(classify(lo))) stack.push([lo, mid]);
   }
@@ -183,11 +202,12 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
   const iF = xf === null ? etas.length : etas.indexOf(xf);
   const stableUpTo = iF > 0 ? etas[iF - 1] : null;
   const bracket: [number, number] | null = stableUpTo !== null && xf !== null ? [stableUpTo, xf] : null;
+  const full = extent === 'full';
   const divIdx = etas.findIndex((x) => results.get(x)!.kind === 'diverges');
-  const divergesFrom = divIdx >= 0 ? etas[divIdx] : null;
+  const divergesFrom = full && divIdx >= 0 ? etas[divIdx] : null;
   let alwaysIdx = etas.length;
   while (alwaysIdx > 0 && results.get(etas[alwaysIdx - 1])!.kind === 'diverges') alwaysIdx--;
-  const alwaysDivergesFrom = alwaysIdx < etas.length ? etas[alwaysIdx] : null;
+  const alwaysDivergesFrom = full && alwaysIdx < etas.length ? etas[alwaysIdx] : null;
   const fraction = (hi: number | null): FractionReport | null => {
     if (stableUpTo === null || hi === null) return null;
     const inside = grid.filter((x) => x > stableUpTo && x < hi);
@@ -197,6 +217,7 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
   let note: string | null = null;
   if (stableUpTo === null) note = `the smallest scanned η̃ (${from}) does not converge to the optimum: no stable step size on this grid`;
   else if (xf === null) note = `every scanned η̃ converged to the optimum: the bound lies above the grid's end ${grid[grid.length - 1]}`;
+  if (!full) note = `${note ? note + '; ' : ''}scanned only up to the first η̃ not converging to the optimum (divergesFrom and the fractions not measured)`;
   if (!optimumLabel) note = `${note ? note + '; ' : ''}no optimum among the listed fixed points`;
 
   return {
@@ -208,7 +229,7 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
       to: grid[grid.length - 1],
       ratio: q,
       points: grid.length,
-      rule: `η̃_j = ${from.toPrecision(6)} · ${q}^j, from (smallest analytic bound)/${rules.lowFactor} to ≥ ${rules.highFactor} × (largest analytic bound)`,
+      rule: `η̃_j = ${from.toPrecision(6)} · ${q}^j, from (smallest analytic bound)/${rules.lowFactor} to ≥ ${rules.highFactor} × (largest analytic bound)${full ? '' : ', stopped at the first η̃ not converging to the optimum'}`,
     },
     refinement: {
       resolution: rules.resolution,
