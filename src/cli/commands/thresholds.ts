@@ -115,7 +115,7 @@ export function thresholdsSummary(entries: ThresholdsEntry[], maxEdges = 12): st
     out.push(`  stableUpTo   = ${g(e.stableUpTo)}  (every scanned η̃ ≤ it converges to the optimum; next scanned η̃ = ${g(e.firstNonConverging?.eta)}: ${e.firstNonConverging?.label ?? '—'}; relative resolution ${g(e.resolution, 2)})`);
     out.push(`  divergesFrom = ${g(e.divergesFrom)}  (smallest scanned η̃ that diverges); every scanned η̃ ≥ ${g(e.alwaysDivergesFrom)} diverges`);
     const fr = (f: ThresholdsEntry['stableFraction'], what: string) =>
-      f ? `${what} (${g(f.interval[0])}, ${g(f.interval[1])}): ${f.fraction === null ? 'no coarse grid point inside' : `${f.converging}/${f.coarsePointsInside} coarse grid points converge (${g(f.fraction, 3)})`}` : `${what}: n/a`;
+      f ? `${what} (${g(f.interval[0])}, ${g(f.interval[1])}): ${f.fraction === null ? 'no coarse grid point inside' : `${f.converging}/${f.coarsePointsInside} coarse grid points converge (${g(f.fraction, 3)})`}; all scanned points: ${f.scannedConverging}/${f.scannedInside}` : `${what}: n/a`;
     out.push(`  stable fraction of ${fr(e.stableFraction, '(stableUpTo, divergesFrom)')}`);
     out.push(`                  of ${fr(e.mixedRegion, '(stableUpTo, alwaysDivergesFrom)')}`);
     const o = e.analytic.optimum;

@@ -68,6 +68,9 @@ export interface FractionReport {
   converging: number;
   /** converging / coarsePointsInside, null when no coarse point lies inside. */
   fraction: number | null;
+  /** The same over every scanned point inside (refinement included: denser near the edges, so biased toward them). */
+  scannedInside: number;
+  scannedConverging: number;
 }
 
 export interface StepSizeScan {
@@ -212,7 +215,8 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
     if (stableUpTo === null || hi === null) return null;
     const inside = grid.filter((x) => x > stableUpTo && x < hi);
     const conv = inside.filter((x) => converges(results.get(x)!)).length;
-    return { interval: [stableUpTo, hi], coarsePointsInside: inside.length, converging: conv, fraction: inside.length ? conv / inside.length : null };
+    const all = etas.filter((x) => x > stableUpTo && x < hi);
+    return { interval: [stableUpTo, hi], coarsePointsInside: inside.length, converging: conv, fraction: inside.length ? conv / inside.length : null, scannedInside: all.length, scannedConverging: all.filter((x) => converges(results.get(x)!)).length };
   };
   let note: string | null = null;
   if (stableUpTo === null) note = `the smallest scanned η̃ (${from}) does not converge to the optimum: no stable step size on this grid`;
