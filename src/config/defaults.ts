@@ -39,8 +39,18 @@ export const DEFAULTS = {
   /** Smoothed sign flow ȧ_k = −tanh(g_k/ε) (matrix) / −g_k/√(Σ r_j g_j² + ε²) (vector): the ε. */
   signFlowEpsilon: 1e-3,
   /** Stability scans (dynamics/stability.ts): at least this many steps per run, and the bisection's relative resolution. */
-  stabilityMinSteps: 10_000,
-  stabilityResolution: 1e-3,
+  stabilityMinSteps: 2000,
+  stabilityResolution: 1e-4,
+  /**
+   * The step-size scan of dynamics/stability/scan.ts: coarse geometric grid η̃_j = η̃_lo·(1 + gridRatio)^j from
+   * (smallest analytic bound)/lowFactor to highFactor × (largest analytic bound), `denseCells` coarse cells scanned at
+   * the resolution below the first non-converging η̃, each run's horizon max(stabilityMinSteps, ⌈maxTime/η̃⌉) steps.
+   */
+  stabilityScan: { gridRatio: 0.01, lowFactor: 8, highFactor: 2, denseCells: 2, maxTime: 1000, maxRefinementRuns: 20_000 },
+  /** The long-time classifier of dynamics/stability/classify.ts (its rules are stated in every output). */
+  stabilityClassifier: { convergenceTol: 1e-2, roundingFloor: 1e-12, window: 256, segments: 8, maxPeriod: 64, cycleTol: 1e-9, repulsionTol: 1e-9, recurrence: 0.1, maxExtensions: 3 },
+  /** A measured stableUpTo "follows" an analytic bound when within this relative distance (issue 10's criterion). */
+  stabilityFollowTol: 0.01,
   /** odex tolerances for the reduced flows. */
   flowRelTol: 1e-12,
   flowAbsTol: 1e-14,

@@ -1,18 +1,17 @@
 /**
- * Stability of the reduced maps (model.md §4, §6).
+ * Stability of the reduced maps (model.md §4, §6; issue 10): ONE definition of "stable" for `thresholds`, the
+ * stability figure and claims, and the divergence messages.
  *
- *  - Fixed points of the GD map a ↦ a − η̃ g(a) are the zeros of g (independent of η̃), from symbolic/'s exact
- *    enumeration (`computeFixedPoints`). The GD-map Jacobian is I − η̃ J with J = ∂g/∂a. Since g_k = (1/r_k) ∂L/∂a_k,
- *    J = R⁻¹H (H the loss Hessian, R = diag r_k) is similar to the symmetric R^{−1/2} H R^{−1/2} = R^{1/2} J R^{−1/2}:
- *    its eigenvalues μ_i are real; we compute them from that symmetrization. The map's eigenvalues are 1 − η̃μ_i.
- *  - Linearized largest stable η̃ at a fixed point: |1 − η̃μ| < 1 for every μ > 0 ⇔ η̃ < 2/μ_max (directions with
- *    μ ≤ 0 are not stabilized by any η̃). At the optimum this is the local bound; along a trajectory the same
- *    quantity 2/μ_max(J(a_k)) is the "edge of stability" of each visited point.
- *  - Measured largest stable η̃: a scan η̃ = η̃_max·2^{−j} down to the first stable value, then bisection to a
- *    relative resolution, where a run is STABLE iff it does not diverge (|a_k| > divergenceBound or non-finite) and
- *    ends within `convergenceTol` (sup norm) of the optimum a* (a_s = sgn(a_s(0)), other blocks 0). Two starts:
- *    from the config's initialization (the practically relevant bound), and from a* + δ (the local bound, the one the
- *    linearization at a* predicts).
+ *  - Long-time behaviour of a run: `stability/classify.ts` (converges to which fixed point, cycle with period and
+ *    amplitude, bounded without settling, diverges, undecided — each rule stated in the output), written against an
+ *    abstract map step(a, out).
+ *  - The step-size scan from a fixed start: `stability/scan.ts` (stableUpTo = the largest scanned η̃ below which
+ *    every scanned η̃ converges to the optimum, divergesFrom, the stable fraction between them, the edges).
+ *  - The analytic bounds beside them: `stability/bounds.ts` (the optimum's linearized bound 2/μ_max = period-doubling
+ *    onset; the escape-stage bound = crisis of the fastest-growing non-signal block's restricted map), and which of
+ *    them the measured stableUpTo follows.
+ *  - Fixed points of the GD map are the zeros of g, from symbolic/'s exact enumeration (`computeFixedPoints`); the
+ *    GD-map Jacobian is I − η̃J, J = ∂g/∂a = R⁻¹H with real eigenvalues (`jacobianEigenvalues`).
  *  - Early-stage anisotropy: at a = 0, J(0) is diagonal (derived by symbolic/) and block k grows by the factor
  *    1 − η̃ J_kk(0) per step; symbolic/'s thresholds give the variance above which a block outgrows the signal.
  *  - SpecGD with constant η ends in a cycle around the optimum: its period and radius max_k |a_k − a*_k| (in units
@@ -22,10 +21,9 @@ import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
-import { derive } from '../symbolic/derive.js';
-import { computeFixedPoints } from '../symbolic/fixedpoints.js';
+import { derive, type Derivation } from '../symbolic/derive.js';
+import { computeFixedPoints, type FixedPoints } from '../symbolic/fixedpoints.js';
 import { paramValues } from '../symbolic/compile.js';
-import { symmetricEigenvalues } from '../symbolic/dense.js';
 import { iterateMap } from './maps.js';
 import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { algorithm as gdAlgorithm } from '../algorithms/gd.js';
@@ -33,27 +31,36 @@ import { algorithm as specgdAlgorithm } from '../algorithms/specgd.js';
 import { recordSteps } from '../config/record.js';
 import type { StatContext } from './statistics.js';
 import { theorySetup } from './setup.js';
+import { analyticBounds, jacobianEigenvalues, linearBound, type AnalyticBounds } from './stability/bounds.js';
+import type { ClassifierFixedPoint, ClassifierRules, MapJacobian, MapStep } from './stability/classify.js';
+import { stabilityScan, type ScanRules, type StepSizeScan } from './stability/scan.js';
 
-/** Real eigenvalues (ascending) of J = ∂g/∂a at `a`, via the symmetrization R^{1/2} J R^{−1/2}. */
-export function jacobianEigenvalues(sys: CompiledSystem, a: Float64Array, work = new Float64Array(sys.n * sys.n)): number[] {
+export { jacobianEigenvalues, linearBound, ratioExpr, restrictedMapBounds, analyticBounds, type AnalyticBounds, type RestrictedMapBound, type BoundExpr } from './stability/bounds.js';
+export { classifyRun, classLabel, convergenceRadii, describeRules, type ClassifierFixedPoint, type ClassifierRules, type LongTimeClass, type MapJacobian, type MapStep } from './stability/classify.js';
+export { stabilityScan, type ScanRules, type StepSizeScan, type Edge, type FractionReport } from './stability/scan.js';
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+// THE GD REDUCED MAP of the stability stage: the registry's GD step (src/algorithms/gd.ts) and its Jacobian.
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+/** GD on the block coefficients: a_k ← a_k − η̃ g_k(a) (model.md §4); its Jacobian δ_ij − η̃ ∂g_i/∂a_j. */
+export function gdReducedMap(sys: CompiledSystem, eta: number): { step: MapStep; jacobian: MapJacobian } {
   const n = sys.n;
-  sys.gradJacobian(a, work);
-  const S = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const sij = Math.sqrt(sys.ranks[i] / sys.ranks[j]) * work[i * n + j];
-      const sji = Math.sqrt(sys.ranks[j] / sys.ranks[i]) * work[j * n + i];
-      S[i * n + j] = 0.5 * (sij + sji);
-    }
-  }
-  return symmetricEigenvalues(S, n).sort((x, y) => x - y);
+  const g = new Float64Array(n);
+  const dir = new Float64Array(n);
+  const stepper = gdAlgorithm.reduced({ ...gdAlgorithm.defaults, eta }, sys);
+  return {
+    // the registry's GD map (src/algorithms/gd.ts), a ← a − η̃ g(a)
+    step: (a, out) => {
+      sys.grad(a, g);
+      stepper.step(a, g, out, dir);
+    },
+    jacobian: (a, out) => {
+      sys.gradJacobian(a, out);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = (i === j ? 1 : 0) - eta * out[i * n + j];
+    },
+  };
 }
-
-/** 2/μ_max when μ_max > 0, else null (no step size makes the point attracting). */
-export function linearBound(eigs: number[]): number | null {
-  const m = Math.max(...eigs);
-  return m > 0 ? 2 / m : null;
-}
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The optimum a*: a_s = sgn(a_s(0)) (±1), the other blocks 0. */
 export function optimumFor(sys: CompiledSystem, ctx: StatContext, a0: Float64Array): Float64Array {
@@ -62,60 +69,137 @@ export function optimumFor(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
   return aStar;
 }
 
-export interface MeasureOptions {
-  steps: number;
-  /** Relative width of the final bisection bracket. */
-  resolution: number;
-  convergenceTol: number;
-  /** First (largest) η̃ tried by the scan. */
-  etaMax: number;
+/**
+ * The classifier's fixed-point list from the exact enumeration: "the optimum", or "<kind> at <zero blocks> = 0"
+ * (e.g. "saddle (index 2) at a = c = 0"); without an enumeration (n > 12 blocks), the optimum and the origin.
+ */
+export function classifierFixedPoints(sys: CompiledSystem, signal: number, fps: FixedPoints | null): ClassifierFixedPoint[] {
+  const n = sys.n;
+  const zeros = (support: number[]) => sys.symbols.filter((_, k) => !support.includes(k));
+  const name = (kind: string, support: number[]) => {
+    const z = zeros(support);
+    return `${kind.split(':')[0]} at ${z.length ? `${z.join(' = ')} = 0` : `${sys.symbols.join(', ')} ≠ 0`}`;
+  };
+  const isOptimum = (a: Float64Array, support: number[]) => support.length === 1 && support[0] === signal && Math.abs(a[signal] - 1) <= 1e-12;
+  if (!fps || fps.status !== 'ok') {
+    const opt = new Float64Array(n);
+    opt[signal] = 1;
+    return [
+      { label: 'the optimum', a: opt, support: [signal], optimum: true },
+      { label: name('stationary point', []), a: new Float64Array(n), support: [], optimum: false },
+    ];
+  }
+  return fps.points.map((p) => {
+    const a = new Float64Array(n);
+    p.a.forEach((x, k) => (a[k] = Math.abs(x.value)));
+    const optimum = isOptimum(a, p.support);
+    return { label: optimum ? 'the optimum' : name(p.kind, p.support), a, support: p.support, optimum };
+  });
+}
+
+/** The scan and classifier settings from DEFAULTS, with the caller's overrides. */
+export function scanSettings(over: { resolution?: number; maxTime?: number; minSteps?: number } = {}): { scan: ScanRules; classifier: Omit<ClassifierRules, 'maxSteps'> } {
+  const d = DEFAULTS.stabilityScan;
+  return {
+    scan: {
+      gridRatio: d.gridRatio,
+      lowFactor: d.lowFactor,
+      highFactor: d.highFactor,
+      resolution: over.resolution ?? DEFAULTS.stabilityResolution,
+      denseCells: d.denseCells,
+      maxTime: over.maxTime ?? d.maxTime,
+      minSteps: over.minSteps ?? DEFAULTS.stabilityMinSteps,
+      maxRefinementRuns: d.maxRefinementRuns,
+    },
+    classifier: { divergenceBound: DEFAULTS.divergenceBound, ...DEFAULTS.stabilityClassifier },
+  };
+}
+
+export interface GdStability {
+  analytic: AnalyticBounds;
+  fixedPoints: ClassifierFixedPoint[];
+  /** From the config's initialization. */
+  fromInit: StepSizeScan;
+  /** From a* + δ (every block), δ = `delta`: the local bound the linearization at a* predicts. */
+  nearOptimum: StepSizeScan;
+  delta: number;
+  follows: Follows;
+}
+
+export interface Follows {
+  /** The analytic bound the measured stableUpTo (from the initialization) follows, or "neither". */
+  bound: 'escape-stage' | 'optimum' | 'neither';
+  /** |stableUpTo/bound − 1| for each bound (null when the bound or stableUpTo is missing). */
+  deviation: { 'escape-stage': number | null; optimum: number | null };
+  tolerance: number;
+  /** True when both bounds are within the tolerance (the attribution is then to the nearer one). */
+  ambiguous: boolean;
+  rule: string;
+}
+
+/** Which analytic bound a measured stableUpTo follows (see `Follows`). */
+export function followsBound(stableUpTo: number | null, analytic: AnalyticBounds, tolerance = DEFAULTS.stabilityFollowTol): Follows {
+  const dev = (b: number | null | undefined) => (stableUpTo !== null && b != null ? Math.abs(stableUpTo / b - 1) : null);
+  const deviation = { 'escape-stage': dev(analytic.escape?.value), optimum: dev(analytic.optimum.value) };
+  const within = (Object.entries(deviation) as ['escape-stage' | 'optimum', number | null][]).filter(([, d]) => d !== null && d <= tolerance) as ['escape-stage' | 'optimum', number][];
+  within.sort((x, y) => x[1] - y[1]);
+  return {
+    bound: within.length ? within[0][0] : 'neither',
+    deviation,
+    tolerance,
+    ambiguous: within.length > 1,
+    rule: `the bound b with |stableUpTo/b − 1| ≤ ${tolerance} (the nearer one if both are), else "neither"`,
+  };
+}
+
+const scanCache = new WeakMap<CompiledSystem, Map<string, GdStability>>();
+
+/**
+ * The GD stability of a reduced system from `a0`: analytic bounds, the scan from a0 and from a* + δ, and which
+ * bound the measured stableUpTo follows. Memoized per (system, a0, settings): `thresholds`, the reports and the
+ * divergence messages read the same computation.
+ */
+export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, opts: { resolution?: number; maxTime?: number; minSteps?: number; delta?: number; derivation?: Derivation; fixedPoints?: FixedPoints | null } = {}): GdStability {
+  const delta = opts.delta ?? 1e-4;
+  const settings = scanSettings(opts);
+  const key = JSON.stringify([Array.from(a0), settings, delta]);
+  let perSys = scanCache.get(sys);
+  if (!perSys) scanCache.set(sys, (perSys = new Map()));
+  const hit = perSys.get(key);
+  if (hit) return hit;
+  const derivation = opts.derivation ?? derive(spec, { checks: false, fixedPoints: false });
+  const fps = opts.fixedPoints !== undefined ? opts.fixedPoints : sys.n <= 12 ? computeFixedPoints(derivation) : null;
+  const fixedPoints = classifierFixedPoints(sys, ctx.signal, fps);
+  const aStar = optimumFor(sys, ctx, a0);
+  const analytic = analyticBounds(sys, ctx.signal, aStar, derivation, paramValues(derivation, spec));
+  const bounds = [analytic.optimum.value, analytic.escape?.value, analytic.optimumDivergence?.value].filter((x): x is number => x !== null && x !== undefined);
+  if (bounds.length === 0) bounds.push(1);
+  const anchor: [number, number] = [Math.min(...bounds), Math.max(...bounds)];
+  const mapAt = (eta: number) => gdReducedMap(sys, eta);
+  const base = { mapAt, fixedPoints, classifier: settings.classifier, anchor, rules: settings.scan };
+  const fromInit = stabilityScan({ ...base, a0, start: 'the initialization a₀' });
+  const near = Float64Array.from(aStar, (x) => x + delta);
+  const nearOptimum = stabilityScan({ ...base, a0: near, start: `a* + ${delta} in every block`, extent: 'to-first-edge' });
+  const result: GdStability = { analytic, fixedPoints, fromInit, nearOptimum, delta, follows: followsBound(fromInit.stableUpTo, analytic) };
+  perSys.set(key, result);
+  return result;
 }
 
 export interface MeasuredBound {
-  /** Largest η̃ found stable (lower end of the final bracket). */
+  /** stableUpTo of the scan. */
   eta: number;
-  /** Final bracket [stable, unstable]. */
+  /** [stableUpTo, first scanned η̃ not converging to the optimum]. */
   bracket: [number, number];
+  /** Relative width of the bracket. */
   resolution: number;
-  steps: number;
-  /** What the first unstable η̃ above the bound did: "diverged" or "did not converge". */
-  above: 'diverged' | 'did not converge' | 'none found';
+  /** Class of the first non-converging η̃. */
+  above: string;
   start: 'init' | 'near-optimum';
 }
 
-/** Classify a GD run: "stable", "diverged" or "did not converge" (see the module comment). */
-export function classifyGd(sys: CompiledSystem, ctx: StatContext, start: Float64Array, aStar: Float64Array, eta: number, steps: number, convergenceTol: number): 'stable' | 'diverged' | 'did not converge' {
-  const run = iterateMap(sys, ctx, start, { algorithm: { ...gdAlgorithm.defaults, eta }, steps, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
-  if (run.status === 'diverged') return 'diverged';
-  let dist = 0;
-  for (let k = 0; k < sys.n; k++) dist = Math.max(dist, Math.abs(run.final[k] - aStar[k]));
-  return dist <= convergenceTol ? 'stable' : 'did not converge';
-}
-
-/** Largest stable η̃ from `start` by a halving scan and bisection (see the module comment). */
-export function measureStableEta(sys: CompiledSystem, ctx: StatContext, start: Float64Array, aStar: Float64Array, opts: MeasureOptions, startKind: 'init' | 'near-optimum'): MeasuredBound | null {
-  let hi = opts.etaMax;
-  let hiKind = classifyGd(sys, ctx, start, aStar, hi, opts.steps, opts.convergenceTol);
-  if (hiKind === 'stable') return { eta: hi, bracket: [hi, hi], resolution: opts.resolution, steps: opts.steps, above: 'none found', start: startKind };
-  let lo = hi;
-  for (let j = 0; j < 60; j++) {
-    lo = hi / 2;
-    const c = classifyGd(sys, ctx, start, aStar, lo, opts.steps, opts.convergenceTol);
-    if (c === 'stable') break;
-    hi = lo;
-    hiKind = c;
-    if (j === 59) return null;
-  }
-  while ((hi - lo) / hi > opts.resolution) {
-    const mid = 0.5 * (lo + hi);
-    const c = classifyGd(sys, ctx, start, aStar, mid, opts.steps, opts.convergenceTol);
-    if (c === 'stable') lo = mid;
-    else {
-      hi = mid;
-      hiKind = c;
-    }
-  }
-  return { eta: lo, bracket: [lo, hi], resolution: opts.resolution, steps: opts.steps, above: hiKind, start: startKind };
+function measured(scan: StepSizeScan, start: MeasuredBound['start']): MeasuredBound | null {
+  if (scan.stableUpTo === null || !scan.bracket || !scan.firstNonConverging) return null;
+  return { eta: scan.stableUpTo, bracket: scan.bracket, resolution: scan.resolution ?? 0, above: scan.firstNonConverging.label, start };
 }
 
 export interface FixedPointReport {
@@ -145,33 +229,6 @@ export interface SpecgdCycle {
   window: number;
 }
 
-export interface StabilityReport {
-  blocks: { symbol: string; name: string; variance: number; rank: number }[];
-  fixedPoints: FixedPointReport[];
-  fixedPointEnumeration: string;
-  linearized: {
-    atOptimum: number | null;
-    /** sup over the GD trajectory (config's η̃) of μ_max(J(a_k)), its step and 2/sup. */
-    alongTrajectory: { eta: number; maxEigenvalue: number; atStep: number; bound: number | null; sampled: { step: number; maxEigenvalue: number }[] } | null;
-  };
-  measured: { fromInit: MeasuredBound | null; nearOptimum: MeasuredBound | null };
-  anisotropy: {
-    /** −J_kk(0): block k grows by 1 + η̃·rate_k per GD step near a = 0. */
-    growthRates: { symbol: string; rate: number }[];
-    thresholds: { symbol: string; variable: string | null; bound: number | null; outgrowsSignal: boolean }[];
-  };
-  specgdCycle: SpecgdCycle | null;
-}
-
-export interface StabilityOptions {
-  /** Steps per classification run (default max(config.steps, 10⁴)). */
-  steps?: number;
-  resolution?: number;
-  convergenceTol?: number;
-  /** Perturbation δ of the near-optimum start (every block). */
-  delta?: number;
-  system?: CompiledSystem;
-}
 
 /** SpecGD's end cycle with constant η (see the module comment). */
 export function specgdCycle(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, eta: number, transient: number, window = 512, maxPeriod = 256): SpecgdCycle {
@@ -190,6 +247,45 @@ export function specgdCycle(sys: CompiledSystem, ctx: StatContext, a0: Float64Ar
     if (ok) period = p;
   }
   return { eta, period, radius, radiusOverEta: radius / eta, maxLoss, transient, window };
+}
+
+export interface StabilityReport {
+  blocks: { symbol: string; name: string; variance: number; rank: number }[];
+  fixedPoints: FixedPointReport[];
+  fixedPointEnumeration: string;
+  /** The analytic bounds (optimum's linearized bound, escape-stage bound, restricted maps). */
+  analytic: AnalyticBounds;
+  /** The GD scan from the initialization (stableUpTo, divergesFrom, stable fraction, edges, rules). */
+  scan: StepSizeScan;
+  /** The same scan from a* + δ. */
+  scanNearOptimum: StepSizeScan;
+  /** Which analytic bound the measured stableUpTo (from the initialization) follows. */
+  follows: Follows;
+  linearized: {
+    atOptimum: number | null;
+    /** sup over the GD trajectory (config's η̃) of μ_max(J(a_k)), its step and 2/sup. */
+    alongTrajectory: { eta: number; maxEigenvalue: number; atStep: number; bound: number | null; sampled: { step: number; maxEigenvalue: number }[] } | null;
+  };
+  /** stableUpTo of the two scans in the earlier shape (kept for the reports). */
+  measured: { fromInit: MeasuredBound | null; nearOptimum: MeasuredBound | null };
+  anisotropy: {
+    /** −J_kk(0): block k grows by 1 + η̃·rate_k per GD step near a = 0. */
+    growthRates: { symbol: string; rate: number }[];
+    thresholds: { symbol: string; variable: string | null; bound: number | null; outgrowsSignal: boolean }[];
+  };
+  specgdCycle: SpecgdCycle | null;
+}
+
+export interface StabilityOptions {
+  /** Minimum horizon (steps) of each scan run: H = max(steps, ⌈maxTime/η̃⌉) (default DEFAULTS.stabilityMinSteps). */
+  steps?: number;
+  /** Relative resolution of the scan's refinement (default DEFAULTS.stabilityResolution). */
+  resolution?: number;
+  /** Time horizon t = η̃k of each scan run (default DEFAULTS.stabilityScan.maxTime). */
+  maxTime?: number;
+  /** Perturbation δ of the near-optimum start (every block). */
+  delta?: number;
+  system?: CompiledSystem;
 }
 
 /** The stability report of a config (see the module comment). */
@@ -238,14 +334,7 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
     alongTrajectory = { eta: gd.eta, maxEigenvalue: maxEig, atStep, bound: maxEig > 0 ? 2 / maxEig : null, sampled };
   }
 
-  const steps = opts.steps ?? Math.max(config.steps, DEFAULTS.stabilityMinSteps);
-  const resolution = opts.resolution ?? DEFAULTS.stabilityResolution;
-  const convergenceTol = opts.convergenceTol ?? 1e-2;
-  const delta = opts.delta ?? 1e-4;
-  const etaMax = 8 * Math.max(atOptimum ?? 1, 1);
-  const fromInit = measureStableEta(sys, ctx, a0, aStar, { steps, resolution, convergenceTol, etaMax }, 'init');
-  const near = Float64Array.from(aStar, (x) => x + delta);
-  const nearOptimum = measureStableEta(sys, ctx, near, aStar, { steps, resolution, convergenceTol: 10 * delta, etaMax }, 'near-optimum');
+  const stab = gdStability(sys, ctx, spec, a0, { resolution: opts.resolution, maxTime: opts.maxTime, minSteps: opts.steps, delta: opts.delta, derivation, fixedPoints: fps });
 
   // Anisotropy: growth rates −J_kk(0) and the symbolic thresholds evaluated for this model.
   const work = new Float64Array(n * n);
@@ -266,24 +355,32 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
     blocks: spec.blocks.map((b) => ({ symbol: b.symbol, name: b.name, variance: b.variance, rank: b.rank })),
     fixedPoints,
     fixedPointEnumeration: fps ? `${fps.enumeration}: ${fps.message}` : `not enumerated (n = ${n} > 12 blocks)`,
+    analytic: stab.analytic,
+    scan: stab.fromInit,
+    scanNearOptimum: stab.nearOptimum,
+    follows: stab.follows,
     linearized: { atOptimum, alongTrajectory },
-    measured: { fromInit, nearOptimum },
+    measured: { fromInit: measured(stab.fromInit, 'init'), nearOptimum: measured(stab.nearOptimum, 'near-optimum') },
     anisotropy: { growthRates, thresholds },
     specgdCycle: specgd,
   };
 }
 
-/** The message of a diverged run: where, and the stable bounds (linearized at the optimum, measured from init). */
-export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, config: AlgorithmConfig, step: number, steps: number): string {
+/**
+ * The message of a diverged run. Gradient maps (GD): where, and the measured stableUpTo of this system and
+ * initialization — the same computation (`gdStability`, memoized) that `specgd thresholds` reports, and no other
+ * stability value. Other algorithms: where, and nothing else.
+ */
+export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, config: AlgorithmConfig, step: number): string {
   const def = algorithmOf(config);
   const eta = config.eta;
+  const etaSym = def.timeStep === 'etaTilde' ? 'η̃' : 'η';
   const where = `${def.title} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
-  const aStar = optimumFor(sys, ctx, a0);
-  const lin = linearBound(jacobianEigenvalues(sys, aStar));
   const model = spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '';
-  if (def !== gdAlgorithm) return `${where}: ${def.timeStep === 'etaTilde' ? 'η̃' : 'η'} = ${eta}${model}; lower eta`;
-  const measured = measureStableEta(sys, ctx, a0, aStar, { steps: Math.max(steps, DEFAULTS.stabilityMinSteps), resolution: DEFAULTS.stabilityResolution, convergenceTol: 1e-2, etaMax: eta }, 'init');
-  const m = measured ? `the measured stable bound from this initialization is η̃ ≈ ${measured.eta.toPrecision(4)}` : 'no stable η̃ was found';
-  const l = lin !== null ? `; the linearized bound at the optimum is 2/μ_max = ${lin.toPrecision(4)}` : '';
-  return `${where}: η̃ = ${eta} exceeds the stable bound${model} (${m}${l}); lower eta`;
+  if (def !== gdAlgorithm) return `${where}: ${etaSym} = ${eta}${model}; lower eta`;
+  const scan = gdStability(sys, ctx, spec, a0).fromInit;
+  if (scan.stableUpTo === null) return `${where}: η̃ = ${eta}${model}; no scanned step size converges to the optimum from this initialization (\`specgd thresholds\`); lower eta`;
+  const s = `stableUpTo = ${scan.stableUpTo.toPrecision(6)}, the largest η̃ below which every scanned step size converges to the optimum from this initialization (relative resolution ${(scan.resolution ?? 0).toPrecision(2)}; \`specgd thresholds\`)`;
+  if (eta > scan.stableUpTo) return `${where}: η̃ = ${eta} exceeds the stable bound${model}: ${s}; lower eta`;
+  return `${where}: η̃ = ${eta} is below the stable bound${model} (${s}) but between scanned step sizes; lower eta`;
 }

@@ -11,7 +11,6 @@ import type { CompiledSystem } from '../symbolic/compiled.js';
 import { systemFor } from '../symbolic/compile.js';
 import { summarizeMap } from './maps.js';
 import { statContext } from './statistics.js';
-import { jacobianEigenvalues, linearBound, optimumFor } from './stability.js';
 
 export type SweepGrid = 'lambda-eta' | 'lambda-d' | 'lambda-alpha';
 /** Registry id of a swept algorithm (src/algorithms/): "gd", "specgd", "muon", ... */
@@ -44,7 +43,7 @@ export interface SweepPoint {
   /** Loss at the last step (null when diverged: the last finite loss is `lastFiniteLoss`). */
   finalLoss: number | null;
   lastFiniteLoss: number;
-  /** Diverged points: what happened and what to change (GD: the linearized stable bound 2/μ_max at the optimum); else null. */
+  /** Diverged points: what happened and what to change (no stability bound quoted; see divergedPointMessage); else null. */
   message: string | null;
 }
 
@@ -54,30 +53,17 @@ export function jobSize(job: SweepJob): number {
 }
 
 const cache = new Map<string, CompiledSystem>();
-/** Linearized stable bound 2/μ_max of the GD map at the optimum, per compiled system (and sign of the init). */
-const boundCache = new Map<string, number | null>();
-
 /**
- * Message of a diverged point. GD: η̃ against the linearized bound 2/μ_max at the optimum (the largest eigenvalue μ_max
- * of J = ∂g/∂a there; stability.ts), which is cheap enough to state for every point (the measured bound of
- * `specgd thresholds` needs a bisection per point).
+ * Message of a diverged point: where, and what to change. It quotes no stability bound: the one stability value the
+ * tool reports is `stableUpTo` (dynamics/stability.ts, a scan per model, too costly per sweep point), which
+ * `specgd thresholds` and the theory run's divergence message give for the same model.
  */
-function divergedPointMessage(key: string, sys: CompiledSystem, ctx: ReturnType<typeof statContext>, a0: Float64Array, algorithm: SweepAlgorithm, eta: number, lambdaV: number, step: number): string {
+function divergedPointMessage(algorithm: SweepAlgorithm, eta: number, lambdaV: number, step: number): string {
   const def = algorithmById(algorithm);
+  const etaSym = def.timeStep === 'etaTilde' ? 'η̃' : 'η';
   const where = `${def.title} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
-  if (!def.gradientMap) return `${where}: ${def.timeStep === 'etaTilde' ? 'η̃' : 'η'} = ${eta} for λ_v = ${lambdaV}; lower eta`;
-  const bKey = `${key}|${a0[ctx.signal] < 0 ? '-' : '+'}`;
-  let bound = boundCache.get(bKey);
-  if (bound === undefined) {
-    bound = linearBound(jacobianEigenvalues(sys, optimumFor(sys, ctx, a0)));
-    boundCache.set(bKey, bound);
-  }
-  const measured = '`specgd thresholds` measures the largest stable η̃ from the initialization';
-  if (bound === null) return `${where}: η̃ = ${eta} is not stable for λ_v = ${lambdaV} (no η̃ makes the optimum attracting; ${measured}); lower eta`;
-  const b = `2/μ_max = ${bound.toPrecision(4)}`;
-  // Below the linearized bound the run can still diverge in the transient (larger curvature away from the optimum).
-  if (eta > bound) return `${where}: η̃ = ${eta} exceeds the linearized stable bound at the optimum, ${b}, for λ_v = ${lambdaV} (${measured}); lower eta`;
-  return `${where}: η̃ = ${eta} is below the linearized stable bound at the optimum (${b}) but diverges in the transient from the initialization for λ_v = ${lambdaV} (${measured}); lower eta`;
+  if (!def.gradientMap) return `${where}: ${etaSym} = ${eta} for λ_v = ${lambdaV}; lower eta`;
+  return `${where}: ${etaSym} = ${eta} for λ_v = ${lambdaV} (\`specgd thresholds\` reports stableUpTo, the largest η̃ below which every scanned step size converges, for this model); lower eta`;
 }
 
 /** Config of point `index` of a job. */
@@ -134,6 +120,6 @@ export function runPoint(job: SweepJob, index: number): SweepPoint {
     peakStep: run.peakStep,
     finalLoss: run.status === 'ok' ? run.finalLoss : null,
     lastFiniteLoss: run.finalLoss,
-    message: run.status === 'diverged' ? divergedPointMessage(key, sys, ctx, a0, algorithm, eta, lambdaV, run.divergedAt ?? 0) : null,
+    message: run.status === 'diverged' ? divergedPointMessage(algorithm, eta, lambdaV, run.divergedAt ?? 0) : null,
   };
 }

@@ -54,7 +54,7 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
       divergenceBound: DEFAULTS.divergenceBound,
     });
     mapRuns.set(label, run);
-    const message = run.status === 'diverged' ? divergenceMessage(sys, ctx, spec, a0, alg, run.divergedAt ?? 0, config.steps) : `${config.steps} steps`;
+    const message = run.status === 'diverged' ? divergenceMessage(sys, ctx, spec, a0, alg, run.divergedAt ?? 0) : `${config.steps} steps`;
     out.push(theoryTrajectory(label, run, message, prov({ map: def.id, eta: alg.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol })));
   }
   for (const flow of opts.flows ?? []) {

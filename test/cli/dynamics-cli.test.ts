@@ -68,6 +68,7 @@ describe('specgd theory / thresholds / sweep', () => {
     ['theory', '--epsilon', '-1'],
     ['thresholds', '--lambda-v', '1,x'],
     ['thresholds', '--resolution', '2'],
+    ['thresholds', '--max-time', '-1'],
     ['sweep', '--grid', 'lambda-q'],
     ['sweep', '--lambda-v', '1:2'],
     ['sweep', '--grid', 'lambda-d', '--eta', '0.1:0.2:3'],
@@ -110,15 +111,37 @@ describe('specgd theory / thresholds / sweep', () => {
     }
   });
 
-  it('thresholds --lambda-v 1,10 reports both, linearized and measured side by side', async () => {
-    const r = await run(['thresholds', '--preset', 'spiked', '--lambda-v', '1,10', '--steps', '3000']);
+  it('thresholds --lambda-v 10,50 --out: stableUpTo within 1% of the escape bound 2/(λ_vλ_θ), edges, rules, analytic bounds; summary on stdout', async () => {
+    const out = join(dir, 'thr.json');
+    const r = await run(['thresholds', '--preset', 'spiked', '--lambda-v', '10,50', '--out', out]);
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.out);
-    expect(json.reports.map((x: { lambdaV: number }) => x.lambdaV)).toEqual([1, 10]);
-    for (const x of json.reports) {
-      expect(x.report.linearized.atOptimum).toBeTypeOf('number');
-      expect(x.report.measured.fromInit.eta).toBeTypeOf('number');
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toMatch(/NaN|Infinity/);
+    const json = JSON.parse(text);
+    expect(json.entries.map((x: { lambdaV: number }) => x.lambdaV)).toEqual([10, 50]);
+    for (const x of json.entries) {
+      // Issue 10's acceptance criterion: within 1% of the derived escape-stage bound, which binds here.
+      expect(x.analytic.binds).toBe('escape-stage');
+      expect(Math.abs(x.stableUpTo / x.analytic.escapeStage.value - 1)).toBeLessThanOrEqual(0.01);
+      expect(x.analytic.escapeStage.expr).toBe('2/(lambda_theta*lambda_v)');
+      expect(x.analytic.optimum.expr).toBe('1/(3*lambda_theta^2)');
+      expect(x.follows.bound).toBe('escape-stage');
+      expect(x.edgeCount).toBe(x.edges.length);
+      expect(x.edges.length).toBeGreaterThan(0);
+      expect(x.rules.classifier.length).toBeGreaterThan(3);
+      for (const k of ['divergesFrom', 'stableFraction', 'resolution', 'bracket', 'classCounts']) expect(x).toHaveProperty(k);
+      // The summary quotes the same stableUpTo.
+      expect(r.out).toContain(`stableUpTo   = ${x.stableUpTo.toPrecision(6)}`);
     }
+    expect(json.provenance.command).toBe('thresholds');
+  });
+
+  it('thresholds --lambda-v 1 --summary: the readable summary only; the optimum binds (negative control)', async () => {
+    const r = await run(['thresholds', '--preset', 'spiked', '--lambda-v', '1', '--summary']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/measured stableUpTo follows: optimum/);
+    expect(r.out).toMatch(/classification rules:/);
+    expect(() => JSON.parse(r.out)).toThrow();
   });
 
   it('sweep through bin/specgd.mjs with 2 worker threads writes CSV and JSON', () => {

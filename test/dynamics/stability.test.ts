@@ -20,14 +20,14 @@ describe('stability report', () => {
       const lin = r.linearized.atOptimum!;
       const m = r.measured.nearOptimum!;
       expect(m).not.toBeNull();
-      // The bisection bracket [stable, unstable] has relative width ≤ resolution; the linear bound must lie in it
-      // (widened by one resolution on each side: the finite run length blurs the boundary by less than that).
+      // The scan's bracket [stableUpTo, first scanned η̃ not converging] has relative width ≤ resolution; the linear
+      // bound must lie in it (widened by one resolution on each side: the finite horizon blurs the edge by less).
       const [lo, hi] = m.bracket;
       expect((hi - lo) / hi).toBeLessThanOrEqual(1e-3);
       expect(lin).toBeGreaterThanOrEqual(lo * (1 - 1e-3));
       expect(lin).toBeLessThanOrEqual(hi * (1 + 1e-3));
-      // From the initialization the bound can only be lower (the run must also survive the escape), never higher
-      // than the local one (beyond 2/μ_max at a* the optimum repels).
+      // From the initialization stableUpTo can only be lower (the run must also survive the escape), never higher
+      // than the local one (beyond 2/μ_max at a* the optimum repels, so no run converges to it).
       expect(r.measured.fromInit!.eta).toBeLessThanOrEqual(hi * (1 + 1e-3));
       expect(r.fixedPoints.length).toBeGreaterThan(1);
     });
