@@ -50,6 +50,11 @@ export const algorithm: Algorithm<SpecgdConfig> = {
     nsSteps: (p.nsSteps as number | undefined) ?? DEFAULT_NS_STEPS,
   }),
   defaults: { name: 'specgd', eta: 0.002, polar: 'svd', nsSteps: DEFAULT_NS_STEPS },
+  options: [
+    { key: 'eta', meaning: 'step size η (t = ηk): W ← W − η polar(∇L)' },
+    { key: 'polar', meaning: '`svd` (exact UVᵀ) or `newton-schulz` (the earlier Muon form: Keller quintic, no momentum, no ε; label `specgd-ns<k>`)' },
+    { key: 'nsSteps', meaning: 'Newton–Schulz iterations of `polar: "newton-schulz"`' },
+  ],
   label: () => 'specgd',
   timeStep: 'eta',
   latex: () => 'W \\leftarrow W - \\eta\\,\\operatorname{polar}(\\nabla L(W)),\\quad \\operatorname{polar}(U S V^\\top) = U V^\\top',
