@@ -28,7 +28,7 @@ describe('Adam and signGD in the canonical basis', () => {
   for (const [what, alg] of CASES) {
     for (const student of ['matrix', 'vector'] as const) {
       it(`${what}, ${student} student: reduced map = full-dimensional population run to 1e-12 over the measured window`, () => {
-        const r = measureExactness(alg, { student, capAtSignSwitch: alg.name === 'signgd' });
+        const r = measureExactness(alg, { student });
         expect(r.window, r.label).toBeGreaterThanOrEqual(20);
         for (const [s, e] of Object.entries(r.err)) expect(e, `${r.label} ${s} over ${r.window} steps`).toBeLessThanOrEqual(1e-12);
       });
