@@ -1,10 +1,12 @@
 // Print the optimizer-family measurements of src/dynamics/optimizer-family.ts on the spiked model (d = 100,
 // λ_v = 10, α = 1e-3 unless stated): Newton–Schulz step factors at W₀ and mid-escape, Muon escape and end-state
-// exponents vs η with and without momentum, Adam / SpecGD canonical-vs-random basis differences (simulation, d = 12).
+// exponents vs η with and without momentum, Adam / SpecGD canonical-vs-random basis differences (simulation, d = 12),
+// peak misalignment b/a of the reduced maps.
 // Run: npx tsx scripts/optimizer-family.ts
 import { parseConfig, type ExperimentConfig } from '../src/config/config.js';
 import { basisComparison, escapeAndEndState, factorsAtSignal, stepFactors, withBasis } from '../src/dynamics/optimizer-family.js';
 import { runSimulation } from '../src/sim/simulate.js';
+import { runTheory } from '../src/dynamics/theory.js';
 
 const spiked = (alg: Record<string, unknown>, d = 100, steps = 3000): ExperimentConfig =>
   parseConfig({
@@ -44,4 +46,12 @@ for (const alg of [{ name: 'adam', eta: 0.005 }, { name: 'signgd', eta: 0.005 },
   const cfg = spiked(alg, 12, 400);
   const cmp = basisComparison(runSimulation(withBasis(cfg, 'canonical'))[0], runSimulation(withBasis(cfg, 'random'))[0]);
   console.log(`${alg.name}: max |canonical − random| ${Object.entries(cmp.maxDifference).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')}; final overlap ${cmp.final.canonical.overlap.toFixed(4)} vs ${cmp.final.random.overlap.toFixed(4)}, final b ${cmp.final.canonical.b.toExponential(3)} vs ${cmp.final.random.b.toExponential(3)}`);
+}
+
+console.log('\n## Spike amplification: peak misalignment ratio b/a of the reduced maps (d = 100, λ_v = 10, canonical basis)');
+for (const alg of [{ name: 'gd', eta: 0.01 }, { name: 'specgd', eta: 0.002 }, { name: 'muon', eta: 0.002 }, { name: 'adam', eta: 0.002 }, { name: 'adam', eta: 0.001 }, { name: 'signgd', eta: 0.002 }]) {
+  const [t] = runTheory(spiked(alg, 100, 3000));
+  const peak = t.events.find((e) => e.name === 'peak-misalignment');
+  const esc = t.events.find((e) => e.name === 'escape');
+  console.log(`${t.algorithm} η=${alg.eta}: peak b/a ${peak?.value?.toFixed(3)} at step ${peak?.step}; escape step ${esc?.step ?? 'none in 3000'}`);
 }
