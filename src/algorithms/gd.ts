@@ -24,6 +24,7 @@ export const algorithm: Algorithm<GdConfig> = {
   accepts: (c) => c.name === 'gd',
   resolve: (p) => ({ name: 'gd', eta: p.eta as number }),
   defaults: { name: 'gd', eta: 0.01 },
+  options: [{ key: 'eta', meaning: 'step size η̃ (t = η̃k): W ← W − η̃∇L' }],
   label: () => 'gd',
   timeStep: 'etaTilde',
   latex: () => 'W \\leftarrow W - \\tilde\\eta\\,\\nabla L(W)',

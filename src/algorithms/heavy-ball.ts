@@ -25,6 +25,10 @@ export const algorithm: Algorithm<HeavyBallConfig> = {
   accepts: (c) => c.name === 'heavy-ball',
   resolve: (p) => ({ name: 'heavy-ball', eta: p.eta as number, beta: (p.beta as number | undefined) ?? 0.9 }),
   defaults: { name: 'heavy-ball', eta: 0.001, beta: 0.9 },
+  options: [
+    { key: 'eta', meaning: 'step size η̃ (t = η̃k): v ← βv + ∇L, W ← W − η̃v' },
+    { key: 'beta', meaning: 'momentum β ∈ [0, 1)' },
+  ],
   label: () => 'heavy-ball',
   timeStep: 'etaTilde',
   latex: () => 'v \\leftarrow \\beta v + \\nabla L(W),\\quad W \\leftarrow W - \\tilde\\eta\\, v',

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import type { Algorithm, AlgorithmConfig, ReducibilityQuery } from './types.js';
 
-export type { Algorithm, AlgorithmConfig, FullContext, FullStepper, ReducedStepper, ReducedSystem, FlowDefinition, ReducibilityQuery } from './types.js';
+export type { Algorithm, AlgorithmConfig, AlgorithmOption, FullContext, FullStepper, ReducedStepper, ReducedSystem, FlowDefinition, ReducibilityQuery } from './types.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const moduleFiles = readdirSync(here)

@@ -49,6 +49,11 @@ export const algorithm: Algorithm<SpecgdConfig> = {
     return polar === 'newton-schulz' ? { name: 'specgd', eta: p.eta as number, polar, nsSteps: (p.nsSteps as number | undefined) ?? DEFAULT_NS_STEPS } : { name: 'specgd', eta: p.eta as number, polar };
   },
   defaults: { name: 'specgd', eta: 0.002, polar: 'svd' },
+  options: [
+    { key: 'eta', meaning: 'step size η (t = ηk): W ← W − η polar(∇L)' },
+    { key: 'polar', meaning: '`svd` (exact UVᵀ) or `newton-schulz` (the earlier Muon form: Keller quintic, no momentum, no ε; label `specgd-ns<k>`)' },
+    { key: 'nsSteps', meaning: `Newton–Schulz iterations of \`polar: "newton-schulz"\` (default ${DEFAULT_NS_STEPS}; not a setting of the exact polar factor)` },
+  ],
   label: () => 'specgd',
   timeStep: 'eta',
   latex: () => 'W \\leftarrow W - \\eta\\,\\operatorname{polar}(\\nabla L(W)),\\quad \\operatorname{polar}(U S V^\\top) = U V^\\top',

@@ -83,6 +83,12 @@ export interface ReducibilityQuery {
   readonly basis: 'canonical' | 'random';
 }
 
+/** One documented config key of an algorithm (its default is `defaults[key]`). */
+export interface AlgorithmOption {
+  readonly key: string;
+  readonly meaning: string;
+}
+
 export interface Algorithm<C extends AlgorithmConfig = AlgorithmConfig> {
   /** Registry id ("gd", "specgd", "muon", ...), also the README's name for it. */
   readonly id: string;
@@ -114,6 +120,13 @@ export interface Algorithm<C extends AlgorithmConfig = AlgorithmConfig> {
   full(config: C, ctx: FullContext): FullStepper;
   /** null if the algorithm reduces exactly to the block manifold for this model, else the reason it does not. */
   reducible(query: ReducibilityQuery): string | null;
+  /**
+   * Optional: null if this particular (resolved) config has a reduced map, else why not (settings the reduced map
+   * does not model, e.g. Muon's emulated bfloat16). `reduced` throws a ConfigError with this reason.
+   */
+  configReducible?(config: C): string | null;
+  /** Optional: one line per config key (README option table, scripts/readme-tables.ts); defaults from `defaults`. */
+  readonly options?: readonly AlgorithmOption[];
   /** Reduced map on the block coefficients (state created here); defined when `reducible` returns null. */
   reduced(config: C, sys: ReducedSystem): ReducedStepper;
   /** LaTeX of the reduced map a_k ← ... (derivation documents, explorer). */

@@ -45,7 +45,7 @@ describe('specgd theory / thresholds / sweep', () => {
   const badConfigs: [string, unknown][] = [
     ['unknown key', { ...example, extra: 1 }],
     ['negative variance', { ...example, model: { ...example.model, covariance: { ...example.model.covariance, spikeVariance: -1 } } }],
-    ['bad algorithm', { ...example, algorithms: [{ name: 'adam', eta: 0.1 }] }],
+    ['bad algorithm', { ...example, algorithms: [{ name: 'lion', eta: 0.1 }] }],
     ['bad JSON', '{ "model": '],
   ];
   for (const [what, content] of badConfigs) {
@@ -74,7 +74,7 @@ describe('specgd theory / thresholds / sweep', () => {
     ['sweep', '--grid', 'lambda-d', '--eta', '0.1:0.2:3'],
     ['sweep', '--d', '1:10:3', '--grid', 'lambda-d'],
     ['sweep', '--workers', 'x'],
-    ['sweep', '--algorithms', 'gd,adam'],
+    ['sweep', '--algorithms', 'gd,lion'],
     // past the supported variance range / the divergence bound (these were internal errors: Infinity in the loss)
     ['sweep', '--lambda-v', '1:1e300:2', '--eta', '0.01:0.02:2', '--steps', '10'],
     ['sweep', '--grid', 'lambda-alpha', '--alpha', '1:1e200:2', '--lambda-v', '1:2:2', '--steps', '10'],
