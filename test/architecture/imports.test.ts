@@ -20,7 +20,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  *  - `claims/` (the claims registry and the run-set contract it measures from) sits between `compare/` and
  *    `report/`; the figures (`report/figures/`) read it; `pipeline/` runs plans of both and sits below `cli/`.
  */
-const TIERS: string[][] = [['core'], ['algorithms', 'statistics', 'model/covariance'], ['config'], ['model'], ['symbolic'], ['dynamics', 'sim'], ['compare'], ['claims'], ['report'], ['pipeline'], ['cli']];
+const TIERS: string[][] = [['core'], ['algorithms', 'statistics', 'model/covariance'], ['config'], ['model'], ['symbolic'], ['dynamics', 'sim'], ['compare'], ['claims'], ['report'], ['pipeline'], ['cluster'], ['cli']];
 const NOT: Record<string, string[]> = { sim: ['symbolic'] };
 /** Sub-folders that are stages of their own (the longest matching prefix wins). */
 const SUBSTAGES = ['model/covariance'];
