@@ -159,6 +159,10 @@ export function explorerPage(config: ExperimentConfig): ExplorerPage {
   const charts = STATISTICS.filter((s) => s.reduced && s.inTheory && s.names(statModel).length > 0).map((s) => ({ id: s.id, title: s.title, axis: s.axis.label, scale: s.axis.scale, names: s.names(statModel) }));
   const gd = algorithms.find((a) => a.id === 'gd');
   if (!gd) throw new Error('explore: the phase grid needs the registry\'s "gd" algorithm');
+  // The base of "copy config": the resolved config, less what only resolution produces (record "auto" is the
+  // default, not a value a config file may hold).
+  const { record, ...rest } = config;
+  const baseConfig = record === 'auto' ? rest : config;
   const data = {
     controls,
     initial,
@@ -167,7 +171,7 @@ export function explorerPage(config: ExperimentConfig): ExplorerPage {
     algorithms: specs,
     kappa: config.model.lossScale,
     escapeLevel: config.events.escapeLevel,
-    config,
+    config: baseConfig,
     covarianceFields: Object.fromEntries(VARIANCES.map((v) => [v.param, v.field])),
     grid: { lambdaV: [Math.min(0.5, initial.lambda_v), Math.max(50, initial.lambda_v)], etaTilde: [Math.min(1e-3, initial.etaTilde), Math.max(0.3, initial.etaTilde)], size: 40, algorithmId: gd.id },
     charts,
