@@ -171,6 +171,18 @@ describe('explorer page in headless Chromium', () => {
       }
     });
 
+    // A diverging GD step size: the page stops where runTheory stops, with the same last finite states.
+    await setInput(page, '#num-etaTilde', '0.6');
+    await page.locator('#copy-config').click();
+    const divConfig = parseConfig(JSON.parse(await page.locator('#config-json').inputValue()));
+    const [gdTheory] = runTheory(divConfig);
+    const [gdPage] = await page.evaluate(() => (globalThis as unknown as Win).specgdExplorer.runs());
+    expect(gdTheory.status).toBe('diverged');
+    expect(gdPage.status).toBe('diverged');
+    expect(gdPage.lastStep).toBe(gdTheory.step[gdTheory.step.length - 1]);
+    for (const [name, values] of Object.entries(gdTheory.series as Record<string, number[]>)) expect(relErr(gdPage.series[name], values, values.length), `diverged gd ${name}`).toBeLessThanOrEqual(1e-12);
+    await setInput(page, '#num-etaTilde', '0.012');
+
     // Timings: iterating 3000 steps of GD + SpecGD + Muon, and the redraw per slider move.
     const iterate: number[] = [];
     for (let i = 0; i < 7; i++) iterate.push(await page.evaluate(() => (globalThis as unknown as Win).specgdExplorer.iterateOnce()));

@@ -6,9 +6,12 @@
  * symbolic/codegen.ts from the derivation's κ-symbolic forms with the model parameters as named inputs; the update
  * rules and statistics are the registries' own files, bundled by bundle.ts.
  *
- * The report writer can link to the page by writing `explorerPage(config).html` next to its index.html.
+ * The report writer links to it with one call, `writeExplorerPage(dir, config)`, which writes `explore.html` into
+ * the report folder and returns the file name to link to.
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/output.js';
 import { ConfigError } from '../../core/errors.js';
 import { provenance } from '../../core/provenance.js';
 import type { ExperimentConfig } from '../../config/config.js';
@@ -237,4 +240,13 @@ the escape (|a| ≥ ${config.events.escapeLevel}), dashed ones the peak misalign
 </html>
 `;
   return { html, bytes: { page: Buffer.byteLength(html), chartJs: Buffer.byteLength(chartJs), bundle: Buffer.byteLength(bundle) }, systemSource };
+}
+
+/**
+ * Write the explorer page for `config` into folder `dir` (atomically) and return its file name (`explore.html`),
+ * for the report to link to. Throws a ConfigError for configs the explorer does not support (see `explorerPage`).
+ */
+export function writeExplorerPage(dir: string, config: ExperimentConfig): string {
+  writeFileAtomic(join(dir, EXPLORER_FILE), explorerPage(config).html);
+  return EXPLORER_FILE;
 }
