@@ -105,6 +105,36 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+/** Points drawn per series at most 2 per bucket: about one bucket per pixel column of a chart. */
+const ENVELOPE_BUCKETS = 500;
+
+/**
+ * The drawn points of a series recorded at steps 0..n−1: all of them when n ≤ 2·buckets, else, per bucket of
+ * consecutive steps, its minimum and its maximum (in step order) — the envelope a pixel column shows, so oscillations
+ * (SpecGD's end cycle) stay visible. Only drawing uses this; the series themselves are kept whole.
+ */
+function envelope(ys: Float64Array, buckets: number): { x: number; y: number }[] {
+  const n = ys.length;
+  if (n <= 2 * buckets) return Array.from(ys, (y, k) => ({ x: k, y }));
+  const pts: { x: number; y: number }[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * n) / buckets);
+    const hi = Math.floor(((b + 1) * n) / buckets);
+    let iMin = lo;
+    let iMax = lo;
+    for (let k = lo + 1; k < hi; k++) {
+      if (ys[k] < ys[iMin]) iMin = k;
+      if (ys[k] > ys[iMax]) iMax = k;
+    }
+    const first = Math.min(iMin, iMax);
+    const second = Math.max(iMin, iMax);
+    pts.push({ x: first, y: ys[first] });
+    if (second !== first) pts.push({ x: second, y: ys[second] });
+  }
+  if (pts[pts.length - 1].x !== n - 1) pts.push({ x: n - 1, y: ys[n - 1] });
+  return pts;
+}
+
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/\.?0+(e|$)/, '$1');
 }
@@ -326,7 +356,7 @@ class Explorer {
           spanGaps: true,
           elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
           scales: { x: { type: 'linear', title: { display: true, text: 'step k' } }, y: { type: spec.scale === 'log' ? 'logarithmic' : 'linear', title: { display: true, text: spec.axis } } },
-          plugins: { legend: { labels: { boxWidth: 12 } }, decimation: { enabled: true, algorithm: 'min-max' } },
+          plugins: { legend: { labels: { boxWidth: 12 } } },
         },
         plugins: [markers],
       });
@@ -396,8 +426,7 @@ class Explorer {
         spec.names.forEach((name, j) => {
           const ys = run.series[name];
           if (!ys) return;
-          const pts = new Array<{ x: number; y: number }>(ys.length);
-          for (let k = 0; k < ys.length; k++) pts[k] = { x: k, y: ys[k] };
+          const pts = envelope(ys, ENVELOPE_BUCKETS);
           datasets.push({ label: spec.names.length > 1 ? `${run.label}: ${name}` : run.label, data: pts, borderColor: this.colour(run.algorithmId), backgroundColor: this.colour(run.algorithmId), borderDash: DASHES[j % DASHES.length] });
         });
       }
