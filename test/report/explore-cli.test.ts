@@ -40,7 +40,6 @@ describe('specgd explore', () => {
   it('takes --config (a vector student)', async () => {
     const raw = presetConfig('spiked-vector');
     const { record: _record, ...rest } = raw;
-    void _record;
     const file = writeTemp(root, 'vector.json', rest);
     const out = join(root, 'vector.html');
     const r = await runCli(['explore', '--config', file, '--out', out]);

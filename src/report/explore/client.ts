@@ -532,8 +532,7 @@ class Explorer {
     if (this.worker) this.worker.terminate();
     this.worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
     const id = ++this.gridId;
-    const { lambda_v: _lv, ...params } = this.systemParams();
-    void _lv;
+    const { lambda_v: _varied, ...params } = this.systemParams();
     const req: GridRequest = {
       params,
       lambdaV: this.geom(g.lvLo, g.lvHi, g.size),
