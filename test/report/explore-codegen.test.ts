@@ -87,17 +87,17 @@ describe('parametric code generation (explorer)', () => {
     }
   });
 
-  it('the page core (run.ts) with the registries reproduces runTheory exactly (every series, both events) for every reducible algorithm', () => {
-    const { makeSystem } = factoryFor('spiked');
+  it.each(['matrix', 'vector'] as const)('the page core (run.ts) with the registries reproduces runTheory exactly (every series, both events) for every reducible algorithm (%s student)', (student) => {
+    const { makeSystem } = factoryFor(student === 'matrix' ? 'spiked' : 'spiked-vector');
     const rt: ExplorerRuntime = {
       algorithms: [...ALGORITHMS],
       statistics: [...STATISTICS],
       makeSystem,
-      model: { symbols: ['a', 'b', 'c'], signal: 0, spike: 1, student: 'matrix', params: ['lambda_theta', 'lambda_v', 'sigma2', 'd', 'kappa'] },
+      model: { symbols: ['a', 'b', 'c'], signal: 0, spike: 1, student, params: ['lambda_theta', 'lambda_v', 'sigma2', 'd', 'kappa'] },
       tolerances: { signTieRelTol: SIGN_TIE_REL_TOL, divergenceBound: DIVERGENCE_BOUND },
     };
     const config = parseConfig({
-      model: { d: 40, covariance: { kind: 'spiked', signalVariance: 1.2, spikeVariance: 13, bulkVariance: 0.7 }, init: { kind: 'scaled-identity', alpha: 2e-3 } },
+      model: { d: 40, covariance: { kind: 'spiked', signalVariance: 1.2, spikeVariance: 13, bulkVariance: 0.7 }, student: { kind: student }, init: { kind: 'scaled-identity', alpha: 2e-3 } },
       algorithms: ALGORITHMS.map((a) => ({ ...a.defaults })),
       steps: 2500,
     });
