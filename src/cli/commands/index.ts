@@ -20,6 +20,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'compare', load: () => import('./compare.js') },
   { name: 'derive', load: () => import('./derive.js') },
+  { name: 'explore', load: () => import('./explore.js') },
   { name: 'merge', load: () => import('./merge.js') },
   { name: 'report', load: () => import('./report.js') },
   { name: 'reproduce', load: () => import('./reproduce.js') },
