@@ -12,6 +12,7 @@ import { toJson } from '../core/output.js';
 import type { ResultsBundle } from '../compare/bundle.js';
 import { buildFigures, figureCsv } from './figures.js';
 import { renderHtml } from './html.js';
+import { EXPLORER_FILE, explorerPage } from './explore/page.js';
 import { renderMarkdown } from './markdown.js';
 import { createMathRenderer } from './math.js';
 import { renderFigurePng } from './render-png.js';
@@ -41,9 +42,13 @@ export function buildReport(bundle: ResultsBundle, onFigure?: (done: number, tot
     files.set(`data/${f.id}.json`, toJson(f));
     onFigure?.(i + 1, figures.length, f.id);
   });
+  // The offline explorer of the reduced dynamics, for the model of the spiked figure runs (its largest λ_v).
+  const explorerConfig = bundle.groups.spiked?.at(-1)?.config;
+  const explorer = explorerConfig && explorerConfig.model.covariance.kind === 'spiked' && explorerConfig.model.init.kind === 'scaled-identity' ? EXPLORER_FILE : null;
+  if (explorer && explorerConfig) files.set(explorer, explorerPage(explorerConfig).html);
   const math = createMathRenderer();
-  files.set('index.html', renderHtml({ bundle, figures, math }));
-  files.set('report.md', renderMarkdown(bundle, figures));
+  files.set('index.html', renderHtml({ bundle, figures, math, explorer }));
+  files.set('report.md', renderMarkdown(bundle, figures, explorer));
   files.set('claims.json', claimsJson(bundle));
   files.set('data/results.json', toJson(bundle));
   return { files, warnings: math.warnings };

@@ -127,7 +127,8 @@ describe('parametric code generation (explorer)', () => {
     const byId = Object.fromEntries(ALGORITHMS.map((a) => [a.id, reducedSettings(a).map((s) => s.key)]));
     expect(byId.gd).toEqual([]);
     expect(byId.specgd).toEqual([]);
-    expect(byId.muon).toEqual(['nsSteps']);
+    // Muon's numeric settings all act on its reduced map (momentum, Newton–Schulz steps, ε, weight decay)
+    expect(byId.muon).toEqual(['momentum', 'nsSteps', 'nsEpsilon', 'weightDecay']);
     expect(byId['heavy-ball']).toEqual(['beta']);
   });
 
