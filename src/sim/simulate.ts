@@ -12,7 +12,7 @@
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { ConfigError } from '../core/errors.js';
-import { portableLinalg, newtonSchulz, newtonSchulzWorkspace, type LinalgBackend } from '../core/linalg.js';
+import { defaultBackend, newtonSchulz, newtonSchulzWorkspace, type LinalgBackend } from '../core/linalg.js';
 import { provenance } from '../core/provenance.js';
 import { mean, standardError } from '../core/stats.js';
 import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
@@ -291,7 +291,7 @@ export function checkSimulationSize(config: ExperimentConfig): void {
 
 export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
   checkSimulationSize(config);
-  const backend = opts.backend ?? portableLinalg;
+  const backend = opts.backend ?? defaultBackend();
   const spec = buildModelSpec(config);
   const grid = Array.from(recordSteps(config.steps, config.record));
   const rules = config.algorithms.map(updateRule);
@@ -318,7 +318,7 @@ export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptio
 
 /** Simulate every algorithm of the config over its seeds: one Trajectory per algorithm (series as { mean, se }). */
 export function runSimulation(config: ExperimentConfig, opts: SimulateOptions = {}): Trajectory[] {
-  const backend = opts.backend ?? portableLinalg;
+  const backend = opts.backend ?? defaultBackend();
   const spec = buildModelSpec(config);
   const runs = runSimulationSeeds(config, { ...opts, backend });
   const prov = provenance(opts.command ?? 'simulate', config, {
