@@ -13,13 +13,13 @@ import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { ConfigError } from '../core/errors.js';
 import { defaultBackend, newtonSchulz, newtonSchulzWorkspace, type LinalgBackend } from '../core/linalg.js';
-import { provenance } from '../core/provenance.js';
+import { linalgSettings, provenance } from '../core/provenance.js';
 import { mean, standardError } from '../core/stats.js';
 import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
 import { MUON_NS_COEFFS, updateRule, type UpdateRule } from '../model/algorithms.js';
 import { buildModelSpec, type ModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
-import { populationGradient, populationWorkspace, sampleGradient, sampleWorkspace } from './gradient.js';
+import { fullBatchGradient, gradientPathName, populationGradient, populationWorkspace, sampleGradient, sampleWorkspace, type FullBatchGradient } from './gradient.js';
 import { buildProblem, initialWeights, RNG_STREAMS, type SimProblem } from './problem.js';
 import { createRng } from '../core/rng.js';
 import { recordSteps } from '../config/record.js';
@@ -65,6 +65,8 @@ interface SeedContext {
   seed: number;
   /** full-batch sample (null otherwise) */
   dataset: SampleBuffers | null;
+  /** its gradient (moment operator or direct path), shared by the algorithms of the seed */
+  fullBatch: FullBatchGradient | null;
   grid: number[];
   backend: LinalgBackend;
   progress: (doneInRun: number) => void;
@@ -94,7 +96,7 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
   const nsWs = rule.direction === 'newton-schulz' ? newtonSchulzWorkspace(m, d) : null;
   const batchN = mode === 'full-batch' ? config.data.n : mode === 'online' ? config.data.batch : 0;
   const batch = mode === 'online' ? sampleBuffers(problem, batchN) : dataset;
-  const sampleWs = mode === 'population' ? null : sampleWorkspace(batchN, m);
+  const sampleWs = mode === 'online' ? sampleWorkspace(batchN, m) : null;
   const onlineRng = mode === 'online' ? createRng(seed, RNG_STREAMS.data) : null;
   const statsWs = statsWorkspace(problem);
   const rec: Float64Array[] = names.map(() => new Float64Array(nRec));
@@ -123,8 +125,9 @@ function runSeed(ctx: SeedContext, rule: UpdateRule): SeedRun {
     const needGrad = t < steps || (recordNow && mode !== 'population');
     if (needGrad) {
       if (mode === 'population') popLoss = populationGradient(problem, backend, W, G, popWs);
+      else if (ctx.fullBatch) trainLoss = ctx.fullBatch.evaluate(W, t < steps ? G : null, recordNow);
       else {
-        if (onlineRng) drawSamples(problem, onlineRng, batch!);
+        drawSamples(problem, onlineRng!, batch!, backend);
         trainLoss = sampleGradient(problem, backend, W, batch!.X, batch!.y, batchN, G, sampleWs!);
       }
     }
@@ -301,14 +304,16 @@ export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptio
   for (const seed of config.seeds) {
     const problem = buildProblem(spec, seed);
     let dataset: SampleBuffers | null = null;
+    let fullBatch: FullBatchGradient | null = null;
     if (config.data.mode === 'full-batch') {
       dataset = sampleBuffers(problem, config.data.n);
-      drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset);
+      drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset, backend);
+      fullBatch = fullBatchGradient(problem, backend, dataset.X, dataset.y, config.data.n, config.steps * rules.length);
     }
     rules.forEach((rule, ai) => {
       const base = done;
       const progress = (k: number): void => opts.onProgress?.(base + k, total);
-      runs[ai].push(runSeed({ config, spec, problem, seed, dataset, grid, backend, progress, onRecord: opts.onRecord }, rule));
+      runs[ai].push(runSeed({ config, spec, problem, seed, dataset, fullBatch, grid, backend, progress, onRecord: opts.onRecord }, rule));
       done = base + config.steps;
       opts.onProgress?.(done, total);
     });
@@ -324,7 +329,8 @@ export function runSimulation(config: ExperimentConfig, opts: SimulateOptions = 
   const prov = provenance(opts.command ?? 'simulate', config, {
     seeds: [...config.seeds],
     settings: {
-      backend: backend.name,
+      ...linalgSettings(backend),
+      gradientPath: gradientPathName(backend, config),
       signTieRelTol: DEFAULTS.signTieRelTol,
       divergenceBound: DEFAULTS.divergenceBound,
       recordedSteps: recordSteps(config.steps, config.record).length,

@@ -33,13 +33,18 @@ export interface LinalgBackend {
   /** Details for provenance (for OpenBLAS: its core name, version/config string and thread count). */
   readonly info: Readonly<Record<string, string | number>>;
   /**
+   * Measured cost per multiply-add of `symv` and `syrk` relative to `gemm` on large operands (used only to choose
+   * between equivalent algorithms, e.g. sim/moment.ts; never to change a result's meaning).
+   */
+  readonly relativeCost: { readonly symv: number; readonly syrk: number };
+  /**
    * General product C ← α·op(A)·op(B) + β·C, op(A) M×K, op(B) K×N, C M×N (row-major). `transA`: A is stored
    * K×M; `transB`: B is stored N×K. β = 0 overwrites C (its old content, even NaN, is ignored).
    */
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float64Array, B: Float64Array, beta: number, C: Float64Array): void;
   /**
-   * Symmetric rank-K update of the UPPER triangle of C (N×N, entries j ≥ i; the strict lower triangle is left as
-   * it was): C ← α·op(A)·op(A)ᵀ + β·C with `trans` false: A stored N×K, op(A)op(A)ᵀ = AAᵀ; `trans` true: A stored
+   * Symmetric rank-K update of the UPPER triangle of C (N×N, entries j ≥ i; the strict lower triangle is
+   * unspecified on return and never read): C ← α·op(A)·op(A)ᵀ + β·C with `trans` false: A stored N×K, op(A)op(A)ᵀ = AAᵀ; `trans` true: A stored
    * K×N, AᵀA. β = 0 overwrites. `symmetrize` copies the upper triangle into the lower one when the full matrix is
    * needed.
    */

@@ -12,84 +12,7 @@ export function gemm(transA: boolean, transB: boolean, M: number, N: number, K: 
   if (beta === 0) C.fill(0, 0, MN);
   else if (beta !== 1) for (let i = 0; i < MN; i++) C[i] *= beta;
   if (transA && !transB) {
-    // C[i,j] += α Σ_k A[k,i] B[k,j] (A stored K×M): a 4×2 block of C held in registers while k runs over a block
-    // of KC rows of A and B (6 loads per 8 FMAs, no traffic on C inside the k loop); the KC-row blocks of A and B
-    // stay in cache while every (i, j) block passes over them. This is the finite-sample gradient's (diag(r)Z)ᵀX.
-    const KC = 256;
-    const M4 = M - (M % 4);
-    const N2 = N - (N % 2);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const k1 = Math.min(K, k0 + KC);
-      for (let i = 0; i < M4; i += 4) {
-        for (let j = 0; j < N2; j += 2) {
-          let s00 = 0;
-          let s01 = 0;
-          let s10 = 0;
-          let s11 = 0;
-          let s20 = 0;
-          let s21 = 0;
-          let s30 = 0;
-          let s31 = 0;
-          let pa = k0 * M + i;
-          let pb = k0 * N + j;
-          for (let k = k0; k < k1; k++) {
-            const a0 = A[pa];
-            const a1 = A[pa + 1];
-            const a2 = A[pa + 2];
-            const a3 = A[pa + 3];
-            const b0 = B[pb];
-            const b1 = B[pb + 1];
-            s00 += a0 * b0;
-            s01 += a0 * b1;
-            s10 += a1 * b0;
-            s11 += a1 * b1;
-            s20 += a2 * b0;
-            s21 += a2 * b1;
-            s30 += a3 * b0;
-            s31 += a3 * b1;
-            pa += M;
-            pb += N;
-          }
-          const c = i * N + j;
-          C[c] += alpha * s00;
-          C[c + 1] += alpha * s01;
-          C[c + N] += alpha * s10;
-          C[c + N + 1] += alpha * s11;
-          C[c + 2 * N] += alpha * s20;
-          C[c + 2 * N + 1] += alpha * s21;
-          C[c + 3 * N] += alpha * s30;
-          C[c + 3 * N + 1] += alpha * s31;
-        }
-        if (N2 < N) {
-          const j = N - 1;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          for (let k = k0; k < k1; k++) {
-            const b = B[k * N + j];
-            const pa = k * M + i;
-            s0 += A[pa] * b;
-            s1 += A[pa + 1] * b;
-            s2 += A[pa + 2] * b;
-            s3 += A[pa + 3] * b;
-          }
-          C[i * N + j] += alpha * s0;
-          C[(i + 1) * N + j] += alpha * s1;
-          C[(i + 2) * N + j] += alpha * s2;
-          C[(i + 3) * N + j] += alpha * s3;
-        }
-      }
-      for (let i = M4; i < M; i++) {
-        const ci = i * N;
-        for (let k = k0; k < k1; k++) {
-          const a = alpha * A[k * M + i];
-          if (a === 0) continue;
-          const bk = k * N;
-          for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
-        }
-      }
-    }
+    gemmTN(M, N, K, alpha, A, B, C, false);
   } else if (!transB) {
     // C[i,:] += α A[i,k] B[k,:]: four rows of C per pass over a row of B (4 FMAs per load of B[k,j]); K in blocks so
     // that block of B stays in cache.
@@ -216,10 +139,96 @@ export function gemm(transA: boolean, transB: boolean, M: number, N: number, K: 
   }
 }
 
+/**
+ * C ← C + α·AᵀB with A stored K×M, B stored K×N (no β: the caller scaled C). With `upper` only the blocks on or
+ * above the diagonal are accumulated (syrk with B = A: every entry j ≥ i is written, a few just below the diagonal
+ * too).
+ */
+function gemmTN(M: number, N: number, K: number, alpha: number, A: Float64Array, B: Float64Array, C: Float64Array, upper: boolean): void {
+  // C[i,j] += α Σ_k A[k,i] B[k,j] (A stored K×M): a 4×2 block of C held in registers while k runs over a block
+  // of KC rows of A and B (6 loads per 8 FMAs, no traffic on C inside the k loop); the KC-row blocks of A and B
+  // stay in cache while every (i, j) block passes over them. This is the finite-sample gradient's (diag(r)Z)ᵀX.
+  const KC = 256;
+  const M4 = M - (M % 4);
+  const N2 = N - (N % 2);
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const k1 = Math.min(K, k0 + KC);
+    for (let i = 0; i < M4; i += 4) {
+      for (let j = upper ? i : 0; j < N2; j += 2) {
+        let s00 = 0;
+        let s01 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        let s20 = 0;
+        let s21 = 0;
+        let s30 = 0;
+        let s31 = 0;
+        let pa = k0 * M + i;
+        let pb = k0 * N + j;
+        for (let k = k0; k < k1; k++) {
+          const a0 = A[pa];
+          const a1 = A[pa + 1];
+          const a2 = A[pa + 2];
+          const a3 = A[pa + 3];
+          const b0 = B[pb];
+          const b1 = B[pb + 1];
+          s00 += a0 * b0;
+          s01 += a0 * b1;
+          s10 += a1 * b0;
+          s11 += a1 * b1;
+          s20 += a2 * b0;
+          s21 += a2 * b1;
+          s30 += a3 * b0;
+          s31 += a3 * b1;
+          pa += M;
+          pb += N;
+        }
+        const c = i * N + j;
+        C[c] += alpha * s00;
+        C[c + 1] += alpha * s01;
+        C[c + N] += alpha * s10;
+        C[c + N + 1] += alpha * s11;
+        C[c + 2 * N] += alpha * s20;
+        C[c + 2 * N + 1] += alpha * s21;
+        C[c + 3 * N] += alpha * s30;
+        C[c + 3 * N + 1] += alpha * s31;
+      }
+      if (N2 < N) {
+        const j = N - 1;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = k0; k < k1; k++) {
+          const b = B[k * N + j];
+          const pa = k * M + i;
+          s0 += A[pa] * b;
+          s1 += A[pa + 1] * b;
+          s2 += A[pa + 2] * b;
+          s3 += A[pa + 3] * b;
+        }
+        C[i * N + j] += alpha * s0;
+        C[(i + 1) * N + j] += alpha * s1;
+        C[(i + 2) * N + j] += alpha * s2;
+        C[(i + 3) * N + j] += alpha * s3;
+      }
+    }
+    for (let i = M4; i < M; i++) {
+      const ci = i * N;
+      for (let k = k0; k < k1; k++) {
+        const a = alpha * A[k * M + i];
+        if (a === 0) continue;
+        const bk = k * N;
+        for (let j = upper ? i : 0; j < N; j++) C[ci + j] += a * B[bk + j];
+      }
+    }
+  }
+}
+
 
 /**
  * Upper triangle of C ← α·AᵀA + β·C (trans, A stored K×N) or α·AAᵀ + β·C (A stored N×K); the strict lower triangle
- * is not written. AᵀA: C_ij += α Σ_k A[k,i] A[k,j], one row of A at a time (i-k-j order, contiguous in j).
+ * is unspecified on return. AᵀA runs on gemm's register-blocked AᵀB kernel restricted to the upper blocks.
  */
 export function syrk(trans: boolean, N: number, K: number, alpha: number, A: Float64Array, beta: number, C: Float64Array): void {
   for (let i = 0; i < N; i++) {
@@ -227,17 +236,8 @@ export function syrk(trans: boolean, N: number, K: number, alpha: number, A: Flo
     if (beta === 0) C.fill(0, r + i, r + N);
     else if (beta !== 1) for (let j = i; j < N; j++) C[r + j] *= beta;
   }
-  if (trans) {
-    for (let k = 0; k < K; k++) {
-      const rk = k * N;
-      for (let i = 0; i < N; i++) {
-        const a = alpha * A[rk + i];
-        if (a === 0) continue;
-        const r = i * N;
-        for (let j = i; j < N; j++) C[r + j] += a * A[rk + j];
-      }
-    }
-  } else {
+  if (trans) gemmTN(N, N, K, alpha, A, A, C, true);
+  else {
     for (let i = 0; i < N; i++) {
       const ri = i * K;
       for (let j = i; j < N; j++) {
