@@ -27,7 +27,7 @@ export function nativeLinalg(): NativeLoad {
 export function backendByName(name: BackendName): LinalgBackend {
   if (name === 'portable') return portableLinalg;
   const n = nativeLinalg();
-  if (!n.ok) throw new ConfigError('SPECGD_BACKEND', 'native', `"portable" or an installed native backend: ${n.reason}; install with ${NATIVE_INSTALL_HINT}`);
+  if (!n.ok) throw new ConfigError('SPECGD_BACKEND', 'native', `"portable", or "native" once it loads — ${n.reason}; install with ${NATIVE_INSTALL_HINT}`);
   return n.backend;
 }
 
