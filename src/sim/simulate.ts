@@ -24,10 +24,13 @@ import { buildProblem, initialWeights, RNG_STREAMS, type SimProblem } from './pr
 import { createRng } from '../core/rng.js';
 import { recordSteps } from '../config/record.js';
 import { computeStats, statsWorkspace } from './stats.js';
+import { runSeedsParallel } from './parallel.js';
 
 
 export interface SimulateOptions {
   backend?: LinalgBackend;
+  /** Worker threads for the seeds (default: SPECGD_WORKERS or one per core when the run is long enough; 1 = sequential). */
+  workers?: number;
   /** Called with (steps done, total steps) over all seeds and algorithms. */
   onProgress?: (done: number, total: number) => void;
   /** Command recorded in the provenance (default "simulate"). */
@@ -292,33 +295,41 @@ export function checkSimulationSize(config: ExperimentConfig): void {
   }
 }
 
-export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
-  checkSimulationSize(config);
-  const backend = opts.backend ?? defaultBackend();
+/**
+ * Every algorithm of the config from one seed ([algorithm]); `onSteps(k)` is called with the steps done so far in
+ * this seed (over its algorithms). The unit of work of the seed-parallel ensembles (parallel.ts).
+ */
+export function runSeedAlgorithms(config: ExperimentConfig, seed: number, backend: LinalgBackend, onSteps?: (done: number) => void, onRecord?: SimulateOptions['onRecord']): SeedRun[] {
   const spec = buildModelSpec(config);
   const grid = Array.from(recordSteps(config.steps, config.record));
   const rules = config.algorithms.map(updateRule);
-  const total = config.steps * rules.length * config.seeds.length;
-  let done = 0;
-  const runs: SeedRun[][] = rules.map(() => []);
-  for (const seed of config.seeds) {
-    const problem = buildProblem(spec, seed);
-    let dataset: SampleBuffers | null = null;
-    let fullBatch: FullBatchGradient | null = null;
-    if (config.data.mode === 'full-batch') {
-      dataset = sampleBuffers(problem, config.data.n);
-      drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset, backend);
-      fullBatch = fullBatchGradient(problem, backend, dataset.X, dataset.y, config.data.n, config.steps * rules.length);
-    }
-    rules.forEach((rule, ai) => {
-      const base = done;
-      const progress = (k: number): void => opts.onProgress?.(base + k, total);
-      runs[ai].push(runSeed({ config, spec, problem, seed, dataset, fullBatch, grid, backend, progress, onRecord: opts.onRecord }, rule));
-      done = base + config.steps;
-      opts.onProgress?.(done, total);
-    });
+  const problem = buildProblem(spec, seed);
+  let dataset: SampleBuffers | null = null;
+  let fullBatch: FullBatchGradient | null = null;
+  if (config.data.mode === 'full-batch') {
+    dataset = sampleBuffers(problem, config.data.n);
+    drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset, backend);
+    fullBatch = fullBatchGradient(problem, backend, dataset.X, dataset.y, config.data.n, config.steps * rules.length);
   }
-  return runs;
+  return rules.map((rule, ai) => {
+    const base = ai * config.steps;
+    const progress = (k: number): void => onSteps?.(base + k);
+    const run = runSeed({ config, spec, problem, seed, dataset, fullBatch, grid, backend, progress, onRecord }, rule);
+    onSteps?.(base + config.steps);
+    return run;
+  });
+}
+
+export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
+  checkSimulationSize(config);
+  const backend = opts.backend ?? defaultBackend();
+  const nAlg = config.algorithms.length;
+  const total = config.steps * nAlg * config.seeds.length;
+  // seeds in parallel on worker threads when that pays (parallel.ts); identical results
+  const bySeed =
+    (opts.onRecord ? null : runSeedsParallel(config, backend, opts.workers, opts.onProgress)) ??
+    config.seeds.map((seed, si) => runSeedAlgorithms(config, seed, backend, (k) => opts.onProgress?.(si * config.steps * nAlg + k, total), opts.onRecord));
+  return config.algorithms.map((_, ai) => bySeed.map((runs) => runs[ai]));
 }
 
 /** Simulate every algorithm of the config over its seeds: one Trajectory per algorithm (series as { mean, se }). */
