@@ -148,70 +148,75 @@ function gemmTN(M: number, N: number, K: number, alpha: number, A: Float64Array,
   // C[i,j] += α Σ_k A[k,i] B[k,j] (A stored K×M): a 4×2 block of C held in registers while k runs over a block
   // of KC rows of A and B (6 loads per 8 FMAs, no traffic on C inside the k loop); the KC-row blocks of A and B
   // stay in cache while every (i, j) block passes over them. This is the finite-sample gradient's (diag(r)Z)ᵀX.
+  // Columns in blocks of NC so the KC×NC block of B stays in cache for wide C (syrk of the moment operator).
   const KC = 256;
+  const NC = 256;
   const M4 = M - (M % 4);
   const N2 = N - (N % 2);
   for (let k0 = 0; k0 < K; k0 += KC) {
     const k1 = Math.min(K, k0 + KC);
-    for (let i = 0; i < M4; i += 4) {
-      for (let j = upper ? i : 0; j < N2; j += 2) {
-        let s00 = 0;
-        let s01 = 0;
-        let s10 = 0;
-        let s11 = 0;
-        let s20 = 0;
-        let s21 = 0;
-        let s30 = 0;
-        let s31 = 0;
-        let pa = k0 * M + i;
-        let pb = k0 * N + j;
-        for (let k = k0; k < k1; k++) {
-          const a0 = A[pa];
-          const a1 = A[pa + 1];
-          const a2 = A[pa + 2];
-          const a3 = A[pa + 3];
-          const b0 = B[pb];
-          const b1 = B[pb + 1];
-          s00 += a0 * b0;
-          s01 += a0 * b1;
-          s10 += a1 * b0;
-          s11 += a1 * b1;
-          s20 += a2 * b0;
-          s21 += a2 * b1;
-          s30 += a3 * b0;
-          s31 += a3 * b1;
-          pa += M;
-          pb += N;
+    for (let j0 = 0; j0 < N2; j0 += NC) {
+      const j1 = Math.min(N2, j0 + NC);
+      for (let i = 0; i < M4; i += 4) {
+        for (let j = Math.max(j0, upper ? i : 0); j < j1; j += 2) {
+          let s00 = 0;
+          let s01 = 0;
+          let s10 = 0;
+          let s11 = 0;
+          let s20 = 0;
+          let s21 = 0;
+          let s30 = 0;
+          let s31 = 0;
+          let pa = k0 * M + i;
+          let pb = k0 * N + j;
+          for (let k = k0; k < k1; k++) {
+            const a0 = A[pa];
+            const a1 = A[pa + 1];
+            const a2 = A[pa + 2];
+            const a3 = A[pa + 3];
+            const b0 = B[pb];
+            const b1 = B[pb + 1];
+            s00 += a0 * b0;
+            s01 += a0 * b1;
+            s10 += a1 * b0;
+            s11 += a1 * b1;
+            s20 += a2 * b0;
+            s21 += a2 * b1;
+            s30 += a3 * b0;
+            s31 += a3 * b1;
+            pa += M;
+            pb += N;
+          }
+          const c = i * N + j;
+          C[c] += alpha * s00;
+          C[c + 1] += alpha * s01;
+          C[c + N] += alpha * s10;
+          C[c + N + 1] += alpha * s11;
+          C[c + 2 * N] += alpha * s20;
+          C[c + 2 * N + 1] += alpha * s21;
+          C[c + 3 * N] += alpha * s30;
+          C[c + 3 * N + 1] += alpha * s31;
         }
-        const c = i * N + j;
-        C[c] += alpha * s00;
-        C[c + 1] += alpha * s01;
-        C[c + N] += alpha * s10;
-        C[c + N + 1] += alpha * s11;
-        C[c + 2 * N] += alpha * s20;
-        C[c + 2 * N + 1] += alpha * s21;
-        C[c + 3 * N] += alpha * s30;
-        C[c + 3 * N + 1] += alpha * s31;
       }
-      if (N2 < N) {
-        const j = N - 1;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let k = k0; k < k1; k++) {
-          const b = B[k * N + j];
-          const pa = k * M + i;
-          s0 += A[pa] * b;
-          s1 += A[pa + 1] * b;
-          s2 += A[pa + 2] * b;
-          s3 += A[pa + 3] * b;
-        }
-        C[i * N + j] += alpha * s0;
-        C[(i + 1) * N + j] += alpha * s1;
-        C[(i + 2) * N + j] += alpha * s2;
-        C[(i + 3) * N + j] += alpha * s3;
+    }
+    for (let i = 0; i < M4 && N2 < N; i += 4) {
+      const j = N - 1;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = k0; k < k1; k++) {
+        const b = B[k * N + j];
+        const pa = k * M + i;
+        s0 += A[pa] * b;
+        s1 += A[pa + 1] * b;
+        s2 += A[pa + 2] * b;
+        s3 += A[pa + 3] * b;
       }
+      C[i * N + j] += alpha * s0;
+      C[(i + 1) * N + j] += alpha * s1;
+      C[(i + 2) * N + j] += alpha * s2;
+      C[(i + 3) * N + j] += alpha * s3;
     }
     for (let i = M4; i < M; i++) {
       const ci = i * N;

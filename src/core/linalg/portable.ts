@@ -7,9 +7,9 @@ import { PORTABLE_NAME, svdWorkspace, thinSvdPolar } from './svd.js';
 export const portableLinalg: LinalgBackend = {
   name: PORTABLE_NAME,
   info: {},
-  // measured 2026-12-01 (2 cores, load ~4.5, n = 8192): gemm 0.7–1.3 GFLOP/s; symv at p = 528 / 2080 0.4–0.9;
-  // syrk (AᵀA, K = 504) 0.3–1.0 with p = 2080 the slow end (A's row blocks leave the cache)
-  relativeCost: { symv: 2, syrk: 4 },
+  // measured 2026-12-01 (2 cores shared, load 4–10, n = 8192): gemm 0.6–1.3 GFLOP/s; symv at p = 528 / 2080
+  // 0.4–0.9; syrk (AᵀA, ~8 MiB row chunks) 0.8 at p = 528 and 2080
+  relativeCost: { symv: 2, syrk: 1.5 },
   gemm,
   syrk,
   gemv,
