@@ -14,7 +14,7 @@
  *    (moment.ts); `fullBatchGradient` picks the path.
  * All kernels write into preallocated workspaces (no allocation per call).
  */
-import type { LinalgBackend } from '../core/linalg.js';
+import { symmetrize, type LinalgBackend } from '../core/linalg.js';
 import type { ExperimentConfig } from '../config/config.js';
 import { chooseGradientPath, momentBudgetBytes, momentGradient, momentOperator, momentWorkspace, type GradientPath, type PathChoice } from './moment.js';
 import type { SimProblem } from './problem.js';
@@ -99,12 +99,15 @@ export function populationGradient(problem: SimProblem, backend: LinalgBackend, 
 export interface SampleWorkspace {
   /** Z = X Wᵀ (n×m), overwritten by diag(r) Z */
   Z: Float64Array;
-  /** residuals r_i (vector student: r_i z_i) */
+  /** residuals r_i */
   r: Float64Array;
+  /** Gram variant: rows √|r_i| x_iᵀ (n×d) and S (d×d), allocated on its first use */
+  A: Float64Array | null;
+  S: Float64Array | null;
 }
 
 export function sampleWorkspace(n: number, m: number): SampleWorkspace {
-  return { Z: new Float64Array(n * m), r: new Float64Array(n) };
+  return { Z: new Float64Array(n * m), r: new Float64Array(n), A: null, S: null };
 }
 
 /**
@@ -125,11 +128,13 @@ function residuals(backend: LinalgBackend, m: number, d: number, W: Float64Array
     return sse;
   }
   backend.gemm(false, true, n, m, d, 1, X, W, 0, Z);
+  const res = ws.r;
   for (let i = 0; i < n; i++) {
     const r0 = i * m;
     let f = 0;
     for (let k = 0; k < m; k++) f += Z[r0 + k] * Z[r0 + k];
     const r = f - y[i];
+    res[i] = r;
     sse += r * r;
     if (scale) for (let k = 0; k < m; k++) Z[r0 + k] *= r;
   }
@@ -138,8 +143,12 @@ function residuals(backend: LinalgBackend, m: number, d: number, W: Float64Array
 
 /**
  * Finite-sample gradient ∇L_n = (4κ/n) (diag(r) X Wᵀ)ᵀ X into G (m×d) on the sample (X, y) of size n; returns the
- * training loss L_n(W) = (κ/n) Σ r_i². Work: X Wᵀ once (n·m·d), one fused residual pass (n·m), the product
- * (diag(r)Z)ᵀX (n·m·d); the vector student uses two gemv.
+ * training loss L_n(W) = (κ/n) Σ r_i². Work: X Wᵀ once (n·m·d), one fused residual pass (n·m), then either
+ *  - the product (diag(r)Z)ᵀX (n·m·d), or
+ *  - the Gram variant ∇L_n = (4κ/n) W Xᵀdiag(r)X with Xᵀdiag(r)X = A₊ᵀA₊ − A₋ᵀA₋, A± the rows √|r_i| x_iᵀ with
+ *    r_i ≷ 0: two syrk (n·d²/2 together) and W·S (m·d²), used when m = d, n ≥ 4d and the backend's syrk is at
+ *    least as fast per multiply-add as its gemm (relativeCost.syrk ≤ 1: the native backend);
+ * the vector student uses two gemv.
  */
 export function sampleGradient(
   problem: SimProblem,
@@ -153,9 +162,31 @@ export function sampleGradient(
 ): number {
   const { d, m } = problem;
   const kappa = problem.spec.lossScale;
-  const sse = residuals(backend, m, d, W, X, y, n, ws, true);
+  const gram = m === d && m > 1 && n >= 4 * d && backend.relativeCost.syrk <= 1;
+  const sse = residuals(backend, m, d, W, X, y, n, ws, !gram);
   if (m === 1) backend.gemv(true, n, d, (4 * kappa) / n, X, ws.Z, 0, G);
-  else backend.gemm(true, false, m, d, n, (4 * kappa) / n, ws.Z, X, 0, G);
+  else if (!gram) backend.gemm(true, false, m, d, n, (4 * kappa) / n, ws.Z, X, 0, G);
+  else {
+    const A = (ws.A ??= new Float64Array(n * d));
+    const S = (ws.S ??= new Float64Array(d * d));
+    const r = ws.r;
+    // positive residuals fill A from the top, negative ones from the bottom
+    let top = 0;
+    let bottom = n;
+    for (let i = 0; i < n; i++) {
+      const ri = r[i];
+      if (ri === 0) continue;
+      const row = ri > 0 ? top++ : --bottom;
+      const s = Math.sqrt(Math.abs(ri));
+      const src = i * d;
+      const dst = row * d;
+      for (let j = 0; j < d; j++) A[dst + j] = s * X[src + j];
+    }
+    backend.syrk(true, d, top, 1, A, 0, S);
+    if (bottom < n) backend.syrk(true, d, n - bottom, -1, A.subarray(bottom * d), 1, S);
+    symmetrize(d, S);
+    backend.gemm(false, false, m, d, d, (4 * kappa) / n, W, S, 0, G);
+  }
   return (kappa / n) * sse;
 }
 
