@@ -84,7 +84,9 @@ function backendTag(backend: LinalgBackend): 'portable' | 'native' | null {
 function ensurePool(size: number): void {
   counter ??= new Int32Array(new SharedArrayBuffer(4));
   const self = import.meta.url;
-  const entry = new URL(self.endsWith('.ts') ? './parallel-worker.ts' : './parallel-worker.js', self).href;
+  // running from the TypeScript sources (tsx, vitest; tsx may add a query to the URL) or from built JavaScript
+  const fromSource = new URL(self).pathname.endsWith('.ts');
+  const entry = new URL(fromSource ? './parallel-worker.ts' : './parallel-worker.js', self).href;
   while (pool.length < size) {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(new URL('./parallel-boot.mjs', self), {

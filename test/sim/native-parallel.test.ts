@@ -2,6 +2,11 @@
  * Seed-parallel ensembles (sim/parallel.ts): worker-thread runs are identical to the sequential ones (bit for bit),
  * on the default backend (CI runs this file under SPECGD_BACKEND=portable and =native), for every data mode.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import type { ExperimentConfigInput } from '../../src/config/schema.js';
@@ -54,5 +59,26 @@ describe('seed ensembles on worker threads', () => {
       if (saved === undefined) delete process.env.SPECGD_WORKERS;
       else process.env.SPECGD_WORKERS = saved;
     }
+  });
+});
+
+describe('seed workers from the CLI (tsx loads the sources; worker boot through parallel-boot.mjs)', () => {
+  it('specgd simulate with SPECGD_WORKERS=2 writes the same bytes as with SPECGD_WORKERS=1', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'specgd-par-'));
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ ...base({ mode: 'full-batch', n: 200 }), steps: 40, seeds: [1, 2, 3] }));
+    const out = (workers: string): string => {
+      const file = join(dir, `out-${workers}.json`);
+      const r = spawnSync(process.execPath, ['bin/specgd.mjs', 'simulate', '--config', cfg, '--no-progress', '--out', file], {
+        cwd: root,
+        env: { ...process.env, SPECGD_WORKERS: workers },
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return readFileSync(file, 'utf8');
+    };
+    expect(out('2')).toBe(out('1'));
   });
 });
