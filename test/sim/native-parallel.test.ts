@@ -72,7 +72,7 @@ describe('seed workers from the CLI (tsx loads the sources; worker boot through 
       const file = join(dir, `out-${workers}.json`);
       const r = spawnSync(process.execPath, ['bin/specgd.mjs', 'simulate', '--config', cfg, '--no-progress', '--out', file], {
         cwd: root,
-        env: { ...process.env, SPECGD_WORKERS: workers },
+        env: { ...process.env, SPECGD_WORKERS: workers, SPECGD_BACKEND: B.name === 'openblas' ? 'native' : 'portable' },
         encoding: 'utf8',
       });
       expect(r.stderr).toBe('');
