@@ -34,9 +34,15 @@ export function populationWorkspace(d: number): PopulationWorkspace {
 
 /** Writes WᵀW into ws.M (kept for the statistics) and DΣ (D = WᵀW − θθᵀ) into ws.DS; returns T = tr(DΣ). */
 function fillDS(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: PopulationWorkspace): number {
-  const { d, m, theta, lambda, sigma, sigmaDiagonal } = problem;
-  const { M, DS, K } = ws;
-  backend.gemm(true, false, d, d, m, 1, W, W, 0, M);
+  const { d, m } = problem;
+  backend.gemm(true, false, d, d, m, 1, W, W, 0, ws.M);
+  return fillDSFromGram(problem, backend, ws.M, ws);
+}
+
+/** DΣ (D = M − θθᵀ) into ws.DS from a given M = WᵀW (d×d, full); returns T = tr(DΣ). */
+function fillDSFromGram(problem: SimProblem, backend: LinalgBackend, M: Float64Array, ws: PopulationWorkspace): number {
+  const { d, theta, lambda, sigma, sigmaDiagonal } = problem;
+  const { DS, K } = ws;
   if (sigmaDiagonal) {
     // (DΣ)_ij = (M_ij − θ_i θ_j) λ_j
     for (let i = 0; i < d; i++) {
@@ -68,6 +74,15 @@ function traceSquare(d: number, DS: Float64Array): number {
 /** Exact population loss L(W) = κ [tr(DΣ)² + 2 tr((DΣ)²)] (noiseless target; label noise adds κσ_ε²). */
 export function populationLoss(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: PopulationWorkspace): number {
   const T = fillDS(problem, backend, W, ws);
+  return problem.spec.lossScale * (T * T + 2 * traceSquare(problem.d, ws.DS));
+}
+
+/**
+ * The same population loss from an already formed M = WᵀW (d×d, full; e.g. the statistics' Gram matrix at a
+ * recorded step), so WᵀW is not formed twice.
+ */
+export function populationLossFromGram(problem: SimProblem, backend: LinalgBackend, M: Float64Array, ws: PopulationWorkspace): number {
+  const T = fillDSFromGram(problem, backend, M, ws);
   return problem.spec.lossScale * (T * T + 2 * traceSquare(problem.d, ws.DS));
 }
 
