@@ -12,9 +12,9 @@ Cases (spiked covariance λ_v = 10, canonical basis, matrix student m = d, κ = 
                        the ratio column and printed separately;
   online-gd, -specgd one online step, batch 512: draw the batch, its gradient, the update (no Q: fresh data);
   polar              the polar factor alone (thin SVD, truncated) of a Gaussian d×d matrix, d ∈ {100, 256};
-  ensemble           4 seeds × (GD, SpecGD), full batch n = 8192, d = 64, 300 steps, end to end: specgd's
+  ensemble           4 seeds × (GD, SpecGD), full batch n = 8192, d = 64, 100 steps, end to end: specgd's
                        runSimulation (seeds on worker threads, 1 BLAS thread each) against numpy's sequential loop
-                       with the same number of BLAS threads as specgd has workers (this machine's cores).
+                       with the same number of BLAS threads as specgd has workers (this machine's cores), and with 1.
 Threads: single-step cases use 1 thread on both sides (numpy with OPENBLAS_NUM_THREADS=1, specgd's native
 backend sets 1). numpy runs in child processes with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed from its
 environment (they are left as they are for specgd); its OpenBLAS core name is printed.
@@ -40,7 +40,7 @@ N = 8192
 DIMS = [32, 64] if QUICK else [32, 64, 128, 256]
 BATCH = 512
 POLAR_DIMS = [100] if QUICK else [100, 256]
-ENSEMBLE = {"d": 64, "n": N, "steps": 60 if QUICK else 300, "seeds": 4}
+ENSEMBLE = {"d": 64, "n": N, "steps": 30 if QUICK else 100, "seeds": 4}
 KAPPA = 0.25
 TOL = 1e-12
 USES = 3000 * 2  # default run: DEFAULTS.steps × (GD, SpecGD) on one sample
@@ -209,10 +209,12 @@ def main():
         npc = a if npc is None else {"core": a["core"], "rows": [min(x, y, key=lambda r: r["ms"]) for x, y in zip(npc["rows"], a["rows"])]}
         nat = b if nat is None else [min(x, y, key=lambda r: r["ms"]) for x, y in zip(nat, b)]
     npe = child("--numpy-ensemble", cores)
+    npe1 = child("--numpy-ensemble", 1)
     nat += node("native", [[1 << 30, 1]], ENSEMBLE, cases=False)
     por = node("portable", REPS_PORTABLE, None)
     load1 = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     numpy_ms = {key(r): r["ms"] for r in npc["rows"] + npe["rows"]}
+    ens1 = npe1["rows"][0]["ms"]
     nat_by = {key(r): r for r in nat}
     por_by = {key(r): r for r in por}
     node_version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
@@ -237,6 +239,9 @@ def main():
         nat_s = f"{eff(n_):>9.3f} | {a / eff(n_):>6.2f} | {n_['path']:<7} | {n_['setupMs']:>9.0f}" if n_ else f"{'-':>9} | {'-':>6} | {'-':<7} | {'-':>9}"
         por_s = f"{eff(p_):>11.2f} | {a / eff(p_):>6.2f}" if p_ else f"{'not run':>11} | {'-':>6}"
         print(f"| {k[0]:<14} | {k[1]:>4} | {a:>9.3f} | {nat_s} | {por_s} |")
+    e = nat_by.get(("ensemble", ENSEMBLE["d"]))
+    if e:
+        print(f"ensemble against numpy with 1 BLAS thread: numpy {ens1:.0f} ms, specgd native {e['ms']:.0f} ms, ×numpy {ens1 / e['ms']:.2f}")
     sys.stdout.flush()
 
 
