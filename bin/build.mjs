@@ -4,7 +4,7 @@
 // the sources (bin/freshness.mjs). The new tree is compiled into a temporary directory and swapped in whole, so a
 // failed build leaves the previous dist/ in place and no file from a deleted source survives.
 import { spawnSync } from 'node:child_process';
-import { existsSync, renameSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, utimesSync, readdirSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,15 @@ if (r.status !== 0) {
   process.stderr.write('specgd: build failed (tsc -p tsconfig.build.json); dist/ left unchanged\n');
   process.exit(1);
 }
+// Plain-JavaScript worker boot files (src/**/*.mjs) are not compiled by tsc: copy them beside their workers.
+const copyMjs = (dir, rel = '') => {
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const r = join(rel, e.name);
+    if (e.isDirectory()) copyMjs(dir, r);
+    else if (e.name.endsWith('.mjs')) copyFileSync(join(dir, r), join(tmp, r));
+  }
+};
+copyMjs(join(root, 'src'));
 utimesSync(join(tmp, 'cli', 'main.js'), started, started); // the stamp bin/freshness.mjs compares the sources with
 const dist = join(root, 'dist');
 if (existsSync(dist)) renameSync(dist, old);

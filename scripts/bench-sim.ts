@@ -1,76 +1,133 @@
 /**
- * Node half of scripts/bench-sim.py (run it through that script, which times numpy on the same math in the same
- * run and prints the ratios). Prints one JSON line: for each d, the median time (ms) of
- *  - one finite-sample GD step:     Z = X Wᵀ, r_i = ‖Z_i‖² − y_i, G = (4κ/n)(diag(r) Z)ᵀ X, W ← W − η̃ G
- *  - one finite-sample SpecGD step: the same gradient, then polar(G) by the thin SVD truncated at the numerical rank,
- *    W ← W − η polar(G)
- *  - the statistics of one recorded step (sim/stats.ts `computeStats`: WᵀW, block coefficients, overlap, the
- *    population loss and the alignment ‖P_top θ‖ from `symEigenProject`), and the eigen-solver alone, with the
- *    eigenvectors (`symEigen`) and projected (`symEigenProject`: eigenvalues and v_jᵀθ only)
- * with m = d, n samples from the spiked covariance (λ_v = 10), W a Gaussian matrix. Usage:
- *   npx tsx scripts/bench-sim.ts '{"dims":[64,128,256],"n":8192,"reps":[5,5,3]}'
+ * Node half of scripts/bench-sim.py (run it through that script, which times numpy on the same work in the same
+ * run and prints the ratios). Runs on the backend SPECGD_BACKEND selects and prints one JSON line of rows
+ * { case, d, ms, setupMs, path, backend, core }: the fastest of the repetitions after a warm-up (ms per call; on
+ * a shared machine the minimum is the estimate least affected by other load), for
+ *  - fb-gd / fb-specgd: one full-batch step on a fixed sample (n rows, spiked covariance λ_v = 10, canonical
+ *    basis, m = d): the gradient by the path specgd picks for a default run (steps = DEFAULTS.steps, GD and SpecGD
+ *    sharing the sample), then W ← W − η̃G (GD) or W ← W − η polar(G) (SpecGD, thin SVD truncated at the numerical
+ *    rank). `setupMs` is the one-time cost of that path (the moment operator Q; 0 for the direct path);
+ *  - online-gd / online-specgd: one online step: draw a batch (the data stream), its gradient, the update;
+ *  - polar: the polar factor alone of a Gaussian d×d matrix;
+ *  - ensemble: `runSimulation` end to end (4 seeds, GD and SpecGD, full batch), seeds on worker threads.
+ * Usage: npx tsx scripts/bench-sim.ts '<json args, see bench-sim.py>'
  */
 import { parseConfig } from '../src/config/config.js';
 import { DEFAULTS } from '../src/config/defaults.js';
-import { portableLinalg as B } from '../src/core/linalg.js';
+import { defaultBackend } from '../src/core/linalg.js';
 import { createRng } from '../src/core/rng.js';
 import { buildModelSpec } from '../src/model/spec.js';
 import { drawSamples, sampleBuffers } from '../src/sim/data.js';
-import { sampleGradient, sampleWorkspace } from '../src/sim/gradient.js';
+import { fullBatchGradient, sampleGradient, sampleWorkspace } from '../src/sim/gradient.js';
 import { buildProblem } from '../src/sim/problem.js';
-import { computeStats, statsWorkspace } from '../src/sim/stats.js';
+import { runSimulation } from '../src/sim/simulate.js';
 
-const args = JSON.parse(process.argv[2] ?? '{"dims":[64,128,256],"n":8192,"reps":[5,5,3]}') as { dims: number[]; n: number; reps: number[] };
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const out: { d: number; n: number; gdMs: number; specgdMs: number; gradientMs: number; polarMs: number; statsMs: number; eigMs: number; eigProjectMs: number }[] = [];
-args.dims.forEach((d, di) => {
-  const cfg = parseConfig({ model: { d, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } } });
-  const p = buildProblem(buildModelSpec(cfg), 1);
-  const n = args.n;
-  const data = sampleBuffers(p, n);
-  drawSamples(p, createRng(1, 2), data);
+interface Args {
+  n: number;
+  dims: number[];
+  batch: number;
+  polarDims: number[];
+  /** repetitions per case: [d threshold, reps] pairs, the first whose threshold ≥ d */
+  reps: [number, number][];
+  ensemble: { d: number; n: number; steps: number; seeds: number } | null;
+}
+const args = JSON.parse(process.argv[2]) as Args;
+const B = defaultBackend();
+const repsFor = (d: number): number => (args.reps.find(([t]) => d <= t) ?? args.reps[args.reps.length - 1])[1];
+function time(f: () => void, reps: number): number {
+  f(); // warm-up (JIT, workspaces)
+  const ts: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  return Math.min(...ts);
+}
+const spiked = (d: number) => ({ d, covariance: { kind: 'spiked' as const, signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } });
+
+interface Row {
+  case: string;
+  d: number;
+  ms: number;
+  setupMs: number;
+  path: string;
+  backend: string;
+}
+const rows: Row[] = [];
+const eta = 1e-6; // tiny steps keep W (and so the work) the same across repetitions
+const uses = DEFAULTS.steps * 2;
+
+for (const d of args.dims) {
+  const p = buildProblem(buildModelSpec(parseConfig({ model: spiked(d) })), 1);
+  const reps = repsFor(d);
   const W = new Float64Array(d * d);
   createRng(2).fillNormal(W);
-  for (let i = 0; i < W.length; i++) W[i] *= 1 / Math.sqrt(d);
+  for (let i = 0; i < W.length; i++) W[i] /= Math.sqrt(d);
   const G = new Float64Array(d * d);
   const P = new Float64Array(d * d);
-  const ws = sampleWorkspace(n, d);
   const svd = B.svdWorkspace(d, d);
-  const eta = 1e-6; // tiny steps keep W (and so the work) the same across repetitions
-  const gd = (): void => {
-    sampleGradient(p, B, W, data.X, data.y, n, G, ws);
+  // full batch
+  const data = sampleBuffers(p, args.n);
+  drawSamples(p, createRng(1, 2), data, B);
+  const t0 = performance.now();
+  const fb = fullBatchGradient(p, B, data.X, data.y, args.n, uses);
+  const setupMs = performance.now() - t0;
+  const fbGd = (): void => {
+    fb.evaluate(W, G, false);
     for (let i = 0; i < d * d; i++) W[i] -= eta * G[i];
   };
-  const spec = (): void => {
-    sampleGradient(p, B, W, data.X, data.y, n, G, ws);
+  const fbSpec = (): void => {
+    fb.evaluate(W, G, false);
     B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P);
     for (let i = 0; i < d * d; i++) W[i] -= eta * P[i];
   };
-  const time = (f: () => void, reps: number): number => {
-    f(); // warm-up (JIT)
-    const ts: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      const t0 = performance.now();
-      f();
-      ts.push(performance.now() - t0);
-    }
-    return median(ts);
+  rows.push({ case: 'fb-gd', d, ms: time(fbGd, reps), setupMs, path: fb.path, backend: B.name });
+  rows.push({ case: 'fb-specgd', d, ms: time(fbSpec, reps), setupMs, path: fb.path, backend: B.name });
+  // online
+  const batch = sampleBuffers(p, args.batch);
+  const bws = sampleWorkspace(args.batch, d);
+  const rng = createRng(1, 2);
+  const onGd = (): void => {
+    drawSamples(p, rng, batch, B);
+    sampleGradient(p, B, W, batch.X, batch.y, args.batch, G, bws);
+    for (let i = 0; i < d * d; i++) W[i] -= eta * G[i];
   };
-  const reps = args.reps[di] ?? 3;
-  const gdMs = time(gd, reps);
-  const specgdMs = time(spec, reps);
-  const gradientMs = time(() => sampleGradient(p, B, W, data.X, data.y, n, G, ws), reps);
-  const polarMs = time(() => B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P), reps);
-  const sws = statsWorkspace(p);
-  const statsMs = time(() => computeStats(p, B, W, sws, DEFAULTS.signTieRelTol), reps);
-  const M = new Float64Array(d * d);
-  B.gemm(true, false, d, d, d, 1, W, W, 0, M);
-  const vals = new Float64Array(d);
-  const vecs = new Float64Array(d * d);
-  const coords = new Float64Array(d);
-  const work = new Float64Array(d);
-  const eigMs = time(() => B.symEigen(d, M, vals, vecs, work), reps);
-  const eigProjectMs = time(() => B.symEigenProject(d, M, p.theta, vals, coords, vecs, work), reps);
-  out.push({ d, n, gdMs, specgdMs, gradientMs, polarMs, statsMs, eigMs, eigProjectMs });
-});
-process.stdout.write(`${JSON.stringify(out)}\n`);
+  const onSpec = (): void => {
+    drawSamples(p, rng, batch, B);
+    sampleGradient(p, B, W, batch.X, batch.y, args.batch, G, bws);
+    B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P);
+    for (let i = 0; i < d * d; i++) W[i] -= eta * P[i];
+  };
+  rows.push({ case: 'online-gd', d, ms: time(onGd, reps * 4), setupMs: 0, path: 'direct', backend: B.name });
+  rows.push({ case: 'online-specgd', d, ms: time(onSpec, reps * 4), setupMs: 0, path: 'direct', backend: B.name });
+}
+
+for (const d of args.polarDims) {
+  const G = new Float64Array(d * d);
+  createRng(3).fillNormal(G);
+  const P = new Float64Array(d * d);
+  const svd = B.svdWorkspace(d, d);
+  rows.push({ case: 'polar', d, ms: time(() => B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P), repsFor(d) * 2), setupMs: 0, path: '-', backend: B.name });
+}
+
+if (args.ensemble) {
+  const e = args.ensemble;
+  const cfg = parseConfig({
+    model: { ...spiked(e.d), init: { kind: 'scaled-identity', alpha: 1e-3 } },
+    algorithms: [
+      { name: 'gd', eta: 0.01 },
+      { name: 'specgd', eta: 0.002 },
+    ],
+    steps: e.steps,
+    seeds: Array.from({ length: e.seeds }, (_, i) => i + 1),
+    data: { mode: 'full-batch', n: e.n },
+    record: 2,
+  });
+  const t0 = performance.now();
+  const out = runSimulation(cfg, { backend: B });
+  const ms = performance.now() - t0;
+  rows.push({ case: 'ensemble', d: e.d, ms, setupMs: 0, path: String(out[0].provenance.settings?.gradientPath), backend: B.name });
+}
+const core = String(B.info.openblasCore ?? '-');
+process.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, core })))}\n`);

@@ -8,15 +8,10 @@
  *    with the runs of this shard only; `specgd merge` concatenates the runs of all shards in index order.
  */
 import type { ExperimentConfig } from '../config/config.js';
-import { DEFAULTS } from '../config/defaults.js';
-import { recordSteps } from '../config/record.js';
 import { csvMeta, tidyCsv } from '../core/csv.js';
-import { portableLinalg } from '../core/linalg.js';
-import { provenance } from '../core/provenance.js';
-import { assertFiniteDeep, type Trajectory } from '../core/trajectory.js';
-import { buildModelSpec } from '../model/spec.js';
+import type { Trajectory } from '../core/trajectory.js';
 import { trajectoriesTable } from '../report/tidy.js';
-import { ensembleTrajectory, runSimulationSeeds, type SeedRun, type SimulateOptions } from '../sim/simulate.js';
+import { runSimulationWithSeeds, type SeedRun, type SimulateOptions } from '../sim/simulate.js';
 import { gridPoint, gridSize, type ConfigGrid, type GridAxis } from './grid.js';
 import { shardInfo, shardRange, type ShardInfo, type ShardSpec } from './shard.js';
 
@@ -37,21 +32,7 @@ export interface SimulationWithSeeds {
  * TODO(core): once sim/ returns the seed runs with the ensemble, call that instead of rebuilding it here.
  */
 export function simulateWithSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SimulationWithSeeds {
-  const backend = opts.backend ?? portableLinalg;
-  const spec = buildModelSpec(config);
-  const runs = runSimulationSeeds(config, { ...opts, backend });
-  const prov = provenance(opts.command ?? 'simulate', config, {
-    seeds: [...config.seeds],
-    settings: {
-      backend: backend.name,
-      signTieRelTol: DEFAULTS.signTieRelTol,
-      divergenceBound: DEFAULTS.divergenceBound,
-      recordedSteps: recordSteps(config.steps, config.record).length,
-      dataMode: config.data.mode,
-    },
-  });
-  const trajectories = config.algorithms.map((alg, ai) => ensembleTrajectory(config, spec, alg, runs[ai], prov));
-  assertFiniteDeep(trajectories);
+  const { trajectories, runs } = runSimulationWithSeeds(config, opts);
   return { trajectories, perSeed: trajectories.map((t, ai) => ({ algorithm: t.algorithm, runs: runs[ai] })) };
 }
 

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { LinalgBackend } from './linalg.js';
 import type { Provenance } from './trajectory.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,4 +46,13 @@ export function gitDirty(): boolean | null {
  */
 export function provenance(command: string, config: unknown, extra: Partial<Provenance> = {}): Provenance {
   return { tool: 'specgd', version: toolVersion(), gitCommit: gitCommit(), gitDirty: gitDirty(), command, config, ...extra };
+}
+
+/**
+ * The linear-algebra part of a run's settings: the backend's name and, for OpenBLAS, its core name (the kernel set
+ * it picked for this CPU), its build string and thread count — results differ across backends at rounding level, so
+ * an output says which one made it.
+ */
+export function linalgSettings(backend: LinalgBackend): Record<string, string | number> {
+  return { backend: backend.name, ...backend.info };
 }

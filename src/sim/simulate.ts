@@ -8,23 +8,26 @@
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { ConfigError } from '../core/errors.js';
-import { portableLinalg, type LinalgBackend } from '../core/linalg.js';
-import { provenance } from '../core/provenance.js';
+import { defaultBackend, type LinalgBackend } from '../core/linalg.js';
+import { linalgSettings, provenance } from '../core/provenance.js';
 import { mean, standardError } from '../core/stats.js';
 import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
 import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { buildModelSpec, specStatModel, type ModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
-import { populationGradient, populationWorkspace, sampleGradient, sampleWorkspace } from './gradient.js';
+import { fullBatchGradient, gradientPathName, populationGradient, populationWorkspace, sampleGradient, sampleWorkspace, type FullBatchGradient } from './gradient.js';
 import { buildProblem, initialWeights, RNG_STREAMS, type SimProblem } from './problem.js';
 import { createRng } from '../core/rng.js';
 import { recordSteps } from '../config/record.js';
 import { FullStatView, statsWorkspace } from './stats.js';
 import { simulationLayout } from '../statistics/index.js';
+import { runSeedsParallel } from './parallel.js';
 
 
 export interface SimulateOptions {
   backend?: LinalgBackend;
+  /** Worker threads for the seeds (default: SPECGD_WORKERS or one per core when the run is long enough; 1 = sequential). */
+  workers?: number;
   /** Called with (steps done, total steps) over all seeds and algorithms. */
   onProgress?: (done: number, total: number) => void;
   /** Command recorded in the provenance (default "simulate"). */
@@ -59,6 +62,8 @@ interface SeedContext {
   seed: number;
   /** full-batch sample (null otherwise) */
   dataset: SampleBuffers | null;
+  /** its gradient (moment operator or direct path), shared by the algorithms of the seed */
+  fullBatch: FullBatchGradient | null;
   grid: number[];
   backend: LinalgBackend;
   progress: (doneInRun: number) => void;
@@ -90,7 +95,7 @@ function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
   const optimizer = def.full(alg, { m, d, backend, tieRelTol: tieTol });
   const batchN = mode === 'full-batch' ? config.data.n : mode === 'online' ? config.data.batch : 0;
   const batch = mode === 'online' ? sampleBuffers(problem, batchN) : dataset;
-  const sampleWs = mode === 'population' ? null : sampleWorkspace(batchN, m);
+  const sampleWs = mode === 'online' ? sampleWorkspace(batchN, m) : null;
   const onlineRng = mode === 'online' ? createRng(seed, RNG_STREAMS.data) : null;
   const view = new FullStatView(problem, backend, statsWorkspace(problem), tieTol);
   const rec: Float64Array[] = names.map(() => new Float64Array(nRec));
@@ -119,8 +124,9 @@ function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
     const needGrad = t < steps || (recordNow && mode !== 'population');
     if (needGrad) {
       if (mode === 'population') popLoss = populationGradient(problem, backend, W, G, popWs);
+      else if (ctx.fullBatch) trainLoss = ctx.fullBatch.evaluate(W, t < steps ? G : null, recordNow);
       else {
-        if (onlineRng) drawSamples(problem, onlineRng, batch!);
+        drawSamples(problem, onlineRng!, batch!, backend);
         trainLoss = sampleGradient(problem, backend, W, batch!.X, batch!.y, batchN, G, sampleWs!);
       }
     }
@@ -264,42 +270,58 @@ export function checkSimulationSize(config: ExperimentConfig): void {
   }
 }
 
-export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
-  checkSimulationSize(config);
-  const backend = opts.backend ?? portableLinalg;
+/**
+ * Every algorithm of the config from one seed ([algorithm]); `onSteps(k)` is called with the steps done so far in
+ * this seed (over its algorithms). The unit of work of the seed-parallel ensembles (parallel.ts).
+ */
+export function runSeedAlgorithms(config: ExperimentConfig, seed: number, backend: LinalgBackend, onSteps?: (done: number) => void, onRecord?: SimulateOptions['onRecord']): SeedRun[] {
   const spec = buildModelSpec(config);
   const grid = Array.from(recordSteps(config.steps, config.record));
   const rules = config.algorithms;
-  const total = config.steps * rules.length * config.seeds.length;
-  let done = 0;
-  const runs: SeedRun[][] = rules.map(() => []);
-  for (const seed of config.seeds) {
-    const problem = buildProblem(spec, seed);
-    let dataset: SampleBuffers | null = null;
-    if (config.data.mode === 'full-batch') {
-      dataset = sampleBuffers(problem, config.data.n);
-      drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset);
-    }
-    rules.forEach((rule, ai) => {
-      const base = done;
-      const progress = (k: number): void => opts.onProgress?.(base + k, total);
-      runs[ai].push(runSeed({ config, spec, problem, seed, dataset, grid, backend, progress, onRecord: opts.onRecord }, rule));
-      done = base + config.steps;
-      opts.onProgress?.(done, total);
-    });
+  const problem = buildProblem(spec, seed);
+  let dataset: SampleBuffers | null = null;
+  let fullBatch: FullBatchGradient | null = null;
+  if (config.data.mode === 'full-batch') {
+    dataset = sampleBuffers(problem, config.data.n);
+    drawSamples(problem, createRng(seed, RNG_STREAMS.data), dataset, backend);
+    fullBatch = fullBatchGradient(problem, backend, dataset.X, dataset.y, config.data.n, config.steps * rules.length);
   }
-  return runs;
+  return rules.map((rule, ai) => {
+    const base = ai * config.steps;
+    const progress = (k: number): void => onSteps?.(base + k);
+    const run = runSeed({ config, spec, problem, seed, dataset, fullBatch, grid, backend, progress, onRecord }, rule);
+    onSteps?.(base + config.steps);
+    return run;
+  });
+}
+
+export function runSimulationSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SeedRun[][] {
+  checkSimulationSize(config);
+  const backend = opts.backend ?? defaultBackend();
+  const nAlg = config.algorithms.length;
+  const total = config.steps * nAlg * config.seeds.length;
+  // seeds in parallel on worker threads when that pays (parallel.ts); identical results
+  const bySeed =
+    (opts.onRecord ? null : runSeedsParallel(config, backend, opts.workers, opts.onProgress)) ??
+    config.seeds.map((seed, si) => runSeedAlgorithms(config, seed, backend, (k) => opts.onProgress?.(si * config.steps * nAlg + k, total), opts.onRecord));
+  return config.algorithms.map((_, ai) => bySeed.map((runs) => runs[ai]));
 }
 
 /** Simulate every algorithm of the config over its seeds: one Trajectory per algorithm (series as { mean, se }). */
 export function runSimulation(config: ExperimentConfig, opts: SimulateOptions = {}): Trajectory[] {
-  const backend = opts.backend ?? portableLinalg;
+  return runSimulationWithSeeds(config, opts).trajectories;
+}
+
+/** `runSimulation` together with the per-seed runs behind each ensemble trajectory ([algorithm][seed]). */
+export function runSimulationWithSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): { trajectories: Trajectory[]; runs: SeedRun[][] } {
+  const backend = opts.backend ?? defaultBackend();
   const spec = buildModelSpec(config);
   const runs = runSimulationSeeds(config, { ...opts, backend });
   const prov = provenance(opts.command ?? 'simulate', config, {
     seeds: [...config.seeds],
     settings: {
-      backend: backend.name,
+      ...linalgSettings(backend),
+      gradientPath: gradientPathName(backend, config),
       signTieRelTol: DEFAULTS.signTieRelTol,
       divergenceBound: DEFAULTS.divergenceBound,
       recordedSteps: recordSteps(config.steps, config.record).length,
@@ -308,5 +330,5 @@ export function runSimulation(config: ExperimentConfig, opts: SimulateOptions = 
   });
   const out = config.algorithms.map((alg, ai) => ensembleTrajectory(config, spec, alg, runs[ai], prov));
   assertFiniteDeep(out);
-  return out;
+  return { trajectories: out, runs };
 }

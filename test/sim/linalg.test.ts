@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { newtonSchulz, newtonSchulzWorkspace, portableLinalg as B } from '../../src/core/linalg.js';
+import { portableLinalg as B } from '../../src/core/linalg.js';
 import { createRng, randomOrthogonal } from '../../src/core/rng.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import { MUON_NS_COEFFS } from '../../src/algorithms/newton-schulz.js';
+import { MUON_NS_COEFFS, newtonSchulz, newtonSchulzWorkspace } from '../../src/algorithms/newton-schulz.js';
 
 const rng = createRng(4242, 7);
 function randn(len: number): Float64Array {
