@@ -249,7 +249,34 @@ export function specgdCycle(sys: CompiledSystem, ctx: StatContext, a0: Float64Ar
   return { eta, period, radius, radiusOverEta: radius / eta, maxLoss, transient, window };
 }
 
+/** Whether the step-size scan applies to an algorithm of the config, and why not when it does not. */
+export interface AlgorithmScanScope {
+  algorithm: string;
+  scanned: boolean;
+  reason: string;
+}
+
+/**
+ * The step-size scan classifies gradient maps a ← a − η g(a) (`Algorithm.gradientMap`): their fixed points are
+ * those of g and their Jacobian I − η ∂g/∂a, which the classifier uses. Other reduced maps (optimizer state such
+ * as a momentum buffer, or a sign nonlinearity that never settles on the optimum) are listed with the reason.
+ */
+export function scanScope(config: ExperimentConfig): AlgorithmScanScope[] {
+  return config.algorithms.map((alg) => {
+    const def = algorithmOf(alg);
+    const label = def.label(alg);
+    if (def.gradientMap) return { algorithm: label, scanned: true, reason: `${def.title}'s reduced map is a ← a − η̃ g(a): scanned over η̃` };
+    return {
+      algorithm: label,
+      scanned: false,
+      reason: `${def.title}'s reduced map is not of the form a ← a − η g(a) (optimizer state or a sign/normalization nonlinearity), so the fixed points and Jacobian the classifier uses are not g's; not scanned`,
+    };
+  });
+}
+
 export interface StabilityReport {
+  /** Per algorithm of the config: scanned or not, and why. */
+  algorithms: AlgorithmScanScope[];
   blocks: { symbol: string; name: string; variance: number; rank: number }[];
   fixedPoints: FixedPointReport[];
   fixedPointEnumeration: string;
@@ -352,6 +379,7 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
 
   const specgd = sg ? specgdCycle(sys, ctx, a0, sg.eta, Math.max(config.steps, Math.ceil(4 / sg.eta) + 1000)) : null;
   return {
+    algorithms: scanScope(config),
     blocks: spec.blocks.map((b) => ({ symbol: b.symbol, name: b.name, variance: b.variance, rank: b.rank })),
     fixedPoints,
     fixedPointEnumeration: fps ? `${fps.enumeration}: ${fps.message}` : `not enumerated (n = ${n} > 12 blocks)`,

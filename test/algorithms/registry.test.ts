@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, algorithmOf } from '../../src/algorithms/index.js';
 import { parseConfig, type ExperimentConfig } from '../../src/config/config.js';
 import { runTheory } from '../../src/dynamics/theory.js';
+import { scanScope } from '../../src/dynamics/stability.js';
 import { runSimulation } from '../../src/sim/simulate.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 
@@ -44,6 +45,13 @@ describe('the algorithm registry', () => {
         const cfg = configFor(alg.defaults);
         expect(algorithmOf(cfg.algorithms[0])).toBe(alg);
         expect(cfg.algorithms[0]).toEqual(alg.defaults);
+      });
+
+      it('thresholds lists it: scanned over its step size when its reduced map is a gradient map, else with the reason', () => {
+        const [scope] = scanScope(configFor(alg.defaults));
+        expect(scope.algorithm).toBe(alg.label(alg.defaults));
+        expect(scope.scanned).toBe(alg.gradientMap);
+        expect(scope.reason).toContain(alg.title);
       });
 
       const reduces = alg.reducible({ student: 'matrix', basis: 'canonical' }) === null;

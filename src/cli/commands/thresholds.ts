@@ -112,6 +112,7 @@ export function thresholdsSummary(entries: ThresholdsEntry[], maxEdges = 12): st
   for (const e of entries) {
     const s = e.report.scan;
     out.push(`λ_v = ${e.lambdaV ?? '(config)'}, d = ${e.d}: GD from ${e.start}`);
+    for (const a of e.report.algorithms.filter((x) => !x.scanned)) out.push(`  ${a.algorithm}: ${a.reason}`);
     out.push(`  stableUpTo   = ${g(e.stableUpTo)}  (every scanned η̃ ≤ it converges to the optimum; next scanned η̃ = ${g(e.firstNonConverging?.eta)}: ${e.firstNonConverging?.label ?? '—'}; relative resolution ${g(e.resolution, 2)})`);
     out.push(`  divergesFrom = ${g(e.divergesFrom)}  (smallest scanned η̃ that diverges); every scanned η̃ ≥ ${g(e.alwaysDivergesFrom)} diverges`);
     const fr = (f: ThresholdsEntry['stableFraction'], what: string) =>
