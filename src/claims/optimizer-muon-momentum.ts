@@ -177,7 +177,8 @@ export const optimizerMuonMomentum: ClaimDefinition = {
   family: true,
   statement: "Muon's escape step is unchanged by momentum while its constant-step end state changes (exponents vs η).",
   falsifiedBy: 'an escape step that moves with momentum (exact polar at all, Keller quintic beyond the momentum lag), or end-state exponents equal within the fit bounds.',
-  runs: () => [],
+  // the scans iterate reduced maps at each η directly (escapeAndEndState); the declared run is the model they use
+  runs: (p) => [{ config: muonConfig(p, { ...algorithmById('muon').defaults }), purpose: 'spiked model of the reduced-map η scans (Muon registry defaults)' }],
   measure: (runs, p) => {
     const s = runs.shared('optimizer-muon-momentum-scans', () => momentumScans(p));
     return [momentumEscapeClaim(s), momentumEndStateClaim(s)];

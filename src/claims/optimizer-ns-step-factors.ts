@@ -12,6 +12,7 @@
 import { algorithmById } from '../algorithms/index.js';
 import { lrScale, muonSettings, type MuonConfig } from '../algorithms/muon.js';
 import { atMost, type Claim } from '../compare/claim.js';
+import type { ExperimentConfig } from '../config/config.js';
 import { stepFactors, factorsAtSignal, type StepFactors } from '../dynamics/optimizer-family.js';
 import { UNIT_ROUNDOFF, fmtE } from './constants.js';
 import type { ClaimDefinition } from './definition.js';
@@ -36,11 +37,17 @@ export function recordDeviation(measured: readonly number[], predicted: readonly
   return Math.max(...measured.map((m, k) => Math.abs(m - predicted[k])));
 }
 
-/** Step factors of one schedule at the registry's Muon defaults (momentum on) over `steps` steps. */
-export function scheduleFactors(p: ReproduceParams, schedule: NsSchedule): { factors: StepFactors; eta: number; rho: number } {
+/** The Muon config (registry defaults with this schedule) of the step-factor measurement. */
+export function scheduleConfig(p: ReproduceParams, schedule: NsSchedule): ExperimentConfig {
   const o = p.optimizers;
   const alg = { ...(algorithmById('muon').defaults as MuonConfig), nsCoefficients: schedule };
-  const config = spikedConfig(p, { lambdaV: o.lambdaV, d: o.d, steps: o.factorSteps, algorithms: [alg] });
+  return spikedConfig(p, { lambdaV: o.lambdaV, d: o.d, steps: o.factorSteps, algorithms: [alg] });
+}
+
+/** Step factors of one schedule at the registry's Muon defaults (momentum on) over `factorSteps` steps. */
+export function scheduleFactors(p: ReproduceParams, schedule: NsSchedule): { factors: StepFactors; eta: number; rho: number } {
+  const o = p.optimizers;
+  const config = scheduleConfig(p, schedule);
   const s = muonSettings(config.algorithms[0] as MuonConfig);
   return { factors: stepFactors(config, o.factorSteps), eta: s.eta, rho: lrScale(s.lrScaling, o.d, o.d) };
 }
@@ -80,7 +87,8 @@ export const optimizerNsStepFactors: ClaimDefinition = {
   family: true,
   statement: "Each Newton–Schulz schedule's per-block step factors, at W₀ and along the escape, match the schedule's polynomial to rounding; the schedules differ at W₀.",
   falsifiedBy: "a measured step factor farther from the schedule's polynomial than the rounding bound, or two schedules whose factors at W₀ agree to rounding.",
-  runs: () => [],
+  // stepFactors iterates the reduced map directly; the declared runs are the configs it reads
+  runs: (p) => NS_SCHEDULES.map((s) => ({ config: scheduleConfig(p, s), purpose: `Muon with the ${s} schedule (reduced map step factors)` })),
   measure: (_runs, p) => {
     const all = NS_SCHEDULES.map((s) => scheduleFactors(p, s));
     return NS_SCHEDULES.map((s, i) => {

@@ -1,10 +1,11 @@
 /**
  * Figure 10: canonical vs random covariance basis for Adam and SpecGD (group `basis`). Per algorithm: the
  * alignment |⟨θ, u₁⟩| of the canonical reduced map (line) and of the simulations in the canonical and in a random
- * basis (markers), and |alignment_canonical − alignment_random| at the steps both runs recorded (log scale; exact
- * zeros are left out). SpecGD is rotation-invariant (differences at rounding until its first sign switch); Adam is
+ * basis (markers), and |alignment_canonical − alignment_random| (and of a, c) at the steps both runs recorded (log
+ * scale; exact zeros are left out) against the rounding bound k·γ_d. SpecGD is rotation-invariant (differences at rounding until its first sign switch); Adam is
  * coordinate-wise and its random-basis run leaves the block algebra.
  */
+import { basisTolerance } from '../../claims/optimizer-specgd-basis.js';
 import type { Trajectory } from '../../core/trajectory.js';
 import { seriesView } from '../../compare/series.js';
 import { PALETTE, type FigureSeries, type PanelSpec } from '../figure-spec.js';
@@ -59,8 +60,11 @@ export const fig10Basis: FigureDefinition = {
         if (c && r) {
           for (const [i, series] of (['alignment', 'a', 'c'] as const).entries()) {
             const d = stepwiseDifference(c, r, series);
-            if (d.x.length) diff.push({ label: `|Δ ${series}|`, role: 'theory', color: PALETTE[(i + 2) % PALETTE.length], x: d.x, y: d.y });
+            if (d.x.length) diff.push({ label: `|Δ ${series}|`, role: 'simulation', color: PALETTE[(i + 2) % PALETTE.length], x: d.x, y: d.y });
           }
+          // the rounding bound k·γ_d of optimizer-specgd-basis-invariance, as a reference line
+          const steps = c.step.filter((k) => k > 0);
+          if (diff.length && steps.length) diff.unshift({ label: 'rounding bound k·γ_d', role: 'theory', color: PALETTE[6], x: steps, y: steps.map((k) => basisTolerance(canonical.config.model.d, k)), dashed: true });
         }
         panels.push({
           title: `${alg.label}: |canonical − random| (simulation)`,
@@ -74,7 +78,7 @@ export const fig10Basis: FigureDefinition = {
       id: 'fig10-basis',
       title: 'Canonical vs random covariance basis: Adam and SpecGD',
       caption:
-        "Same model, seed and W₀ up to the rotation; the random basis is a seeded Haar rotation of Σ's eigenbasis. Left: alignment (line: the canonical reduced map; markers: simulations). Right: |canonical − random| of the alignment and of the block coefficients a, c (log scale; exact zeros omitted). SpecGD agrees to rounding until its first sign switch, after which the polar factor of a block crossing zero amplifies rounding; Adam differs from the first steps.",
+        "Same model, seed and W₀ up to the rotation; the random basis is a seeded Haar rotation of Σ's eigenbasis. Left: alignment (line: the canonical reduced map; markers: simulations). Right: |canonical − random| of the alignment and of the block coefficients a, c (log scale; exact zeros omitted), with the rounding bound k·γ_d (γ_d = d·u/(1 − d·u)) of the basis-invariance claim dashed. SpecGD agrees to rounding until its first sign switch, after which the polar factor of a block crossing zero amplifies rounding; Adam differs from the first steps.",
       panels: panels.filter((p) => p.series.length > 0),
     };
   },
