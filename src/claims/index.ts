@@ -17,6 +17,10 @@ import { specgdEtaNeighbourhood } from './specgd-eta-neighbourhood.js';
 import { specgdNoSpikeAmplification } from './specgd-no-spike-amplification.js';
 import { specgdSignalRate } from './specgd-signal-rate.js';
 import { specgdUpdateNorm } from './specgd-update-norm.js';
+import { optimizerMuonMomentum } from './optimizer-muon-momentum.js';
+import { optimizerNsStepFactors } from './optimizer-ns-step-factors.js';
+import { optimizerAdamBasis } from './optimizer-adam-basis.js';
+import { optimizerSpecgdBasis } from './optimizer-specgd-basis.js';
 
 export const CLAIMS: readonly ClaimDefinition[] = [
   gdGrowth,
@@ -33,6 +37,10 @@ export const CLAIMS: readonly ClaimDefinition[] = [
   powerlawPicture,
   finiteSampleRate,
   finiteSamplePicture,
+  optimizerMuonMomentum,
+  optimizerNsStepFactors,
+  optimizerAdamBasis,
+  optimizerSpecgdBasis,
 ];
 
 /** Does a measured claim id belong to a registry entry (its id, or `${id}-<block>` for a family)? */

@@ -5,6 +5,8 @@
  */
 import { parseConfig, type ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { ALGORITHMS, algorithmById } from '../algorithms/index.js';
+import { withBasis } from '../dynamics/optimizer-family.js';
 
 export interface ReproduceParams {
   quick: boolean;
@@ -37,6 +39,13 @@ export interface ReproduceParams {
   cycle: { d: number; etas: number[]; steps: number[] };
   powerlaw: { d: number; exponent: number; signalIndex: number; etaGd: number; steps: number };
   finiteSample: { d: number; lambdaV: number; n: number[]; seeds: number[]; steps: number };
+  /**
+   * The optimizer family (issue 12) on the spiked model at λ_v: every registered algorithm at its defaults side by
+   * side, Adam and SpecGD in the canonical and a random basis (simulation, `steps` steps); the Muon momentum scan
+   * (reduced maps at each η for ⌈tEnd/η⌉ steps, end state over the last tailSteps) and the Newton–Schulz step
+   * factors over factorSteps steps.
+   */
+  optimizers: { d: number; lambdaV: number; steps: number; etas: number[]; tEnd: number; tailSteps: number; factorSteps: number };
   /** Records kept per trajectory in the bundle (comparisons use the full runs). */
   maxPoints: number;
   /**
@@ -74,6 +83,8 @@ export function reproduceParams(quick: boolean): ReproduceParams {
       cycle: { d: 6, etas: [0.008, 0.004, 0.002, 0.001], steps: [800, 1200, 2000, 3600] },
       powerlaw: { d: 6, exponent: 1, signalIndex: 5, etaGd: 0.05, steps: 2500 },
       finiteSample: { d: 8, lambdaV: 10, n: [100, 200, 400, 800, 1600], seeds: [1, 2, 3, 4], steps: 500 },
+      // the η scan is of 3-block reduced maps (≈ 1 s): the same η as the full run (fewer points do not resolve the end-state exponents)
+      optimizers: { d: 12, lambdaV: 10, steps: 800, etas: [0.004, 0.002, 0.001, 0.0005, 0.00025, 0.000125], tEnd: 4, tailSteps: 400, factorSteps: 800 },
       maxPoints: 400,
     };
   }
@@ -91,6 +102,7 @@ export function reproduceParams(quick: boolean): ReproduceParams {
     cycle: { d: 8, etas: [0.008, 0.004, 0.002, 0.001, 0.0005], steps: [800, 1200, 2000, 3600, 6800] },
     powerlaw: { d: 8, exponent: 1, signalIndex: 5, etaGd: 0.05, steps: 4000 },
     finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: [1, 2, 3, 4, 5, 6, 7, 8], steps: 500 },
+    optimizers: { d: 16, lambdaV: 10, steps: 1500, etas: [0.004, 0.002, 0.001, 0.0005, 0.00025, 0.000125], tEnd: 4, tailSteps: 400, factorSteps: 1500 },
     maxPoints: 600,
   };
 }
@@ -159,4 +171,25 @@ export function finitePopulationConfig(p: ReproduceParams): ExperimentConfig {
 export function finiteSampleConfigs(p: ReproduceParams): { n: number; config: ExperimentConfig }[] {
   const fs = p.finiteSample;
   return fs.n.map((n) => ({ n, config: spikedConfig(p, { lambdaV: fs.lambdaV, d: fs.d, steps: fs.steps, data: { mode: 'full-batch', n }, seeds: fs.seeds }) }));
+}
+
+/** Every registered algorithm at its registry defaults (the optimizer-family runs). */
+export function registryDefaults(): unknown[] {
+  return ALGORITHMS.map((a) => ({ ...a.defaults }));
+}
+
+/** The optimizer-family run: every registered algorithm at its defaults on the spiked model (canonical basis). */
+export function optimizerFamilyConfig(p: ReproduceParams): ExperimentConfig {
+  const o = p.optimizers;
+  return spikedConfig(p, { lambdaV: o.lambdaV, d: o.d, steps: o.steps, algorithms: registryDefaults() });
+}
+
+/**
+ * The basis runs: Adam and SpecGD at their registry defaults (same η, so the two share a time axis) in the spiked
+ * model's canonical basis or a seeded random one.
+ */
+export function basisConfig(p: ReproduceParams, basis: 'canonical' | 'random'): ExperimentConfig {
+  const o = p.optimizers;
+  const cfg = spikedConfig(p, { lambdaV: o.lambdaV, d: o.d, steps: o.steps, algorithms: ['adam', 'specgd'].map((n) => ({ ...algorithmById(n).defaults })) });
+  return withBasis(cfg, basis);
 }

@@ -19,6 +19,10 @@ export interface Claim {
   /** Which runs the measurement comes from. */
   source: string;
   verdict: 'pass' | 'fail';
+  /** 'check': a consequence of the derivation; 'finding': a measured property the tool reports (absent: check). */
+  kind?: 'check' | 'finding';
+  /** The negative control: the same measurement on a case where the statement is false (its verdict must be fail). */
+  control?: { case: string; measured: number; verdict: 'pass' | 'fail' };
 }
 
 /** Verdict of a two-sided check |measured − predicted| ≤ tolerance. */

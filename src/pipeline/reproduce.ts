@@ -1,6 +1,7 @@
 /**
  * `specgd reproduce` as a plan: the spiked figure runs at several λ_v (with the continuous-time limits against the
- * largest), the long bulk runs, the power-law run and the finite-sample ensembles, every claim of the registry
+ * largest), the long bulk runs, the power-law run, the finite-sample ensembles, the optimizer family (every
+ * registered algorithm at its defaults; Adam and SpecGD in the canonical and a random basis), every claim of the registry
  * and every figure. `--quick` is the same plan at the smaller sizes of `reproduceParams(true)`. Deterministic: no
  * clock, seeded runs; the same parameters give a byte-identical bundle.
  */
@@ -8,7 +9,7 @@ import { algorithmsOf, type PlannedAlgorithm } from '../compare/algorithm-list.j
 import { algorithmOf } from '../algorithms/index.js';
 import type { ResultsBundle } from '../compare/bundle.js';
 import { CLAIMS } from '../claims/index.js';
-import { bulkConfig, finitePopulationConfig, finiteSampleConfigs, powerlawConfig, reproduceParams, spikedGridConfigs, topSpikedConfig, type ReproduceParams } from '../claims/params.js';
+import { basisConfig, bulkConfig, finitePopulationConfig, finiteSampleConfigs, optimizerFamilyConfig, powerlawConfig, reproduceParams, spikedGridConfigs, topSpikedConfig, type ReproduceParams } from '../claims/params.js';
 import type { FlowKind } from '../dynamics/flows.js';
 import { FIGURES } from '../report/figures/index.js';
 import { runPlan, type Plan, type PlannedComparison, type PlannedExperiment, type Progress } from './plan.js';
@@ -70,6 +71,39 @@ export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
       comparisons: algorithmsOf(config).map((a) => ({ theory: a.id, simulation: a.id, series: ['a_mag', 'b_mag', 'c_mag', 'loss'], label: `${a.label}, full batch n = ${n}, ${fs.seeds.length} seeds: ensemble mean vs population theory` })),
     });
   }
+  const o = p.optimizers;
+  const family = optimizerFamilyConfig(p);
+  out.push({
+    id: 'optimizers',
+    group: 'optimizers',
+    stage: 'optimizer family',
+    label: `every registered algorithm at its defaults, λ_v = ${o.lambdaV}, d = ${o.d}`,
+    params: { lambdaV: o.lambdaV, d: o.d },
+    config: family,
+    comparisons: algorithmsOf(family).map((a) => ({ theory: a.id, simulation: a.id, label: `${a.label} (registry defaults), λ_v = ${o.lambdaV}, d = ${o.d}: simulation vs reduced map` })),
+  });
+  // canonical vs random basis: the random-basis run is simulation only (Adam does not reduce there); its group
+  // carries the canonical reduced maps (theoryConfig) and no comparisons
+  const canonical = basisConfig(p, 'canonical');
+  out.push({
+    id: 'basis-canonical',
+    group: 'basis',
+    stage: 'optimizer family',
+    label: 'canonical basis',
+    params: { lambdaV: o.lambdaV, d: o.d, randomBasis: 0 },
+    config: canonical,
+    comparisons: algorithmsOf(canonical).map((a) => ({ theory: a.id, simulation: a.id, label: `${a.label}, canonical basis, λ_v = ${o.lambdaV}, d = ${o.d}: simulation vs reduced map` })),
+  });
+  out.push({
+    id: 'basis-random',
+    group: 'basis',
+    stage: 'optimizer family',
+    label: 'random basis',
+    params: { lambdaV: o.lambdaV, d: o.d, randomBasis: 1 },
+    config: basisConfig(p, 'random'),
+    theoryConfig: canonical,
+    comparisons: [],
+  });
   return out;
 }
 

@@ -129,6 +129,14 @@ export function syntheticBundle(): ResultsBundle {
       simulation: spiked[1].simulation.map(pl),
     },
   ];
+  // Optimizer family (fig9) and canonical vs random basis (fig10): the λ_v = 10 runs relabelled; the random-basis
+  // simulation is a differently seeded noisy copy, so the basis differences are non-zero.
+  const basisConfig = (basis: string) => spikedConfig(pBulk, steps, { model: { d: base.d, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1, basis }, init: { kind: 'scaled-identity', alpha: base.alpha } } });
+  const optimizers: RunGroup[] = [{ ...spiked[1], id: 'optimizers', label: 'registry defaults' }];
+  const basis: RunGroup[] = [
+    { ...spiked[1], id: 'basis-canonical', label: 'canonical basis', params: { lambdaV: 10, randomBasis: 0 }, config: basisConfig('canonical') },
+    { ...spiked[1], id: 'basis-random', label: 'random basis', params: { lambdaV: 10, randomBasis: 1 }, config: basisConfig('random'), simulation: spiked[1].theory.map((t) => noisySim(t, 4, 0.02, 99)) },
+  ];
   const escLambda = [1, 2, 5, 10, 20, 50];
   const comparisons = spiked.flatMap((g) => g.theory.map((t, i) => compareTrajectories(t, g.simulation[i], { eta: t.algorithm === 'gd' ? 0.01 : 0.002, config: g.config, label: `${t.algorithm} ${g.label}` })));
   const claims: Claim[] = [
@@ -140,7 +148,7 @@ export function syntheticBundle(): ResultsBundle {
     provenance: prov('test-report', [1, 2, 3, 4]),
     plan: { synthetic: true },
     derivation: { loss: { latex: 'L = \\tfrac14\\left[T^2 + 2\\sum_k r_k \\lambda_k^2 e_k^2\\right]', infix: 'x' }, gradients: [{ latex: 'g_a = a\\left(\\lambda_\\theta T + 2\\lambda_\\theta^2 (a^2 - 1)\\right)' }], checks: [{ name: 'synthetic check', maxRelError: 1e-15 }] },
-    groups: { spiked, bulk, powerlaw, finiteSample },
+    groups: { spiked, bulk, powerlaw, finiteSample, optimizers, basis },
     escape: {
       level: 0.5,
       lambdaV: escLambda,

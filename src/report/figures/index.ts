@@ -11,7 +11,9 @@ import { fig5Bulk } from './fig5-bulk.js';
 import { fig6Stability } from './fig6-stability.js';
 import { fig7Powerlaw } from './fig7-powerlaw.js';
 import { fig8FiniteSample } from './fig8-finite-sample.js';
+import { fig9Optimizers } from './fig9-optimizers.js';
+import { fig10Basis } from './fig10-basis.js';
 
-export const FIGURES: readonly FigureDefinition[] = [fig1Coefficients, fig2Alignment, fig3Loss, fig4Escape, fig5Bulk, fig6Stability, fig7Powerlaw, fig8FiniteSample];
+export const FIGURES: readonly FigureDefinition[] = [fig1Coefficients, fig2Alignment, fig3Loss, fig4Escape, fig5Bulk, fig6Stability, fig7Powerlaw, fig8FiniteSample, fig9Optimizers, fig10Basis];
 
 export type { FigureDefinition, FigureSection } from './definition.js';
