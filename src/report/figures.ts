@@ -18,7 +18,8 @@ export { FIGURES, type FigureDefinition } from './figures/index.js';
 
 /** Can the figure be drawn from this bundle (are the sections it reads present)? */
 export function figureAvailable(fig: FigureDefinition, bundle: ResultsBundle): boolean {
-  return fig.sections.every((s) => bundle[s] !== undefined && bundle[s] !== null);
+  const groups = bundle.groups as Record<string, unknown[] | undefined>;
+  return fig.sections.every((s) => bundle[s] !== undefined && bundle[s] !== null) && fig.groups.every((g) => (groups[g]?.length ?? 0) > 0);
 }
 
 /** Build the figures (default: the whole registry) that the bundle has the data for, in registry order. */
