@@ -2,10 +2,12 @@
  * Loading and resolving an `ExperimentConfig`: parse (zod), check cross-field rules, merge defaults (`DEFAULTS`,
  * with `??`). Every failure is a one-line `ConfigError` naming the field path, the value and what is valid.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULTS } from './defaults.js';
-import { ExperimentConfigSchema, type ExperimentConfigInput } from './schema.js';
+import { ExperimentConfigSchema, VARIANCE_MIN, type ExperimentConfigInput } from './schema.js';
+import { describeJsonProblem, parseJsonStrict } from './json.js';
+import { currentBudget } from './budget.js';
 import { PRESETS, presetNames } from './presets.js';
 
 export type CovarianceConfig = ExperimentConfigInput['model']['covariance'];
@@ -89,8 +91,24 @@ export function parseConfig(input: unknown, fieldPrefix = ''): ExperimentConfig 
       throw new ConfigError(prefix('model.covariance.signalIndex'), cov.signalIndex, `an integer in 1..${d} (1-based eigen-direction index, d = ${d})`);
     }
   }
+  if (cov.kind === 'powerlaw') {
+    // λ_j = j^(−exponent) must stay inside the supported variance range for every j ≤ d (else it underflows to 0
+    // and the block, the signal's included, silently vanishes from the dynamics).
+    const smallest = d ** -cov.exponent;
+    if (!(smallest >= VARIANCE_MIN)) {
+      const maxExp = Math.floor((Math.log(1 / VARIANCE_MIN) / Math.log(d)) * 1000) / 1000;
+      throw new ConfigError(prefix('model.covariance.exponent'), cov.exponent, `an exponent with every λ_j = j^(−exponent) ≥ ${VARIANCE_MIN} for j ≤ d = ${d}, i.e. ≤ ${maxExp} (λ_${d} = ${d}^(−${cov.exponent}) = ${smallest} leaves the float64 range of the computation)`);
+    }
+  }
   if (cov.kind === 'diagonal' && cov.eigenvalues.length !== d) {
     throw new ConfigError(prefix('model.covariance.eigenvalues'), cov.eigenvalues, `an array of exactly d = ${d} numbers > 0 (got ${cov.eigenvalues.length})`);
+  }
+  if (c.seeds) {
+    const seen = new Set<number>();
+    c.seeds.forEach((seed, i) => {
+      if (seen.has(seed)) throw new ConfigError(prefix(`seeds[${i}]`), seed, `distinct seeds (${seed} appears twice; a repeated seed repeats a run and makes the standard error wrong)`);
+      seen.add(seed);
+    });
   }
   const studentIn = c.model.student ?? DEFAULTS.student;
   let student: StudentConfig;
@@ -145,16 +163,25 @@ function allowedKeys(path: ReadonlyArray<PropertyKey>, input: unknown): string {
 }
 
 /**
- * Read a JSON file named by a CLI option: a missing file or bad JSON is a one-line `ConfigError` on `option`
- * (`existing` says what the option expects, e.g. "a path to an existing JSON config file").
+ * Read a JSON file named by a CLI option: a missing file, a file larger than a quarter of the memory budget
+ * (JSON.parse needs several times the text's size), bad JSON, a duplicate key or too deep a nesting (json.ts) is a
+ * one-line `ConfigError` on `option` (`existing` says what the option expects, e.g. "a path to an existing JSON
+ * config file").
  */
 export function readJsonFile(option: string, file: string, existing: string): unknown {
-  if (!existsSync(file)) throw new ConfigError(option, file, existing);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new ConfigError(option, file, existing);
+  const budget = currentBudget();
+  const size = statSync(file).size;
+  if (size > budget.memoryBytes / 4) throw new ConfigError(option, file, `a JSON file of at most a quarter of the memory budget (${budget.rule}); it has ${size} bytes`);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(option, file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
+    throw new ConfigError(option, file, `a readable file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  const r = parseJsonStrict(text);
+  if (!r.ok) throw new ConfigError(option, file, describeJsonProblem(r.problem));
+  return r.value;
 }
 
 /** Read and parse a JSON config file; a missing file or bad JSON is a `ConfigError` on `--config`. */

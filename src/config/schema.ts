@@ -14,6 +14,10 @@ const positive = (what: string) =>
  */
 export const VARIANCE_MIN = 1e-100;
 export const VARIANCE_MAX = 1e100;
+/** Largest label-noise standard deviation: σ_ε² is a variance, so σ_ε ≤ √VARIANCE_MAX. */
+export const LABEL_NOISE_MAX = Math.sqrt(VARIANCE_MAX);
+/** Largest number of steps: steps are int32 indices of the recording grid (record.ts). */
+export const MAX_STEPS = 2 ** 31 - 1;
 /** Largest initialization scale α (or entry std): DEFAULTS.divergenceBound, beyond which a run has diverged at step 0. */
 export const INIT_SCALE_MAX = DEFAULTS.divergenceBound;
 
@@ -116,9 +120,13 @@ export const ModelSchema = z.strictObject({
   student: StudentSchema.optional(),
   init: InitSchema.optional(),
   /** The factor κ in L = κ E[(f − y)²]; model.md uses κ = 1/4. */
-  lossScale: positive('loss scale κ').optional(),
+  lossScale: variance('loss scale κ; it multiplies λ²-sized terms of the loss and gradient').optional(),
   /** Standard deviation σ_ε of additive label noise (simulation only; 0 = noiseless). */
-  labelNoise: z.number({ error: 'a finite number ≥ 0' }).finite().gte(0, { error: 'a finite number ≥ 0' }).optional(),
+  labelNoise: z
+    .number({ error: `a number in [0, ${LABEL_NOISE_MAX}] (σ_ε² is a variance ≤ ${VARIANCE_MAX})` })
+    .gte(0, { error: `a number in [0, ${LABEL_NOISE_MAX}] (σ_ε² is a variance ≤ ${VARIANCE_MAX})` })
+    .lte(LABEL_NOISE_MAX, { error: `a number in [0, ${LABEL_NOISE_MAX}] (σ_ε² is a variance ≤ ${VARIANCE_MAX})` })
+    .optional(),
 });
 
 export const RecordSchema = z.union([z.enum(['all', 'log']), posInt('number of recorded steps')], {
@@ -135,7 +143,7 @@ export const EventsSchema = z.strictObject({
 export const ExperimentConfigSchema = z.strictObject({
   model: ModelSchema,
   algorithms: z.array(AlgorithmSchema, { error: 'a non-empty array of algorithms' }).min(1, { error: 'a non-empty array of algorithms' }).optional(),
-  steps: posInt('number of steps').optional(),
+  steps: posInt('number of steps').lte(MAX_STEPS, { error: `an integer in 1..${MAX_STEPS} (steps are int32 indices of the recording grid)` }).optional(),
   data: DataSchema.optional(),
   seeds: z.array(z.number({ error: 'integer seeds' }).int({ error: 'integer seeds (safe integers, |seed| < 2^53)' }), { error: 'a non-empty array of integer seeds' }).min(1, { error: 'a non-empty array of integer seeds' }).optional(),
   record: RecordSchema.optional(),

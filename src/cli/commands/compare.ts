@@ -8,8 +8,9 @@
  */
 import type { Command } from 'commander';
 import { parseConfig, readJsonFile, resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { checkBudget, simulationTerms, theoryTerms } from '../../config/budget.js';
 import { ConfigError } from '../../core/errors.js';
-import { toJson, writeFileAtomic } from '../../core/output.js';
+import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance, type Trajectory } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
@@ -19,6 +20,7 @@ import { runSimulation } from '../../sim/simulate.js';
 import { compareTrajectories, DEFAULT_WINDOW_LEVEL, type Comparison } from '../../compare/compare.js';
 import { fmt } from '../../report/text.js';
 import { checkOutFile, configOptions } from '../args.js';
+import { writeOutputs } from '../output.js';
 
 export interface CompareCliOptions {
   preset?: string;
@@ -79,6 +81,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
     config = parseConfig(unresolve(sim[0].provenance?.config), 'simulation provenance.config');
   } else {
     config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+    checkBudget([...theoryTerms(config), ...simulationTerms(config)]);
     theory = runTheory(config, { command: 'compare' });
     sim = runSimulation(config, { command: 'compare' });
   }
@@ -115,9 +118,8 @@ export function register(program: Command): void {
     .option('--simulation <file>', 'read simulation trajectories (output of specgd simulate) instead of running them')
     .option('--window-level <x>', `signal level that ends the escaping-stage window (default ${DEFAULT_WINDOW_LEVEL})`)
     .option('--out <file>', 'write { comparisons, provenance } as JSON')
-    .action((opts: CompareCliOptions) => {
+    .action(async (opts: CompareCliOptions) => {
       const result = compareJson(opts);
-      if (opts.out !== undefined) writeFileAtomic(opts.out, toJson(result));
-      process.stdout.write(comparisonTable(result.comparisons));
+      await writeOutputs([{ path: opts.out, content: toJson(result) }], comparisonTable(result.comparisons));
     });
 }

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { checkBudget, derivationTerms } from '../../config/budget.js';
 import { InternalError } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
@@ -30,6 +31,7 @@ export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveCli
 }
 
 function renderDocuments<F extends DerivationFormat>(config: ExperimentConfig, opts: Omit<DeriveCliOptions, 'format'>, formats: readonly F[]): Record<F, string> {
+  checkBudget(derivationTerms(config));
   const spec = buildModelSpec(config);
   const der = derive(spec);
   const failed = der.checks.filter((c) => !c.passed);
@@ -70,8 +72,8 @@ export function register(program: Command): void {
     .description('derive the reduced GD / SpecGD dynamics symbolically, with checks, and print the derivation document')
     .option('--format <format>', 'md, json or tex', 'md')
     .option('--out <file>', 'write to FILE instead of stdout')
-    .action((opts: DeriveCliOptions) => {
+    .action(async (opts: DeriveCliOptions) => {
       const text = deriveDocument(opts);
-      writeOrPrint(opts.out, text);
+      await writeOrPrint(opts.out, text);
     });
 }

@@ -9,11 +9,12 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
-import { toJson, writeFileAtomic } from '../../core/output.js';
+import { checkBudget, simulationTerms } from '../../config/budget.js';
+import { toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runSimulation } from '../../sim/simulate.js';
-import { trajectoriesCsv, writeOrPrint } from '../output.js';
-import { checkOutFile, configOptions, parsePositiveInt } from '../args.js';
+import { trajectoriesCsv, writeOutputs } from '../output.js';
+import { checkOutFiles, configOptions, parsePositiveInt } from '../args.js';
 import { progressBar } from '../progress.js';
 
 export interface SimulateCliOptions {
@@ -30,17 +31,19 @@ export interface SimulateCliOptions {
 export function simulateConfig(opts: SimulateCliOptions): ExperimentConfig {
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   if (opts.seeds !== undefined) {
-    const K = parsePositiveInt('--seeds', opts.seeds);
     const first = config.seeds[0];
+    const K = parsePositiveInt('--seeds', opts.seeds, Number.MAX_SAFE_INTEGER - Math.max(first, 0), `consecutive safe-integer seeds from ${first}`);
+    // The budget before the K seeds are allocated.
+    checkBudget(simulationTerms(config, K).map((t) => (t.field === 'steps' ? { ...t, field: '--seeds', value: opts.seeds } : t)));
     config.seeds = Array.from({ length: K }, (_, i) => first + i);
   }
+  checkBudget(simulationTerms(config));
   return config;
 }
 
 /** Run the simulation for CLI options: JSON and CSV texts. Throws ConfigError on bad input. */
 export function simulateOutputs(opts: SimulateCliOptions): { json: string; csv: string; trajectories: Trajectory[] } {
-  checkOutFile('--out', opts.out);
-  checkOutFile('--csv', opts.csv);
+  checkOutFiles({ '--out': opts.out, '--csv': opts.csv });
   const config = simulateConfig(opts);
   const progress = progressBar('simulate', 'steps', opts.progress !== false);
   let trajectories: Trajectory[];
@@ -61,9 +64,8 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .option('--csv <file>', 'also write the series (mean and se columns) as long-format CSV')
     .option('--no-progress', 'no progress bar on stderr')
-    .action((opts: SimulateCliOptions) => {
+    .action(async (opts: SimulateCliOptions) => {
       const { json, csv } = simulateOutputs(opts);
-      writeOrPrint(opts.out, json);
-      if (opts.csv !== undefined) writeFileAtomic(opts.csv, csv);
+      await writeOutputs([{ path: opts.out, content: json }, { path: opts.csv, content: csv }], opts.out === undefined ? json : undefined);
     });
 }

@@ -7,13 +7,14 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
+import { checkBudget, theoryTerms } from '../../config/budget.js';
 import { DEFAULTS, defaultEta } from '../../config/defaults.js';
-import { writeFileAtomic, toJson } from '../../core/output.js';
+import { toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
 import type { FlowKind } from '../../dynamics/flows.js';
-import { trajectoriesCsv, writeOrPrint } from '../output.js';
-import { checkOutFile, configOptions, parsePositiveNumber } from '../args.js';
+import { trajectoriesCsv, writeOutputs } from '../output.js';
+import { checkOutFiles, configOptions, parsePositiveNumber } from '../args.js';
 
 export interface TheoryCliOptions {
   preset?: string;
@@ -27,13 +28,13 @@ export interface TheoryCliOptions {
 
 /** Compute the theory output (JSON text and CSV text) for CLI options; throws ConfigError on bad input. */
 export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: string; trajectories: Trajectory[] } {
-  checkOutFile('--out', opts.out);
-  checkOutFile('--csv', opts.csv);
+  checkOutFiles({ '--out': opts.out, '--csv': opts.csv });
   const epsilon = opts.epsilon !== undefined ? parsePositiveNumber('--epsilon', opts.epsilon) : undefined;
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   const flows: FlowKind[] = [];
   if (opts.flow) flows.push('gradient-flow');
   if (opts.signFlow) flows.push('sign-flow');
+  checkBudget(theoryTerms(config, flows.length));
   const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory' });
   const out = { trajectories };
   assertFiniteDeep(out, 'theory');
@@ -48,9 +49,8 @@ export function register(program: Command): void {
     .option('--epsilon <e>', `ε of the smoothed sign flow (default ${DEFAULTS.signFlowEpsilon})`)
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .option('--csv <file>', 'also write the series as long-format CSV')
-    .action((opts: TheoryCliOptions) => {
+    .action(async (opts: TheoryCliOptions) => {
       const { json, csv } = theoryOutputs(opts);
-      writeOrPrint(opts.out, json);
-      if (opts.csv !== undefined) writeFileAtomic(opts.csv, csv);
+      await writeOutputs([{ path: opts.out, content: json }, { path: opts.csv, content: csv }], opts.out === undefined ? json : undefined);
     });
 }

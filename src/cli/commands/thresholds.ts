@@ -6,6 +6,8 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { checkBudget, thresholdsTerms } from '../../config/budget.js';
+import { MAX_STEPS, VARIANCE_MAX, VARIANCE_MIN } from '../../config/schema.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { ConfigError } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
@@ -26,12 +28,14 @@ export interface ThresholdsCliOptions {
 
 export function thresholdsOutput(opts: ThresholdsCliOptions): string {
   checkOutFile('--out', opts.out);
-  const lambdas = opts.lambdaV !== undefined ? parseNumberList('--lambda-v', opts.lambdaV) : undefined;
-  const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps) : undefined;
+  const lambdas = opts.lambdaV !== undefined ? parseNumberList('--lambda-v', opts.lambdaV, { min: VARIANCE_MIN, max: VARIANCE_MAX, why: 'the supported variance range' }) : undefined;
+  const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps, MAX_STEPS, 'steps are int32 indices') : undefined;
   const resolution = opts.resolution !== undefined ? parsePositiveNumber('--resolution', opts.resolution) : undefined;
-  if (resolution !== undefined && resolution >= 1) throw new ConfigError('--resolution', opts.resolution, 'a relative resolution in (0, 1)');
+  // A bisection bracket [lo, hi] of doubles cannot be narrower than one ulp: relative width ≥ Number.EPSILON.
+  if (resolution !== undefined && (resolution >= 1 || resolution < Number.EPSILON)) throw new ConfigError('--resolution', opts.resolution, `a relative resolution in [${Number.EPSILON}, 1) (float64 cannot resolve finer than its machine epsilon)`);
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   if (lambdas && config.model.covariance.kind !== 'spiked') throw new ConfigError('--lambda-v', opts.lambdaV, 'only with a spiked covariance (the config has kind "' + config.model.covariance.kind + '")');
+  checkBudget(thresholdsTerms(config, lambdas?.length ?? 1, steps ?? Math.max(config.steps, DEFAULTS.stabilityMinSteps), resolution ?? DEFAULTS.stabilityResolution));
   const configs: ExperimentConfig[] = lambdas
     ? lambdas.map((lv) => ({ ...config, model: { ...config.model, covariance: { ...config.model.covariance, spikeVariance: lv } as ExperimentConfig['model']['covariance'] } }))
     : [config];
@@ -51,8 +55,8 @@ export function register(program: Command): void {
     .option('--steps <n>', `steps per run of the measured scan (default max(config steps, ${DEFAULTS.stabilityMinSteps}))`)
     .option('--resolution <r>', `relative resolution of the bisection (default ${DEFAULTS.stabilityResolution})`)
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
-    .action((opts: ThresholdsCliOptions) => {
+    .action(async (opts: ThresholdsCliOptions) => {
       const json = thresholdsOutput(opts);
-      writeOrPrint(opts.out, json);
+      await writeOrPrint(opts.out, json);
     });
 }

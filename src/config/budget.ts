@@ -1,0 +1,199 @@
+/**
+ * Resource budgets, checked before anything is allocated: a run whose arrays or running time would exceed the
+ * budget is bad input (a one-line `ConfigError` naming the field that drives the cost, the estimate and the
+ * limit), not an out-of-memory crash after minutes.
+ *
+ * The budget (stated in every refusal):
+ *  - memory: `SPECGD_MEMORY_LIMIT_MB` (default: half the machine's memory, at most DEFAULT_MEMORY_LIMIT_MB);
+ *  - time: `SPECGD_TIME_LIMIT_S` (default DEFAULT_TIME_LIMIT_S), converted to arithmetic operations at
+ *    OPS_PER_SECOND.
+ * The estimates are LOWER bounds (the arrays a run cannot do without, one operation per unavoidable
+ * multiply-add), so a refused run would certainly exceed the budget, and an accepted one may still take longer.
+ */
+import { totalmem } from 'node:os';
+import { ConfigError } from '../core/errors.js';
+import type { ExperimentConfig } from './config.js';
+import { DEFAULTS } from './defaults.js';
+
+/** Default memory limit: half the machine's memory, at most this many MB. */
+export const DEFAULT_MEMORY_LIMIT_MB = 4096;
+/** Default time limit of one command. */
+export const DEFAULT_TIME_LIMIT_S = 3600;
+/**
+ * Arithmetic operations per second assumed by the time estimates: the top of the range measured for pure-JS
+ * kernels on this machine kind (0.5–1 GFLOP/s, /work/shared/docs/stack.md "Linear algebra"), so that time
+ * estimates stay lower bounds.
+ */
+export const OPS_PER_SECOND = 1e9;
+/**
+ * Symbolic derivation of B blocks: time ≈ B³ / DERIVE_TERMS_PER_SECOND and memory ≈ B² · DERIVE_BYTES_PER_PAIR
+ * (the Jacobian has B² polynomial entries of O(B) terms). Measured on this machine kind with `specgd derive` on
+ * diagonal models: 20 / 40 / 80 blocks took 0.5 / 1.8 / 11.3 s and 40 / 115 / 340 MB above the 130 MB of an idle
+ * CLI (80³ / 11.3 s ≈ 4.5e4 terms/s; 340 MB / 80² ≈ 53 KB per entry).
+ */
+export const DERIVE_TERMS_PER_SECOND = 4.5e4;
+export const DERIVE_BYTES_PER_PAIR = 53e3;
+/** Bytes per recorded number: a float64 (8), its JSON text with indentation (≤ 26) and its CSV cell (≤ 24). */
+export const BYTES_PER_RECORDED_NUMBER = 58;
+/** Bytes per sweep point in memory, JSON and CSV (≈ 30 numbers of ≤ 26 characters, measured < 1 KB). */
+export const BYTES_PER_SWEEP_POINT = 1000;
+
+export interface Budget {
+  memoryBytes: number;
+  ops: number;
+  /** How the budget was set, for messages. */
+  rule: string;
+}
+
+function envNumber(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const x = Number(raw);
+  if (!Number.isFinite(x) || x <= 0) throw new ConfigError(name, raw, 'a finite number > 0 (environment variable)');
+  return x;
+}
+
+/** The budget of this process (environment variables, else the defaults). */
+export function currentBudget(): Budget {
+  const memMb = envNumber('SPECGD_MEMORY_LIMIT_MB') ?? Math.min(DEFAULT_MEMORY_LIMIT_MB, Math.floor(totalmem() / 2 / 2 ** 20));
+  const timeS = envNumber('SPECGD_TIME_LIMIT_S') ?? DEFAULT_TIME_LIMIT_S;
+  return {
+    memoryBytes: memMb * 2 ** 20,
+    ops: timeS * OPS_PER_SECOND,
+    rule: `memory limit ${memMb} MB (SPECGD_MEMORY_LIMIT_MB), time limit ${timeS} s (SPECGD_TIME_LIMIT_S) at ${OPS_PER_SECOND.toExponential(0)} operations/s`,
+  };
+}
+
+/** One part of a cost estimate, charged to the config field that drives it. */
+export interface CostTerm {
+  field: string;
+  value: unknown;
+  what: string;
+  bytes: number;
+  ops: number;
+}
+
+const sci = (x: number) => (x >= 1e4 || (x > 0 && x < 1e-2) ? x.toExponential(2) : String(Math.round(x * 100) / 100));
+const mb = (bytes: number) => `${sci(bytes / 2 ** 20)} MB`;
+const sec = (ops: number) => `${sci(ops / OPS_PER_SECOND)} s`;
+
+/** Throw a ConfigError naming the dominant term when the sum of `terms` exceeds the budget. */
+export function checkBudget(terms: CostTerm[], budget: Budget = currentBudget()): void {
+  const bytes = terms.reduce((s, t) => s + t.bytes, 0);
+  const ops = terms.reduce((s, t) => s + t.ops, 0);
+  if (bytes > budget.memoryBytes || !Number.isFinite(bytes)) {
+    const top = terms.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    throw new ConfigError(top.field, top.value, `a run within the memory budget (${budget.rule}): it needs at least ${mb(bytes)}, of which ${top.what} ${mb(top.bytes)}`);
+  }
+  if (ops > budget.ops || !Number.isFinite(ops)) {
+    const top = terms.reduce((a, b) => (b.ops > a.ops ? b : a));
+    throw new ConfigError(top.field, top.value, `a run within the time budget (${budget.rule}): it needs at least ${sci(ops)} operations ≈ ${sec(ops)}, of which ${top.what} ${sci(top.ops)}`);
+  }
+}
+
+/** Number of blocks of the reduced dynamics (spiked: signal, spike, bulk; powerlaw / diagonal: d). */
+export function blockCount(config: ExperimentConfig): number {
+  return config.model.covariance.kind === 'spiked' ? 3 : config.model.d;
+}
+
+/** Number of recorded steps of a run (record.ts), without building the grid. */
+export function recordCount(steps: number, mode: ExperimentConfig['record']): number {
+  const all = mode === 'all' || (mode === 'auto' && steps <= DEFAULTS.recordAllMaxSteps);
+  if (all) return steps + 1;
+  if (typeof mode === 'number') return Math.min(mode, steps) + 1;
+  return Math.min(steps, DEFAULTS.recordDenseEarly + DEFAULTS.recordLogPoints) + 2;
+}
+
+/** The model spec: one block index (int32) and one eigenvalue (float64) per dimension. */
+function specTerm(config: ExperimentConfig): CostTerm {
+  return { field: 'model.d', value: config.model.d, what: 'the model spec (12 bytes per dimension)', bytes: 12 * config.model.d, ops: config.model.d };
+}
+
+/** The symbolic derivation of the reduced dynamics (derive, theory, thresholds). */
+export function derivationTerms(config: ExperimentConfig): CostTerm[] {
+  const B = blockCount(config);
+  if (B <= 3) return [specTerm(config)];
+  return [
+    specTerm(config),
+    { field: 'model.d', value: config.model.d, what: `the symbolic derivation of ${B} blocks (${B}² Jacobian entries)`, bytes: B * B * DERIVE_BYTES_PER_PAIR, ops: (B ** 3 / DERIVE_TERMS_PER_SECOND) * OPS_PER_SECOND },
+  ];
+}
+
+/** Iterating the reduced maps (and flows) of every algorithm: steps × blocks × (Newton–Schulz iterations). */
+export function theoryTerms(config: ExperimentConfig, flows = 0): CostTerm[] {
+  const B = blockCount(config);
+  const perStep = config.algorithms.reduce((s, a) => s + B * (a.name === 'specgd' && a.polar === 'newton-schulz' ? a.nsSteps : 1), 0) + flows * B;
+  const R = recordCount(config.steps, config.record);
+  const runs = config.algorithms.length + flows;
+  const nsMax = Math.max(1, ...config.algorithms.map((a) => (a.name === 'specgd' && a.polar === 'newton-schulz' ? a.nsSteps : 1)));
+  const terms: CostTerm[] = [
+    ...derivationTerms(config),
+    { field: 'steps', value: config.steps, what: `${config.steps} steps of ${runs} reduced run(s) over ${B} blocks`, bytes: 0, ops: config.steps * perStep },
+    { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${B + 4} series × ${runs} run(s)`, bytes: R * (B + 4) * runs * BYTES_PER_RECORDED_NUMBER, ops: 0 },
+  ];
+  if (nsMax > 1) {
+    const ns = config.algorithms.find((a) => a.name === 'specgd' && a.nsSteps === nsMax);
+    terms.push({ field: `algorithms[${config.algorithms.indexOf(ns!)}].nsSteps`, value: nsMax, what: `${nsMax} Newton–Schulz iterations per step`, bytes: 0, ops: config.steps * B * nsMax });
+    terms[terms.length - 3].ops -= config.steps * B * nsMax;
+  }
+  return terms;
+}
+
+/**
+ * Full-dimensional runs: W (m×d) with its gradient and update (3·m·d doubles), the sample (n·d doubles) or one
+ * mini-batch; per step the population gradient needs WᵀW-type products (≥ m·d² multiply-adds), a sample gradient
+ * ≥ 2·n·m·d, the exact polar factor an SVD (≥ m·d·min(m, d)); × steps × seeds × algorithms.
+ */
+export function simulationTerms(config: ExperimentConfig, seeds = config.seeds.length): CostTerm[] {
+  const d = config.model.d;
+  const m = config.model.student.kind === 'matrix' ? d : 1;
+  const data = config.data;
+  const rows = data.mode === 'full-batch' ? data.n : data.mode === 'online' ? data.batch : 0;
+  let perStep = 0;
+  for (const a of config.algorithms) {
+    perStep += data.mode === 'population' ? m * d * d : 2 * rows * m * d;
+    if (a.name === 'specgd') perStep += a.polar === 'newton-schulz' ? a.nsSteps * m * m * d : m * d * Math.min(m, d);
+  }
+  const B = blockCount(config);
+  const R = recordCount(config.steps, config.record);
+  const series = 2 * B + 5;
+  const dataField = data.mode === 'full-batch' ? 'data.n' : 'data.batch';
+  return [
+    specTerm(config),
+    { field: 'model.d', value: d, what: `W, its gradient and update (3·${m}·${d} doubles)`, bytes: 3 * m * d * 8, ops: 0 },
+    { field: rows > d ? dataField : 'model.d', value: rows > d ? rows : d, what: `the sample (${rows}·${d} doubles)`, bytes: rows * (d + 1) * 8, ops: 0 },
+    { field: 'steps', value: config.steps, what: `${config.steps} steps × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s) at ≥ ${sci(perStep)} operations per step`, bytes: 0, ops: config.steps * seeds * perStep },
+    { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${series} series × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s)`, bytes: R * series * (seeds + 2) * config.algorithms.length * BYTES_PER_RECORDED_NUMBER, ops: 0 },
+  ];
+}
+
+/** Largest number of values of one sweep axis (each adds at least a row of points). */
+export function maxSweepAxis(budget: Budget = currentBudget()): number {
+  return Math.floor(budget.memoryBytes / BYTES_PER_SWEEP_POINT);
+}
+
+/** A sweep of `points` grid points of `steps` reduced steps over 3 blocks for `algorithms` algorithms. */
+export function sweepTerms(points: number, steps: number, algorithms: number, maxD: number): CostTerm[] {
+  return [
+    { field: '--lambda-v/--eta/--d/--alpha', value: points, what: `${points} grid points`, bytes: points * algorithms * BYTES_PER_SWEEP_POINT, ops: 0 },
+    { field: '--steps', value: steps, what: `${points} points × ${algorithms} algorithm(s) × ${steps} steps`, bytes: 0, ops: points * algorithms * steps * 3 },
+    { field: '--d', value: maxD, what: 'the model spec of the largest d (12 bytes per dimension)', bytes: 12 * maxD, ops: 0 },
+  ];
+}
+
+/**
+ * A stability report per λ_v: the bisection of the largest stable η̃ (a halving scan of ≤ 64 steps plus
+ * log₂(1/resolution) bisection steps, from W₀ and near the optimum) of `steps` GD steps each, and SpecGD's end
+ * cycle (max(steps, 4/η + 1000) steps).
+ */
+export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps: number, resolution: number): CostTerm[] {
+  const B = blockCount(config);
+  const runs = 2 * (64 + Math.ceil(Math.log2(1 / resolution)));
+  const sg = config.algorithms.find((a) => a.name === 'specgd');
+  const cycle = sg ? Math.max(config.steps, Math.ceil(4 / sg.eta) + 1000) : 0;
+  return [
+    ...derivationTerms(config),
+    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${runs} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * runs * steps * B },
+    ...(sg ? [{ field: `algorithms[${config.algorithms.indexOf(sg)}].eta`, value: sg.eta, what: `${lambdas} × SpecGD's end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B }] : []),
+  ];
+}
