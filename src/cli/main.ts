@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError } from '../core/errors.js';
+import { CheckFailure, ConfigError } from '../core/errors.js';
 import { toolVersion } from '../core/provenance.js';
 
 export interface CommandModule {
@@ -66,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       process.stderr.write(`specgd: ${oneLine(e.message)}\n`);
       return 2;
+    }
+    if (e instanceof CheckFailure) {
+      process.stderr.write(`specgd: ${oneLine(e.message)}\n`);
+      return 1;
     }
     // A bug in specgd: one line for the user; the stack only on request (SPECGD_DEBUG=1).
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -129,8 +129,9 @@ export const ModelSchema = z.strictObject({
     .optional(),
 });
 
-export const RecordSchema = z.union([z.enum(['all', 'log']), posInt('number of recorded steps')], {
-  error: '"all", "log" or an integer ≥ 1 (number of recorded steps)',
+/** "auto" (the default, as written in every output's provenance config), "all", "log" or a number of points. */
+export const RecordSchema = z.union([z.enum(['auto', 'all', 'log']), posInt('number of recorded steps')], {
+  error: '"auto", "all", "log" or an integer ≥ 1 (number of recorded steps)',
 });
 
 export const EventsSchema = z.strictObject({

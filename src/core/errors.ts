@@ -16,6 +16,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A check the user asked for failed (`compare --strict`, a failed derivation check): the CLI prints the one-line
+ * message and exits with code 1. The outputs that were asked for are already written.
+ */
+export class CheckFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}
+
 /** An internal invariant broke: a bug in specgd, not bad input. */
 export class InternalError extends Error {
   constructor(message: string) {
