@@ -33,6 +33,14 @@ export const OPS_PER_SECOND = 1e9;
  */
 export const DERIVE_TERMS_PER_SECOND = 4.5e4;
 export const DERIVE_BYTES_PER_PAIR = 53e3;
+/**
+ * Fixed cost per step beyond the arithmetic, in operations at OPS_PER_SECOND: measured CPU time per step at d = 6
+ * (where the arithmetic is negligible) on this machine kind was 5 µs per full-dimensional step (`specgd simulate`,
+ * 2·10⁵ GD steps) and 0.13 µs per block per reduced step (`specgd theory`, 2·10⁶ GD steps, 3 blocks); half of
+ * each is charged, so the estimate stays below the measured cost.
+ */
+export const SIM_STEP_OPS = 2500;
+export const THEORY_BLOCK_STEP_OPS = 60;
 /** Bytes per recorded number: a float64 (8), its JSON text with indentation (≤ 26) and its CSV cell (≤ 24). */
 export const BYTES_PER_RECORDED_NUMBER = 58;
 /** Bytes per sweep point in memory, JSON and CSV (≈ 30 numbers of ≤ 26 characters, measured < 1 KB). */
@@ -122,7 +130,7 @@ export function derivationTerms(config: ExperimentConfig): CostTerm[] {
 /** Iterating the reduced maps (and flows) of every algorithm: steps × blocks × (Newton–Schulz iterations). */
 export function theoryTerms(config: ExperimentConfig, flows = 0): CostTerm[] {
   const B = blockCount(config);
-  const perStep = config.algorithms.reduce((s, a) => s + B * (a.name === 'specgd' && a.polar === 'newton-schulz' ? a.nsSteps : 1), 0) + flows * B;
+  const perStep = THEORY_BLOCK_STEP_OPS * (config.algorithms.reduce((s, a) => s + B * (a.name === 'specgd' && a.polar === 'newton-schulz' ? a.nsSteps : 1), 0) + flows * B);
   const R = recordCount(config.steps, config.record);
   const runs = config.algorithms.length + flows;
   const nsMax = Math.max(1, ...config.algorithms.map((a) => (a.name === 'specgd' && a.polar === 'newton-schulz' ? a.nsSteps : 1)));
@@ -133,8 +141,9 @@ export function theoryTerms(config: ExperimentConfig, flows = 0): CostTerm[] {
   ];
   if (nsMax > 1) {
     const ns = config.algorithms.find((a) => a.name === 'specgd' && a.nsSteps === nsMax);
-    terms.push({ field: `algorithms[${config.algorithms.indexOf(ns!)}].nsSteps`, value: nsMax, what: `${nsMax} Newton–Schulz iterations per step`, bytes: 0, ops: config.steps * B * nsMax });
-    terms[terms.length - 3].ops -= config.steps * B * nsMax;
+    const nsOps = THEORY_BLOCK_STEP_OPS * config.steps * B * nsMax;
+    terms.push({ field: `algorithms[${config.algorithms.indexOf(ns!)}].nsSteps`, value: nsMax, what: `${nsMax} Newton–Schulz iterations per step`, bytes: 0, ops: nsOps });
+    terms[terms.length - 3].ops -= nsOps;
   }
   return terms;
 }
@@ -151,9 +160,16 @@ export function simulationTerms(config: ExperimentConfig, seeds = config.seeds.l
   const rows = data.mode === 'full-batch' ? data.n : data.mode === 'online' ? data.batch : 0;
   let perStep = 0;
   for (const a of config.algorithms) {
+    perStep += SIM_STEP_OPS;
     perStep += data.mode === 'population' ? m * d * d : 2 * rows * m * d;
-    if (a.name === 'specgd') perStep += a.polar === 'newton-schulz' ? a.nsSteps * m * m * d : m * d * Math.min(m, d);
+    if (a.name === 'specgd' && a.polar !== 'newton-schulz') perStep += m * d * Math.min(m, d);
   }
+  // Newton–Schulz: nsSteps quintic iterations, each ≥ m²·d multiply-adds, charged to the nsSteps field.
+  const nsTerms: CostTerm[] = config.algorithms.flatMap((a, i) =>
+    a.name === 'specgd' && a.polar === 'newton-schulz'
+      ? [{ field: `algorithms[${i}].nsSteps`, value: a.nsSteps, what: `${a.nsSteps} Newton–Schulz iterations per step (≥ ${m}²·${d} operations each) × ${config.steps} steps × ${seeds} seed(s)`, bytes: 0, ops: config.steps * seeds * a.nsSteps * m * m * d }]
+      : [],
+  );
   const B = blockCount(config);
   const R = recordCount(config.steps, config.record);
   const series = 2 * B + 5;
@@ -164,6 +180,7 @@ export function simulationTerms(config: ExperimentConfig, seeds = config.seeds.l
     { field: rows > d ? dataField : 'model.d', value: rows > d ? rows : d, what: `the sample (${rows}·${d} doubles)`, bytes: rows * (d + 1) * 8, ops: 0 },
     { field: 'steps', value: config.steps, what: `${config.steps} steps × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s) at ≥ ${sci(perStep)} operations per step`, bytes: 0, ops: config.steps * seeds * perStep },
     { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${series} series × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s)`, bytes: R * series * (seeds + 2) * config.algorithms.length * BYTES_PER_RECORDED_NUMBER, ops: 0 },
+    ...nsTerms,
   ];
 }
 
@@ -176,7 +193,7 @@ export function maxSweepAxis(budget: Budget = currentBudget()): number {
 export function sweepTerms(points: number, steps: number, algorithms: number, maxD: number): CostTerm[] {
   return [
     { field: '--lambda-v/--eta/--d/--alpha', value: points, what: `${points} grid points`, bytes: points * algorithms * BYTES_PER_SWEEP_POINT, ops: 0 },
-    { field: '--steps', value: steps, what: `${points} points × ${algorithms} algorithm(s) × ${steps} steps`, bytes: 0, ops: points * algorithms * steps * 3 },
+    { field: '--steps', value: steps, what: `${points} points × ${algorithms} algorithm(s) × ${steps} steps`, bytes: 0, ops: points * algorithms * steps * 3 * THEORY_BLOCK_STEP_OPS },
     { field: '--d', value: maxD, what: 'the model spec of the largest d (12 bytes per dimension)', bytes: 12 * maxD, ops: 0 },
   ];
 }
@@ -193,7 +210,7 @@ export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps
   const cycle = sg ? Math.max(config.steps, Math.ceil(4 / sg.eta) + 1000) : 0;
   return [
     ...derivationTerms(config),
-    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${runs} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * runs * steps * B },
-    ...(sg ? [{ field: `algorithms[${config.algorithms.indexOf(sg)}].eta`, value: sg.eta, what: `${lambdas} × SpecGD's end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B }] : []),
+    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${runs} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * runs * steps * B * THEORY_BLOCK_STEP_OPS },
+    ...(sg ? [{ field: `algorithms[${config.algorithms.indexOf(sg)}].eta`, value: sg.eta, what: `${lambdas} × SpecGD's end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B * THEORY_BLOCK_STEP_OPS }] : []),
   ];
 }
