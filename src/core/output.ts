@@ -4,8 +4,8 @@
  * failure never leaves a partial, corrupted or mixed (some files new, some old) output behind.
  *
  * Interruption: the write phase is synchronous, so a SIGINT/SIGTERM that arrives during it is delivered only when
- * it ends. `withSignalCleanup` installs handlers for the whole write phase (and one turn of the event loop after
- * it, so a signal that arrived meanwhile is delivered to them): the handler removes every temporary path still
+ * it ends. `withSignalCleanup` installs handlers for the whole write phase (and SIGNAL_GRACE_MS after it, so a signal
+ * that arrived meanwhile is delivered to them): the handler removes every temporary path still
  * registered, puts back a folder that was being replaced, and exits with 128 + the signal number (130 for SIGINT,
  * 143 for SIGTERM). Outside a write phase no temporary path exists and the default signal action applies (a long
  * computation stays interruptible at once).
@@ -17,6 +17,9 @@ import { dirname, join, resolve } from 'node:path';
 const temporaries = new Set<string>();
 /** Folders moved aside while being replaced: original path → where it is now. */
 const movedAside = new Map<string, string>();
+
+/** How long the handlers stay installed after a write phase, so that a signal caught during it is delivered. */
+export const SIGNAL_GRACE_MS = 20;
 
 /** Exit code of a run stopped by `signal` (POSIX shells' convention 128 + signal number). */
 export function signalExitCode(signal: 'SIGINT' | 'SIGTERM'): number {
@@ -44,7 +47,7 @@ export function pendingTemporaries(): number {
 
 /**
  * Run the synchronous write phase `write` with SIGINT/SIGTERM handlers that clean up temporaries and exit with
- * 130/143. The handlers stay installed one event-loop turn after `write` returns, so a signal that arrived during
+ * 130/143. The handlers stay installed SIGNAL_GRACE_MS after `write` returns, so a signal that arrived during
  * the phase is handled (the outputs are then complete: the exit code still says the run was interrupted).
  */
 export async function withSignalCleanup<T>(write: () => T): Promise<T> {
@@ -57,8 +60,7 @@ export async function withSignalCleanup<T>(write: () => T): Promise<T> {
   try {
     return write();
   } finally {
-    await new Promise<void>((r) => setImmediate(r));
-    await new Promise<void>((r) => setTimeout(r, 0));
+    await new Promise<void>((r) => setTimeout(r, SIGNAL_GRACE_MS));
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   }
