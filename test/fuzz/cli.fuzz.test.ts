@@ -50,8 +50,8 @@ afterAll(() => {
 const extremeNumber = fc.constantFrom(0, -1, 1e-100, 1e100, 1e-101, 1e101, 1e150, 1e300, 1.7976931348623157e308, 5e-324, 1e-320, 2 ** 53 - 1, 2 ** 31, 1e9, 0.5, 1.5);
 const junk = fc.oneof(fc.constant(null), fc.constant('1'), fc.constant(true), fc.constant([]), fc.constant({}), fc.string({ maxLength: 8 }));
 /** Mostly ordinary values (so that many configs are valid and run), sometimes an extreme or a non-number. */
-const num = (lo: number, hi: number) => fc.oneof({ weight: 40, arbitrary: fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }) }, { weight: 2, arbitrary: extremeNumber }, { weight: 1, arbitrary: junk });
-const int = (lo: number, hi: number) => fc.oneof({ weight: 40, arbitrary: fc.integer({ min: lo, max: hi }) }, { weight: 2, arbitrary: extremeNumber }, { weight: 1, arbitrary: junk });
+const num = (lo: number, hi: number) => fc.oneof({ weight: 100, arbitrary: fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }) }, { weight: 2, arbitrary: extremeNumber }, { weight: 1, arbitrary: junk });
+const int = (lo: number, hi: number) => fc.oneof({ weight: 100, arbitrary: fc.integer({ min: lo, max: hi }) }, { weight: 2, arbitrary: extremeNumber }, { weight: 1, arbitrary: junk });
 
 /** A covariance for dimension d (signal index and eigenvalue count mostly consistent with d). */
 const covarianceFor = (d: number) => fc.oneof(
