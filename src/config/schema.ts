@@ -25,9 +25,11 @@ const variance = (what: string) => {
   const msg = `a number > 0 within [${VARIANCE_MIN}, ${VARIANCE_MAX}] (${what})`;
   return z.number({ error: msg }).gte(VARIANCE_MIN, { error: msg }).lte(VARIANCE_MAX, { error: msg });
 };
+/** Smallest initialization scale: α² (in every e_k = a_k² − …) must stay a normal double, α² ≥ 1e-300. */
+export const INIT_SCALE_MIN = 1e-150;
 const initScale = (what: string) => {
-  const msg = `a number in (0, ${INIT_SCALE_MAX}] (${what}; larger is diverged from the start)`;
-  return z.number({ error: msg }).gt(0, { error: msg }).lte(INIT_SCALE_MAX, { error: msg });
+  const msg = `a number in [${INIT_SCALE_MIN}, ${INIT_SCALE_MAX}] (${what}; larger is diverged from the start, smaller underflows when squared)`;
+  return z.number({ error: msg }).gte(INIT_SCALE_MIN, { error: msg }).lte(INIT_SCALE_MAX, { error: msg });
 };
 const posInt = (what: string) =>
   z.number({ error: `an integer ≥ 1 (${what})` }).int({ error: `an integer ≥ 1 (${what})` }).gte(1, { error: `an integer ≥ 1 (${what})` });
