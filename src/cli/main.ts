@@ -42,8 +42,24 @@ function oneLine(message: string): string {
   return s.length > MAX_MESSAGE_CHARS ? `${s.slice(0, MAX_MESSAGE_CHARS - 3)}...` : s;
 }
 
+let pipeGuard = false;
+/**
+ * `specgd theory | head`: the reader closes the pipe and the next write to stdout fails with EPIPE, which Node
+ * raises as an unhandled 'error' event with a stack. The output was not wanted any more: exit quietly.
+ */
+function guardStdoutPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`specgd: cannot write to stdout (${e.code ?? e.message})\n`);
+    process.exit(1);
+  });
+}
+
 /** Run the CLI; returns the exit code (never calls process.exit, so tests can call it in-process). */
 export async function main(argv: string[]): Promise<number> {
+  guardStdoutPipe();
   const program = await buildProgram();
   try {
     const first = argv[0];

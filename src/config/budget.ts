@@ -127,24 +127,62 @@ export function derivationTerms(config: ExperimentConfig): CostTerm[] {
   ];
 }
 
-/** Iterating the reduced maps (and flows) of every algorithm: steps × blocks × (Newton–Schulz iterations). */
-export function theoryTerms(config: ExperimentConfig, flows = 0): CostTerm[] {
+/** odex's step limit for the reduced flows (dynamics/theory.ts). */
+export const FLOW_MAX_STEPS = 2_000_000;
+/**
+ * An explicit extrapolation method (odex, Gragg–Bulirsch–Stoer) stays stable only for steps h ≲ C/μ with μ the
+ * stiffness (largest Jacobian eigenvalue magnitude); C = FLOW_STABILITY_INTERVAL is taken generously (the
+ * stability intervals of the extrapolated midpoint rule are a few units), so the step count stays a lower bound.
+ */
+export const FLOW_STABILITY_INTERVAL = 20;
+/** Right-hand-side evaluations per odex step (at least the 8 of its lowest extrapolation order). */
+export const FLOW_EVALS_PER_STEP = 8;
+
+/** The flows a theory run integrates: the kind, its time span t_end = η·steps and (sign flow) its ε. */
+export interface FlowRequest {
+  kind: 'gradient-flow' | 'sign-flow';
+  tEnd: number;
+  epsilon?: number;
+}
+
+/**
+ * A reduced flow: odex steps ≥ min(FLOW_MAX_STEPS, t_end · μ / C) with the stiffness μ ≥ 4κ·λ_max² (the block
+ * gradient g_k = 4κ·a_k(λ_k T + 2λ_k² e_k)/4 has ∂g_k/∂a_k ≥ 4κλ_k² near the optimum), divided by ε for the
+ * smoothed sign flow −tanh(g/ε).
+ */
+function flowTerm(config: ExperimentConfig, f: FlowRequest): CostTerm {
+  const cov = config.model.covariance;
+  const lambdaMax = cov.kind === 'spiked' ? Math.max(cov.signalVariance, cov.spikeVariance, cov.bulkVariance) : cov.kind === 'diagonal' ? Math.max(...cov.eigenvalues) : 1;
+  const mu = (4 * config.model.lossScale * lambdaMax * lambdaMax) / (f.kind === 'sign-flow' ? (f.epsilon ?? DEFAULTS.signFlowEpsilon) : 1);
+  const steps = Math.min(FLOW_MAX_STEPS, Math.max(1, (f.tEnd * mu) / FLOW_STABILITY_INTERVAL));
   const B = blockCount(config);
-  const perStep = THEORY_BLOCK_STEP_OPS * (config.algorithms.reduce((s, a) => s + B * (a.name === 'specgd' && a.polar === 'newton-schulz' ? a.nsSteps : 1), 0) + flows * B);
+  return {
+    field: f.kind === 'sign-flow' ? '--sign-flow' : '--flow',
+    value: true,
+    what: `the ${f.kind} (≥ ${sci(steps)} odex steps: stiffness ${sci(mu)} over t = ${sci(f.tEnd)})`,
+    bytes: 0,
+    ops: steps * FLOW_EVALS_PER_STEP * B * THEORY_BLOCK_STEP_OPS,
+  };
+}
+
+/** Iterating the reduced maps (and flows) of every algorithm: steps × blocks × (Newton–Schulz iterations). */
+export function theoryTerms(config: ExperimentConfig, flowRequests: FlowRequest[] = []): CostTerm[] {
+  const B = blockCount(config);
+  const runs = config.algorithms.length + flowRequests.length;
   const R = recordCount(config.steps, config.record);
-  const runs = config.algorithms.length + flows;
-  const nsMax = Math.max(1, ...config.algorithms.map((a) => (a.name === 'specgd' && a.polar === 'newton-schulz' ? a.nsSteps : 1)));
   const terms: CostTerm[] = [
     ...derivationTerms(config),
-    { field: 'steps', value: config.steps, what: `${config.steps} steps of ${runs} reduced run(s) over ${B} blocks`, bytes: 0, ops: config.steps * perStep },
+    // One map evaluation per block, step and run (a flow's own cost is its odex steps, below).
+    { field: 'steps', value: config.steps, what: `${config.steps} steps of ${runs} reduced run(s) over ${B} blocks`, bytes: 0, ops: THEORY_BLOCK_STEP_OPS * config.steps * B * runs },
     { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${B + 4} series × ${runs} run(s)`, bytes: R * (B + 4) * runs * BYTES_PER_RECORDED_NUMBER, ops: 0 },
   ];
-  if (nsMax > 1) {
-    const ns = config.algorithms.find((a) => a.name === 'specgd' && a.nsSteps === nsMax);
-    const nsOps = THEORY_BLOCK_STEP_OPS * config.steps * B * nsMax;
-    terms.push({ field: `algorithms[${config.algorithms.indexOf(ns!)}].nsSteps`, value: nsMax, what: `${nsMax} Newton–Schulz iterations per step`, bytes: 0, ops: nsOps });
-    terms[terms.length - 3].ops -= nsOps;
-  }
+  // Newton–Schulz: nsSteps − 1 further iterations per block and step, charged to that algorithm's nsSteps.
+  config.algorithms.forEach((a, i) => {
+    if (a.name === 'specgd' && a.polar === 'newton-schulz' && a.nsSteps > 1) {
+      terms.push({ field: `algorithms[${i}].nsSteps`, value: a.nsSteps, what: `${a.nsSteps} Newton–Schulz iterations per step`, bytes: 0, ops: THEORY_BLOCK_STEP_OPS * config.steps * B * (a.nsSteps - 1) });
+    }
+  });
+  for (const f of flowRequests) terms.push(flowTerm(config, f));
   return terms;
 }
 

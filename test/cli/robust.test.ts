@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertFiniteDeep } from '../../src/core/trajectory.js';
 import { Rational } from '../../src/symbolic/poly.js';
-import { toJson } from '../../src/core/output.js';
+import { toJson, writeFilesAtomic, pendingTemporaries } from '../../src/core/output.js';
 import { syntheticBundle } from '../helpers/synthetic.js';
 import { runCli, writeTemp, type CliResult } from '../helpers/cli.js';
 
@@ -192,6 +192,14 @@ describe('issue 15: output files', () => {
     const r = await runCli(['sweep', '--lambda-v', '1:2:2', '--eta', '0.01:0.02:2', '--steps', '5', '--out', out, '--csv', '/proc/nope.csv']);
     expectBadInput(r, '--csv');
     expect(existsSync(out)).toBe(false);
+  });
+  it('a set of files is written all or nothing: a failing second file leaves the first unwritten and no temporary', () => {
+    const dir = join(root, 'set');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'blocker'), 'x');
+    expect(() => writeFilesAtomic([{ path: join(dir, 'a.json'), content: 'a' }, { path: join(dir, 'blocker', 'b.csv'), content: 'b' }])).toThrow();
+    expect(readdirSync(dir)).toEqual(['blocker']);
+    expect(pendingTemporaries()).toBe(0);
   });
   it('--out and --csv naming the same file: exit 2', async () => {
     const same = join(root, 'same.txt');

@@ -34,7 +34,9 @@ export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: stri
   const flows: FlowKind[] = [];
   if (opts.flow) flows.push('gradient-flow');
   if (opts.signFlow) flows.push('sign-flow');
-  checkBudget(theoryTerms(config, flows.length));
+  // Flow time t = η·steps with η of the first GD (gradient flow) / SpecGD (sign flow) algorithm, as runTheory does.
+  const etaOf = (name: 'gd' | 'specgd') => config.algorithms.find((a) => a.name === name)?.eta ?? defaultEta(name);
+  checkBudget(theoryTerms(config, flows.map((kind) => ({ kind, tEnd: etaOf(kind === 'gradient-flow' ? 'gd' : 'specgd') * config.steps, epsilon }))));
   const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory' });
   const out = { trajectories };
   assertFiniteDeep(out, 'theory');
