@@ -26,9 +26,18 @@ export function signalExitCode(signal: 'SIGINT' | 'SIGTERM'): number {
   return signal === 'SIGINT' ? 130 : 143;
 }
 
+/** Remove `p` if it exists; a path that cannot exist (ENOTDIR: under a file) is not an error. */
+function removeQuietly(p: string): void {
+  try {
+    rmSync(p, { recursive: true, force: true });
+  } catch {
+    /* nothing to remove */
+  }
+}
+
 /** Remove every registered temporary path and put back every folder moved aside (best effort, synchronous). */
 export function cleanupTemporaries(): void {
-  for (const p of temporaries) rmSync(p, { recursive: true, force: true });
+  for (const p of temporaries) removeQuietly(p);
   temporaries.clear();
   for (const [original, aside] of movedAside) {
     try {
@@ -118,8 +127,8 @@ export function writeFilesAtomic(files: OutputFile[]): void {
       makeDirs(dirname(target));
       const tmp = tempPathFor(target);
       temporaries.add(tmp);
-      writeFileSync(tmp, f.content);
       staged.push({ tmp, target });
+      writeFileSync(tmp, f.content);
     }
     for (const f of special) writeFileSync(f.path, f.content);
     for (const s of staged) {
@@ -129,7 +138,7 @@ export function writeFilesAtomic(files: OutputFile[]): void {
   } finally {
     for (const s of staged) {
       if (temporaries.has(s.tmp)) {
-        rmSync(s.tmp, { force: true });
+        removeQuietly(s.tmp);
         temporaries.delete(s.tmp);
       }
     }
