@@ -34,13 +34,16 @@ export const OPS_PER_SECOND = 1e9;
 export const DERIVE_TERMS_PER_SECOND = 4.5e4;
 export const DERIVE_BYTES_PER_PAIR = 53e3;
 /**
- * Fixed cost per step beyond the arithmetic, in operations at OPS_PER_SECOND: measured CPU time per step at d = 6
- * (where the arithmetic is negligible) on this machine kind was 5 µs per full-dimensional step (`specgd simulate`,
- * 2·10⁵ GD steps) and 0.13 µs per block per reduced step (`specgd theory`, 2·10⁶ GD steps, 3 blocks); half of
- * each is charged, so the estimate stays below the measured cost.
+ * Fixed cost per step beyond the arithmetic, in operations at OPS_PER_SECOND, from CPU times measured on this
+ * machine kind (about half of each is charged, so the estimates stay below the measured cost):
+ *  - full-dimensional step at d = 6 (arithmetic negligible): 5 µs (`specgd simulate`, 2·10⁵ GD steps);
+ *  - reduced map, per block and step: 18 ns without recording (`thresholds` along a 10⁹-step GD trajectory, 54 s
+ *    for 3·10⁹ block-steps), 0.13 µs with recording (`theory`, 2·10⁶ GD steps);
+ *  - odex step of a reduced flow (3 blocks): 9 µs (a stiff gradient flow, 2·10⁶ odex steps in 19 s).
  */
 export const SIM_STEP_OPS = 2500;
-export const THEORY_BLOCK_STEP_OPS = 60;
+export const THEORY_BLOCK_STEP_OPS = 15;
+export const FLOW_STEP_OPS = 4000;
 /** Bytes per recorded number: a float64 (8), its JSON text with indentation (≤ 26) and its CSV cell (≤ 24). */
 export const BYTES_PER_RECORDED_NUMBER = 58;
 /** Bytes per sweep point in memory, JSON and CSV (≈ 30 numbers of ≤ 26 characters, measured < 1 KB). */
@@ -135,8 +138,6 @@ export const FLOW_MAX_STEPS = 2_000_000;
  * stability intervals of the extrapolated midpoint rule are a few units), so the step count stays a lower bound.
  */
 export const FLOW_STABILITY_INTERVAL = 20;
-/** Right-hand-side evaluations per odex step (at least the 8 of its lowest extrapolation order). */
-export const FLOW_EVALS_PER_STEP = 8;
 
 /** The flows a theory run integrates: the kind, its time span t_end = η·steps and (sign flow) its ε. */
 export interface FlowRequest {
@@ -161,7 +162,7 @@ function flowTerm(config: ExperimentConfig, f: FlowRequest): CostTerm {
     value: true,
     what: `the ${f.kind} (≥ ${sci(steps)} odex steps: stiffness ${sci(mu)} over t = ${sci(f.tEnd)})`,
     bytes: 0,
-    ops: steps * FLOW_EVALS_PER_STEP * B * THEORY_BLOCK_STEP_OPS,
+    ops: steps * FLOW_STEP_OPS * Math.max(1, B / 3),
   };
 }
 
@@ -239,7 +240,7 @@ export function sweepTerms(points: number, steps: number, algorithms: number, ma
 /**
  * A stability report per λ_v: the bisection of the largest stable η̃ (a halving scan of ≤ 64 steps plus
  * log₂(1/resolution) bisection steps, from W₀ and near the optimum) of `steps` GD steps each, and SpecGD's end
- * cycle (max(steps, 4/η + 1000) steps).
+ * cycle (max(steps, 4/η + 1000) steps), plus the GD trajectory of the config's steps (linearization along it).
  */
 export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps: number, resolution: number): CostTerm[] {
   const B = blockCount(config);
@@ -249,6 +250,8 @@ export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps
   return [
     ...derivationTerms(config),
     { field: '--steps', value: steps, what: `${lambdas} λ_v × ${runs} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * runs * steps * B * THEORY_BLOCK_STEP_OPS },
+    // The linearization along the GD trajectory iterates the config's own steps once per λ_v.
+    ...(config.algorithms.some((a) => a.name === 'gd') ? [{ field: 'steps', value: config.steps, what: `${lambdas} λ_v × the GD trajectory of ${config.steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * config.steps * B * THEORY_BLOCK_STEP_OPS }] : []),
     ...(sg ? [{ field: `algorithms[${config.algorithms.indexOf(sg)}].eta`, value: sg.eta, what: `${lambdas} × SpecGD's end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B * THEORY_BLOCK_STEP_OPS }] : []),
   ];
 }
