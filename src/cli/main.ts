@@ -6,7 +6,7 @@
  * written), 1 internal error.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError, InternalError, RunFailure } from '../core/errors.js';
+import { CheckFailure, ConfigError, InternalError, RunFailure } from '../core/errors.js';
 import { toolVersion } from '../core/provenance.js';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 
@@ -48,8 +48,33 @@ export async function buildProgram(entries: readonly CommandEntry[] = COMMANDS):
   return program;
 }
 
+/** Longest error line printed (a 10 MB value in a config must not become a 10 MB message). */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** An error message as one line of at most MAX_MESSAGE_CHARS characters. */
+function oneLine(message: string): string {
+  const s = message.replace(/\s*\n\s*/g, ' ');
+  return s.length > MAX_MESSAGE_CHARS ? `${s.slice(0, MAX_MESSAGE_CHARS - 3)}...` : s;
+}
+
+let pipeGuard = false;
+/**
+ * `specgd theory | head`: the reader closes the pipe and the next write to stdout fails with EPIPE, which Node
+ * raises as an unhandled 'error' event with a stack. The output was not wanted any more: exit quietly.
+ */
+function guardStdoutPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`specgd: cannot write to stdout (${e.code ?? e.message})\n`);
+    process.exit(1);
+  });
+}
+
 /** Run the CLI; returns the exit code (never calls process.exit, so tests can call it in-process). */
 export async function main(argv: string[]): Promise<number> {
+  guardStdoutPipe();
   try {
     const first = argv[0];
     const names = COMMANDS.map((c) => c.name);
@@ -66,18 +91,21 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      process.stderr.write(`specgd: ${e.message.replace(/^error: /, '')}\n`);
+      process.stderr.write(`specgd: ${oneLine(e.message.replace(/^error: /, ''))}\n`);
       return 2;
     }
     if (e instanceof ConfigError) {
-      process.stderr.write(`specgd: ${e.message}\n`);
+      process.stderr.write(`specgd: ${oneLine(e.message)}\n`);
       return 2;
     }
-    if (e instanceof RunFailure) {
-      process.stderr.write(`specgd: ${e.message}\n`);
+    if (e instanceof CheckFailure || e instanceof RunFailure) {
+      process.stderr.write(`specgd: ${oneLine(e.message)}\n`);
       return 1;
     }
-    process.stderr.write(`specgd: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    // A bug in specgd: one line for the user; the stack only on request (SPECGD_DEBUG=1).
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    process.stderr.write(`specgd: internal error (a bug in specgd, please report it): ${oneLine(message)}\n`);
+    if (process.env.SPECGD_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
   }
 }

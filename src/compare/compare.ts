@@ -5,7 +5,7 @@
  * Window (default): the escaping stage, from step 0 until the theory's signal coefficient first reaches
  * `DEFAULT_WINDOW_LEVEL` (0.9); the whole common range if it never does.
  * Deviation at an aligned point k (time map: timemap.ts): δ_k = x_sim(k) − x_theory(k);
- * max = max_k |δ_k|, RMS = √((1/N) Σ_k δ_k²).
+ * max = max_k |δ_k|, RMS = √((1/N) Σ_k δ_k²), computed as m·√((1/N) Σ_k (δ_k/m)²) with m = max_k |δ_k| (no overflow).
  */
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
@@ -28,8 +28,10 @@ export interface SeriesDeviation {
   maxAbs: number;
   /** √(mean δ_k²) */
   rms: number;
-  /** Step of the largest deviation. */
+  /** Step of the worst point: the largest |δ_k|/tol_k (testable), else the largest |δ_k|. */
   worstStep: number;
+  /** |δ| at `worstStep`. */
+  deviationAtWorst: number;
   /** Population-exact: the scalar tolerance; finite-sample: the tolerance at the worst point (z·σ̂ there + floor). */
   tolerance: number;
   /** max_k |δ_k| / tol_k (≤ 1 passes); null when not testable. */
@@ -147,13 +149,22 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
   let worstStep = aligned[0]?.step ?? 0;
   let worstRatio = 0;
   let tolAtWorst = 0;
+  let devAtWorst = 0;
   let scale = 0;
+  let devScale = 0;
   for (const p of aligned) scale = Math.max(scale, Math.abs(theoryValueAt(th.mean, p)));
   const popTol = rule.kind === 'population-exact' ? rule.relTol * scale : 0;
-  for (const p of aligned) {
+  // A difference of two finite values beyond ±MAX_VALUE/2 can overflow: it is then reported as ±MAX_VALUE.
+  const devs = aligned.map((p) => {
     const dev = sv.mean[p.simIndex] - theoryValueAt(th.mean, p);
+    return Number.isFinite(dev) ? dev : Math.sign(dev) * Number.MAX_VALUE;
+  });
+  for (const x of devs) if (Math.abs(x) > devScale) devScale = Math.abs(x);
+  aligned.forEach((p, i) => {
+    const dev = devs[i];
     const a = Math.abs(dev);
-    sumSq += dev * dev;
+    // Rescaled by the largest |δ| so that δ² cannot overflow (|δ| near 1e160 and above) or underflow.
+    if (devScale > 0 && Number.isFinite(devScale)) sumSq += (dev / devScale) ** 2;
     const tol =
       rule.kind === 'population-exact'
         ? popTol
@@ -161,25 +172,30 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
           ? rule.z * Math.sqrt(rule.seeds) * sv.se[p.simIndex] + POPULATION_REL_TOL * scale
           : Number.NaN;
     if (rule.kind === 'not-testable') {
-      if (a > maxAbs) worstStep = p.step;
+      if (a > maxAbs) {
+        worstStep = p.step;
+        devAtWorst = a;
+      }
     } else {
       const ratio = tol > 0 ? a / tol : a === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (ratio > worstRatio || (ratio === worstRatio && a > maxAbs)) {
         worstRatio = ratio;
         worstStep = p.step;
         tolAtWorst = tol;
+        devAtWorst = a;
       }
     }
     if (a > maxAbs) maxAbs = a;
-  }
+  });
   const n = aligned.length;
   const testable = rule.kind !== 'not-testable' && n > 0;
   return {
     series: name,
     points: n,
     maxAbs,
-    rms: n ? Math.sqrt(sumSq / n) : 0,
+    rms: n ? devScale * Math.sqrt(sumSq / n) : 0,
     worstStep,
+    deviationAtWorst: devAtWorst,
     tolerance: rule.kind === 'population-exact' ? popTol : tolAtWorst,
     // A zero standard error with a nonzero deviation is an infinite ratio: report it as the largest finite double.
     worstRatio: testable ? (Number.isFinite(worstRatio) ? worstRatio : Number.MAX_VALUE) : null,

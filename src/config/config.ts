@@ -2,10 +2,12 @@
  * Loading and resolving an `ExperimentConfig`: parse (zod), check cross-field rules, merge defaults (`DEFAULTS`,
  * with `??`). Every failure is a one-line `ConfigError` naming the field path, the value and what is valid.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULTS } from './defaults.js';
 import { ExperimentConfigSchema, type ExperimentConfigInput } from './schema.js';
+import { describeJsonProblem, parseJsonStrict } from './json.js';
+import { currentBudget } from './budget.js';
 import { PRESETS, presetNames } from './presets.js';
 import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
 import { COVARIANCE_FAMILIES, covarianceFamily } from '../model/covariance/index.js';
@@ -92,6 +94,13 @@ export function parseConfig(input: unknown, fieldPrefix = ''): ExperimentConfig 
   }
   const bad = family.check(cov, d);
   if (bad) throw new ConfigError(prefix(`model.covariance.${bad[0]}`), bad[1], bad[2]);
+  if (c.seeds) {
+    const seen = new Set<number>();
+    c.seeds.forEach((seed, i) => {
+      if (seen.has(seed)) throw new ConfigError(prefix(`seeds[${i}]`), seed, `distinct seeds (${seed} appears twice; a repeated seed repeats a run and makes the standard error wrong)`);
+      seen.add(seed);
+    });
+  }
   const studentIn = c.model.student ?? DEFAULTS.student;
   let student: StudentConfig;
   if (studentIn.kind === 'matrix') {
@@ -143,16 +152,25 @@ function allowedKeys(path: ReadonlyArray<PropertyKey>, input: unknown): string {
 }
 
 /**
- * Read a JSON file named by a CLI option: a missing file or bad JSON is a one-line `ConfigError` on `option`
- * (`existing` says what the option expects, e.g. "a path to an existing JSON config file").
+ * Read a JSON file named by a CLI option: a missing file, a file larger than a quarter of the memory budget
+ * (JSON.parse needs several times the text's size), bad JSON, a duplicate key or too deep a nesting (json.ts) is a
+ * one-line `ConfigError` on `option` (`existing` says what the option expects, e.g. "a path to an existing JSON
+ * config file").
  */
 export function readJsonFile(option: string, file: string, existing: string): unknown {
-  if (!existsSync(file)) throw new ConfigError(option, file, existing);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new ConfigError(option, file, existing);
+  const budget = currentBudget();
+  const size = statSync(file).size;
+  if (size > budget.memoryBytes / 4) throw new ConfigError(option, file, `a JSON file of at most a quarter of the memory budget (${budget.rule}); it has ${size} bytes`);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(option, file, `a file holding valid JSON (${(e as Error).message.split('\n')[0]})`);
+    throw new ConfigError(option, file, `a readable file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  const r = parseJsonStrict(text);
+  if (!r.ok) throw new ConfigError(option, file, describeJsonProblem(r.problem));
+  return r.value;
 }
 
 /** Read and parse a JSON config file; a missing file or bad JSON is a `ConfigError` on `--config`. */

@@ -15,6 +15,8 @@ export function recordSteps(steps: number, mode: RecordMode, denseEarly: number 
   if (all) return Int32Array.from({ length: steps + 1 }, (_, k) => k);
   const set = new Set<number>([0, steps]);
   if (typeof mode === 'number') {
+    // N ≥ steps + 1 points: every step (no loop over more points than there are steps).
+    if (mode >= steps + 1) return Int32Array.from({ length: steps + 1 }, (_, k) => k);
     const m = Math.max(1, mode - 1);
     for (let i = 0; i < m; i++) set.add(Math.min(steps, Math.round(steps ** (m === 1 ? 1 : i / (m - 1)))));
   } else {

@@ -10,12 +10,20 @@ import { posInt, positive } from '../core/fields.js';
 import { COVARIANCE_FAMILIES } from '../model/covariance/index.js';
 
 export { VARIANCE_MAX, VARIANCE_MIN } from '../model/covariance/index.js';
+import { VARIANCE_MAX } from '../model/covariance/index.js';
+import { variance } from '../model/covariance/fields.js';
+/** Largest label-noise standard deviation: σ_ε² is a variance, so σ_ε ≤ √VARIANCE_MAX. */
+export const LABEL_NOISE_MAX = Math.sqrt(VARIANCE_MAX);
+/** Largest number of steps: steps are int32 indices of the recording grid (record.ts). */
+export const MAX_STEPS = 2 ** 31 - 1;
 /** Largest initialization scale α (or entry std): DEFAULTS.divergenceBound, beyond which a run has diverged at step 0. */
 export const INIT_SCALE_MAX = DEFAULTS.divergenceBound;
+/** Smallest initialization scale: α² (in every e_k = a_k² − …) must stay a normal double, α² ≥ 1e-300. */
+export const INIT_SCALE_MIN = 1e-150;
 
 const initScale = (what: string) => {
-  const msg = `a number in (0, ${INIT_SCALE_MAX}] (${what}; larger is diverged from the start)`;
-  return z.number({ error: msg }).gt(0, { error: msg }).lte(INIT_SCALE_MAX, { error: msg });
+  const msg = `a number in [${INIT_SCALE_MIN}, ${INIT_SCALE_MAX}] (${what}; larger is diverged from the start, smaller underflows when squared)`;
+  return z.number({ error: msg }).gte(INIT_SCALE_MIN, { error: msg }).lte(INIT_SCALE_MAX, { error: msg });
 };
 
 /** A covariance: the union of the registry's families (src/model/covariance/), told apart by `kind`. */
@@ -72,13 +80,18 @@ export const ModelSchema = z.strictObject({
   student: StudentSchema.optional(),
   init: InitSchema.optional(),
   /** The factor κ in L = κ E[(f − y)²]; model.md uses κ = 1/4. */
-  lossScale: positive('loss scale κ').optional(),
+  lossScale: variance('loss scale κ; it multiplies λ²-sized terms of the loss and gradient').optional(),
   /** Standard deviation σ_ε of additive label noise (simulation only; 0 = noiseless). */
-  labelNoise: z.number({ error: 'a finite number ≥ 0' }).finite().gte(0, { error: 'a finite number ≥ 0' }).optional(),
+  labelNoise: z
+    .number({ error: `a number in [0, ${LABEL_NOISE_MAX}] (σ_ε² is a variance ≤ ${VARIANCE_MAX})` })
+    .gte(0, { error: `a number in [0, ${LABEL_NOISE_MAX}] (σ_ε² is a variance ≤ ${VARIANCE_MAX})` })
+    .lte(LABEL_NOISE_MAX, { error: `a number in [0, ${LABEL_NOISE_MAX}] (σ_ε² is a variance ≤ ${VARIANCE_MAX})` })
+    .optional(),
 });
 
-export const RecordSchema = z.union([z.enum(['all', 'log']), posInt('number of recorded steps')], {
-  error: '"all", "log" or an integer ≥ 1 (number of recorded steps)',
+/** "auto" (the default, as written in every output's provenance config), "all", "log" or a number of points. */
+export const RecordSchema = z.union([z.enum(['auto', 'all', 'log']), posInt('number of recorded steps')], {
+  error: '"auto", "all", "log" or an integer ≥ 1 (number of recorded steps)',
 });
 
 export const EventsSchema = z.strictObject({
@@ -91,7 +104,7 @@ export const EventsSchema = z.strictObject({
 export const ExperimentConfigSchema = z.strictObject({
   model: ModelSchema,
   algorithms: z.array(AlgorithmSchema, { error: 'a non-empty array of algorithms' }).min(1, { error: 'a non-empty array of algorithms' }).optional(),
-  steps: posInt('number of steps').optional(),
+  steps: posInt('number of steps').lte(MAX_STEPS, { error: `an integer in 1..${MAX_STEPS} (steps are int32 indices of the recording grid)` }).optional(),
   data: DataSchema.optional(),
   seeds: z.array(z.number({ error: 'integer seeds' }).int({ error: 'integer seeds (safe integers, |seed| < 2^53)' }), { error: 'a non-empty array of integer seeds' }).min(1, { error: 'a non-empty array of integer seeds' }).optional(),
   record: RecordSchema.optional(),

@@ -8,7 +8,7 @@ export class ConfigError extends Error {
   readonly value: unknown;
   readonly valid: string;
   constructor(field: string, value: unknown, valid: string) {
-    super(`invalid ${field}: got ${formatValue(value)}; expected ${valid}`);
+    super(`invalid ${capText(field, MAX_FIELD_CHARS)}: got ${formatValue(value)}; expected ${valid}`);
     this.name = 'ConfigError';
     this.field = field;
     this.value = value;
@@ -27,6 +27,17 @@ export class RunFailure extends Error {
   }
 }
 
+/**
+ * A check the user asked for failed (`compare --strict`, a failed derivation check): the CLI prints the one-line
+ * message and exits with code 1. The outputs that were asked for are already written.
+ */
+export class CheckFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}
+
 /** An internal invariant broke: a bug in specgd, not bad input. */
 export class InternalError extends Error {
   constructor(message: string) {
@@ -35,11 +46,25 @@ export class InternalError extends Error {
   }
 }
 
-/** Render a value for an error message: short, one line, JSON-like. */
+/** Longest rendering of a value in an error message (longer: cut, with its length stated). */
+export const MAX_VALUE_CHARS = 200;
+/** Longest field path in an error message (a field path can hold a user's key of any length). */
+export const MAX_FIELD_CHARS = 200;
+
+/** `s` cut to at most `max` characters (plus a note of the full length). */
+export function capText(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}... (${s.length} characters)` : s;
+}
+
+/** Render a value for an error message: short, one line, JSON-like. Strings and objects are cut to MAX_VALUE_CHARS. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    // Cut before quoting: JSON.stringify of a 10 MB string would copy it whole.
+    if (value.length > MAX_VALUE_CHARS) return `${JSON.stringify(value.slice(0, MAX_VALUE_CHARS))}... (a string of ${value.length} characters)`;
+    return JSON.stringify(value);
+  }
   let s: string;
   try {
     s = JSON.stringify(value) ?? String(value);

@@ -14,7 +14,15 @@ export function std(xs: ArrayLike<number>): number {
   const m = mean(xs);
   let s = 0;
   for (let i = 0; i < n; i++) s += (xs[i] - m) ** 2;
-  return Math.sqrt(s / (n - 1));
+  if (Number.isFinite(s) && s > 0) return Math.sqrt(s / (n - 1));
+  // The squares overflowed (|x_i − x̄| ≳ 1e154) or underflowed: the same formula rescaled by M = max |x_i − x̄|,
+  // σ̂ = M·√(Σ ((x_i − x̄)/M)² / (N − 1)).
+  let M = 0;
+  for (let i = 0; i < n; i++) M = Math.max(M, Math.abs(xs[i] - m));
+  if (M === 0 || !Number.isFinite(M)) return M;
+  let r = 0;
+  for (let i = 0; i < n; i++) r += ((xs[i] - m) / M) ** 2;
+  return M * Math.sqrt(r / (n - 1));
 }
 
 /** Standard error of the mean `σ̂/√N`. */

@@ -86,6 +86,8 @@ export class Rational {
       const frac = r - aInt;
       if (frac === 0) break;
       r = 1 / frac;
+      // 1/frac overflows for a tiny (e.g. denormal) remainder: no simple convergent exists, use the exact value.
+      if (!Number.isFinite(r)) break;
     }
     return Rational.exact(x);
   }
@@ -147,7 +149,10 @@ export class Rational {
     if (Number.isFinite(n) && Number.isFinite(d) && Math.abs(n) < 2 ** 53 && d < 2 ** 53) return n / d;
     // Scale to keep 64 significant bits of the quotient.
     const shift = BigInt(Math.max(0, this.den.toString(2).length - this.num.toString(2).length + 64));
-    return Number((this.num << shift) / this.den) / 2 ** Number(shift);
+    // Divide by 2^shift in factors of at most 2^1000: 2^shift itself overflows for shift > 1023 (denormal results).
+    let x = Number((this.num << shift) / this.den);
+    for (let s = Number(shift); s > 0; s -= 1000) x /= 2 ** Math.min(s, 1000);
+    return x;
   }
   /** If this is the square of a rational, its non-negative square root; else null. */
   sqrt(): Rational | null {

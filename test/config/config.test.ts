@@ -73,7 +73,8 @@ describe('config: supported ranges (outside them float64 overflows: bad input, n
     ['a tiny variance', (c) => (c.model.covariance.signalVariance = VARIANCE_MIN / 10), 'model.covariance.signalVariance', /within \[1e-100, 1e\+100\]/],
     ['a huge eigenvalue', (c) => (c.model = { d: 3, covariance: { kind: 'diagonal', eigenvalues: [1, VARIANCE_MAX * 10, 1], signalIndex: 1 } }), 'model.covariance.eigenvalues[1]', /within/],
     ['an init scale past the divergence bound', (c) => (c.model.init = { kind: 'scaled-identity', alpha: INIT_SCALE_MAX * 10 }), 'model.init.alpha', /larger is diverged from the start/],
-    ['a gaussian init std past the divergence bound', (c) => (c.model.init = { kind: 'gaussian', std: INIT_SCALE_MAX * 10 }), 'model.init.std', /\(0, 1000000\]/],
+    ['a gaussian init std past the divergence bound', (c) => (c.model.init = { kind: 'gaussian', std: INIT_SCALE_MAX * 10 }), 'model.init.std', /\[1e-150, 1000000\]/],
+    ['a denormal init scale (α² underflows to 0)', (c) => (c.model.init = { kind: 'scaled-identity', alpha: 5e-324 }), 'model.init.alpha', /smaller underflows when squared/],
   ];
   for (const [what, mutate, field, valid] of cases) {
     it(what, () => {

@@ -8,8 +8,9 @@
  */
 import type { Command } from 'commander';
 import { parseConfig, readJsonFile, resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
-import { ConfigError } from '../../core/errors.js';
-import { toJson, writeFileAtomic } from '../../core/output.js';
+import { checkBudget, simulationTerms, theoryTerms } from '../../config/budget.js';
+import { CheckFailure, ConfigError } from '../../core/errors.js';
+import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance, type Trajectory } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
@@ -19,6 +20,7 @@ import { runSimulation } from '../../sim/simulate.js';
 import { compareTrajectories, DEFAULT_WINDOW_LEVEL, type Comparison } from '../../compare/compare.js';
 import { fmt } from '../../report/text.js';
 import { checkOutFile, configOptions } from '../args.js';
+import { writeOutputs } from '../output.js';
 
 export interface CompareCliOptions {
   preset?: string;
@@ -27,13 +29,72 @@ export interface CompareCliOptions {
   simulation?: string;
   windowLevel?: string;
   out?: string;
+  /** exit 1 when a verdict fails */
+  strict?: boolean;
 }
 
-function readTrajectories(option: string, file: string): Trajectory[] {
-  const raw = readJsonFile(option, file, 'a path to an existing JSON file with { "trajectories": [...] }');
+const isFiniteArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+/**
+ * The shape problem of one trajectory read from a file (null when it is a well-formed `kind` trajectory): every
+ * field the comparison reads, with series as number arrays (theory) or { mean, se } arrays (simulation) of the
+ * length of `step`.
+ */
+function trajectoryProblem(x: unknown, kind: Trajectory['kind']): string | null {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return 'is not an object';
+  const t = x as Record<string, unknown>;
+  if (t.kind !== kind) return `has kind ${JSON.stringify(t.kind)} (expected "${kind}")`;
+  if (typeof t.algorithm !== 'string') return 'has no "algorithm" name';
+  if (typeof t.status !== 'string') return 'has no "status"';
+  if (!isFiniteArray(t.step) || !isFiniteArray(t.t) || t.t.length !== t.step.length) return 'has no finite "step" and "t" arrays of one length';
+  if (t.series === null || typeof t.series !== 'object' || Array.isArray(t.series)) return 'has no "series" object';
+  const n = t.step.length;
+  for (const [name, v] of Object.entries(t.series as Record<string, unknown>)) {
+    const ok =
+      kind === 'theory'
+        ? isFiniteArray(v) && v.length === n
+        : v !== null && typeof v === 'object' && isFiniteArray((v as { mean?: unknown }).mean) && isFiniteArray((v as { se?: unknown }).se) && (v as { mean: number[] }).mean.length === n && (v as { se: number[] }).se.length === n;
+    if (!ok) return `has series "${name.slice(0, 40)}" that is not ${kind === 'theory' ? 'an array' : 'a { mean, se } pair of arrays'} of ${n} finite numbers`;
+  }
+  if (!Array.isArray(t.events)) return 'has no "events" array';
+  if (t.provenance === null || typeof t.provenance !== 'object') return 'has no "provenance" (the config it was run with)';
+  return null;
+}
+
+function readTrajectories(option: string, file: string, kind: Trajectory['kind']): Trajectory[] {
+  const what = `output of specgd ${kind === 'theory' ? 'theory' : 'simulate'}`;
+  const raw = readJsonFile(option, file, `a path to an existing JSON file with { "trajectories": [...] } (${what})`);
   const t = raw !== null && typeof raw === 'object' ? (raw as { trajectories?: unknown }).trajectories : undefined;
-  if (!Array.isArray(t) || t.length === 0 || t.some((x) => x === null || typeof x !== 'object')) throw new ConfigError(option, file, 'a JSON object with a non-empty "trajectories" array (output of specgd theory / simulate)');
+  if (!Array.isArray(t) || t.length === 0) throw new ConfigError(option, file, `a JSON object with a non-empty "trajectories" array (${what})`);
+  t.forEach((x, i) => {
+    const problem = trajectoryProblem(x, kind);
+    if (problem) throw new ConfigError(option, file, `a JSON object whose "trajectories" are ${kind} trajectories (${what}); trajectories[${i}] ${problem}`);
+  });
   return t as Trajectory[];
+}
+
+/** The first field where two resolved configs differ in what the theory depends on (model, algorithms, steps, record, events). */
+function firstDifference(a: unknown, b: unknown, path: string): string | null {
+  if (a === b) return null;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
+    return `${path || '(config)'}: ${JSON.stringify(a)?.slice(0, 60)} vs ${JSON.stringify(b)?.slice(0, 60)}`;
+  }
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
+    if (d) return d;
+  }
+  return null;
+}
+
+/**
+ * A --theory/--simulation pair must describe the same experiment: the same model, algorithms, steps, recording
+ * grid and event levels (data mode and seeds may differ: the theory is the population limit of any sample).
+ */
+function checkSamePair(theoryConfig: ExperimentConfig, simConfig: ExperimentConfig, opts: CompareCliOptions): void {
+  const pick = (c: ExperimentConfig) => ({ model: { ...c.model, labelNoise: undefined }, algorithms: c.algorithms, steps: c.steps, record: c.record, events: c.events });
+  const diff = firstDifference(pick(theoryConfig), pick(simConfig), '');
+  if (diff) throw new ConfigError('--theory/--simulation', `${opts.theory} and ${opts.simulation}`, `a theory and a simulation of the same model and algorithms (their provenance configs differ at ${diff})`);
 }
 
 /** A resolved config (as stored in provenance) back to the file form: `record: "auto"` is the default, not a value. */
@@ -74,11 +135,14 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
   let sim: Trajectory[];
   if (opts.theory !== undefined || opts.simulation !== undefined) {
     if (opts.theory === undefined || opts.simulation === undefined) throw new ConfigError('--theory/--simulation', opts.theory ?? opts.simulation, 'both --theory FILE and --simulation FILE');
-    theory = readTrajectories('--theory', opts.theory);
-    sim = readTrajectories('--simulation', opts.simulation);
+    theory = readTrajectories('--theory', opts.theory, 'theory');
+    sim = readTrajectories('--simulation', opts.simulation, 'simulation');
     config = parseConfig(unresolve(sim[0].provenance?.config), 'simulation provenance.config');
+    const theoryConfig = parseConfig(unresolve(theory[0].provenance?.config), 'theory provenance.config');
+    checkSamePair(theoryConfig, config, opts);
   } else {
     config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+    checkBudget([...theoryTerms(config), ...simulationTerms(config)]);
     theory = runTheory(config, { command: 'compare' });
     sim = runSimulation(config, { command: 'compare' });
   }
@@ -97,13 +161,25 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
   return { comparisons: out, config, level };
 }
 
-/** Plain-text table of comparisons. */
+/**
+ * Plain-text table of comparisons. Per series: max|δ| and RMS δ over the window, then the WORST point — the
+ * largest ratio |δ_k|/tol_k, the step k where it occurs, |δ| and the tolerance at that same step — and the verdict,
+ * which is "pass" iff that ratio is ≤ 1 (a series without a tolerance rule shows "—" and n/a).
+ */
 export function comparisonTable(comps: Comparison[]): string {
   const lines: string[] = [];
   for (const c of comps) {
     lines.push(`${c.label} — ${c.verdict}`, `  window: ${c.window.rule}`, `  time map: ${c.timeMap}`, `  tolerance: ${c.tolerance.rule}`);
-    lines.push(`  ${'series'.padEnd(10)} ${'points'.padStart(7)} ${'max|δ|'.padStart(12)} ${'RMS δ'.padStart(12)} ${'tolerance'.padStart(12)}  verdict`);
-    for (const s of c.series) lines.push(`  ${s.series.padEnd(10)} ${String(s.points).padStart(7)} ${fmt(s.maxAbs).padStart(12)} ${fmt(s.rms).padStart(12)} ${fmt(s.tolerance).padStart(12)}  ${s.verdict}`);
+    lines.push(
+      `  ${'series'.padEnd(10)} ${'points'.padStart(7)} ${'max|δ|'.padStart(11)} ${'RMS δ'.padStart(11)} ${'worst |δ|/tol'.padStart(13)} ${'at step'.padStart(8)} ${'|δ| there'.padStart(11)} ${'tol there'.padStart(11)}  verdict`,
+    );
+    for (const s of c.series) {
+      const ratio = s.worstRatio === null ? '—' : fmt(s.worstRatio);
+      const tol = s.worstRatio === null ? '—' : fmt(s.tolerance);
+      lines.push(
+        `  ${s.series.padEnd(10)} ${String(s.points).padStart(7)} ${fmt(s.maxAbs).padStart(11)} ${fmt(s.rms).padStart(11)} ${ratio.padStart(13)} ${String(s.worstStep).padStart(8)} ${fmt(s.deviationAtWorst).padStart(11)} ${tol.padStart(11)}  ${s.verdict}`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -115,9 +191,11 @@ export function register(program: Command): void {
     .option('--simulation <file>', 'read simulation trajectories (output of specgd simulate) instead of running them')
     .option('--window-level <x>', `signal level that ends the escaping-stage window (default ${DEFAULT_WINDOW_LEVEL})`)
     .option('--out <file>', 'write { comparisons, provenance } as JSON')
-    .action((opts: CompareCliOptions) => {
+    .option('--strict', 'exit with code 1 when a comparison fails (the outputs are still written)')
+    .action(async (opts: CompareCliOptions) => {
       const result = compareJson(opts);
-      if (opts.out !== undefined) writeFileAtomic(opts.out, toJson(result));
-      process.stdout.write(comparisonTable(result.comparisons));
+      await writeOutputs([{ path: opts.out, content: toJson(result) }], comparisonTable(result.comparisons));
+      const failed = result.comparisons.filter((c) => c.verdict === 'fail');
+      if (opts.strict === true && failed.length) throw new CheckFailure(`compare --strict: ${failed.length} of ${result.comparisons.length} comparison(s) failed (${failed.map((c) => c.label).join('; ')})`);
     });
 }

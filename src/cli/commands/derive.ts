@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
-import { InternalError } from '../../core/errors.js';
+import { checkBudget, derivationTerms } from '../../config/budget.js';
+import { CheckFailure } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance } from '../../core/trajectory.js';
@@ -24,17 +25,18 @@ export interface DeriveCliOptions {
   out?: string;
 }
 
-/** Derive once and render in each requested format (throws ConfigError on bad input, InternalError on a failed check). */
+/** Derive once and render in each requested format (throws ConfigError on bad input, CheckFailure on a failed check). */
 export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveCliOptions, 'format'>, formats: readonly F[]): Record<F, string> {
   return renderDocuments(resolveConfigOption({ preset: opts.preset, config: opts.config }), opts, formats);
 }
 
 function renderDocuments<F extends DerivationFormat>(config: ExperimentConfig, opts: Omit<DeriveCliOptions, 'format'>, formats: readonly F[]): Record<F, string> {
+  checkBudget(derivationTerms(config));
   const spec = buildModelSpec(config);
   const der = derive(spec);
   const failed = der.checks.filter((c) => !c.passed);
   if (failed.length) {
-    throw new InternalError(`derivation check failed: ${failed.map((c) => `${c.id} (error ${c.error} > tolerance ${c.tolerance})`).join('; ')}`);
+    throw new CheckFailure(`derivation check failed: ${failed.map((c) => `${c.id} (error ${c.error} > tolerance ${c.tolerance})`).join('; ')}`);
   }
   const alpha = spec.init.kind === 'scaled-identity' ? spec.init.alpha : null;
   const name = opts.config !== undefined ? basename(opts.config) : (opts.preset ?? 'spiked');
@@ -70,8 +72,8 @@ export function register(program: Command): void {
     .description('derive the reduced GD / SpecGD dynamics symbolically, with checks, and print the derivation document')
     .option('--format <format>', 'md, json or tex', 'md')
     .option('--out <file>', 'write to FILE instead of stdout')
-    .action((opts: DeriveCliOptions) => {
+    .action(async (opts: DeriveCliOptions) => {
       const text = deriveDocument(opts);
-      writeOrPrint(opts.out, text);
+      await writeOrPrint(opts.out, text);
     });
 }

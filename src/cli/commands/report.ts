@@ -6,13 +6,15 @@ import type { Command } from 'commander';
 import { readJsonFile } from '../../config/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { RESULTS_FORMAT, type ResultsBundle, type RunGroup } from '../../compare/bundle.js';
-import { buildReport, writeReportFiles, type ReportFiles } from '../../report/write.js';
+import { buildReport, type ReportFiles } from '../../report/write.js';
 import { checkOutDir } from '../args.js';
+import { writeReportFolder } from '../output.js';
 import { DEFAULT_REPORT_DIR } from './reproduce.js';
 
 export interface ReportCliOptions {
   in?: string;
   out?: string;
+  force?: boolean;
 }
 
 /** Read and validate a results bundle (format tag and the sections the report needs). */
@@ -64,13 +66,14 @@ export function register(program: Command): void {
     .description('rebuild the report (figures, HTML, Markdown, data, claims.json) from a results JSON')
     .option('--in <file>', 'results bundle (data/results.json of `specgd reproduce`)')
     .option('--out <dir>', `output folder (default ./${DEFAULT_REPORT_DIR})`)
-    .action((opts: ReportCliOptions) => {
+    .option('--force', 'replace an existing output folder wholly (without it, a folder holding files is refused)')
+    .action(async (opts: ReportCliOptions) => {
       if (opts.in === undefined) throw new ConfigError('--in', undefined, 'a results JSON file (data/results.json of `specgd reproduce`)');
+      const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR, opts.force === true);
       const bundle = loadResults(opts.in);
-      const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR);
       const report = buildReportFromInput(opts.in, bundle);
       for (const w of report.warnings) process.stderr.write(`specgd: warning: ${w}\n`);
-      writeReportFiles(out, report);
+      await writeReportFolder(out, report.files);
       process.stdout.write(`report: ${out}/index.html (${report.files.size} files)\n`);
     });
 }

@@ -6,15 +6,17 @@
  */
 import type { Command } from 'commander';
 import { reproducePlan, runReproduce } from '../../pipeline/reproduce.js';
-import { buildReport, writeReportFiles } from '../../report/write.js';
+import { buildReport } from '../../report/write.js';
 import { checkOutDir } from '../args.js';
 import { stderrProgress } from '../progress.js';
+import { writeReportFolder } from '../output.js';
 
 export const DEFAULT_REPORT_DIR = 'specgd-report';
 
 export interface ReproduceCliOptions {
   out?: string;
   quick?: boolean;
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,13 +25,14 @@ export function register(program: Command): void {
     .description('derive, integrate, simulate, compare and report the whole analysis (figures, claims, HTML + Markdown)')
     .option('--out <dir>', `output folder (default ./${DEFAULT_REPORT_DIR})`)
     .option('--quick', 'smaller sizes, same figures and claims (under a minute)')
+    .option('--force', 'replace an existing output folder wholly (without it, a folder holding files is refused)')
     .action(async (opts: ReproduceCliOptions) => {
-      const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR);
+      const out = checkOutDir('--out', opts.out ?? DEFAULT_REPORT_DIR, opts.force === true);
       const progress = stderrProgress('reproduce');
       const bundle = await runReproduce(reproducePlan(opts.quick === true), { onProgress: progress });
       const report = buildReport(bundle, (i, n, id) => progress(`figure ${id}`, i, n));
       for (const w of report.warnings) process.stderr.write(`specgd: warning: ${w}\n`);
-      writeReportFiles(out, report);
+      await writeReportFolder(out, report.files);
       const passed = bundle.claims.filter((c) => c.verdict === 'pass').length;
       const comps = bundle.comparisons.map((c) => c.verdict);
       process.stdout.write(

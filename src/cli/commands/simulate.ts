@@ -12,15 +12,16 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { checkBudget, simulationTerms } from '../../config/budget.js';
 import { toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { buildGrid, GRID_KEYS, loadConfigList } from '../../cluster/grid.js';
 import { resolveShard } from '../../cluster/shard.js';
 import { gridTrajectories, runSimulateGrid, simulateCsv, simulateWithSeeds, type SimulateGridOutput, type SimulationWithSeeds } from '../../cluster/simulate-grid.js';
 import { ConfigError } from '../../core/errors.js';
-import { writeOrPrint } from '../output.js';
-import { writeCsvWithMeta } from '../../core/csv.js';
-import { checkOutFile, configOptions, parsePositiveInt } from '../args.js';
+import { writeOutputs } from '../output.js';
+import { metaPath } from '../../core/csv.js';
+import { checkOutFiles, configOptions, parsePositiveInt } from '../args.js';
 import { progressBar } from '../progress.js';
 
 export interface SimulateCliOptions {
@@ -43,10 +44,13 @@ export interface SimulateCliOptions {
 export function simulateConfig(opts: SimulateCliOptions): ExperimentConfig {
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   if (opts.seeds !== undefined) {
-    const K = parsePositiveInt('--seeds', opts.seeds);
     const first = config.seeds[0];
+    const K = parsePositiveInt('--seeds', opts.seeds, Number.MAX_SAFE_INTEGER - Math.max(first, 0), `consecutive safe-integer seeds from ${first}`);
+    // The budget before the K seeds are allocated.
+    checkBudget(simulationTerms(config, K).map((t) => (t.field === 'steps' ? { ...t, field: '--seeds', value: opts.seeds } : t)));
     config.seeds = Array.from({ length: K }, (_, i) => first + i);
   }
+  checkBudget(simulationTerms(config));
   return config;
 }
 
@@ -68,8 +72,7 @@ export function simulateGridOptions(opts: SimulateCliOptions) {
 
 /** Run the simulation for CLI options: JSON and CSV texts. Throws ConfigError on bad input. */
 export function simulateOutputs(opts: SimulateCliOptions): { json: string; csv: string; meta: string; trajectories: Trajectory[] } {
-  checkOutFile('--out', opts.out);
-  checkOutFile('--csv', opts.csv);
+  checkOutFiles({ '--out': opts.out, '--csv': opts.csv });
   const g = simulateGridOptions(opts);
   const config = g === null ? simulateConfig(opts) : null;
   const progress = progressBar('simulate', 'steps', opts.progress !== false);
@@ -98,9 +101,15 @@ export function register(program: Command): void {
     .option('--shard-index <i>', 'run only shard I (0-based) of the grid points (default $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN)')
     .option('--shard-count <n>', 'number of shards (default $SLURM_ARRAY_TASK_COUNT); join them with specgd merge')
     .option('--no-progress', 'no progress bar on stderr')
-    .action((opts: SimulateCliOptions) => {
+    .action(async (opts: SimulateCliOptions) => {
       const { json, csv, meta } = simulateOutputs(opts);
-      if (opts.csv !== undefined) writeCsvWithMeta(opts.csv, csv, meta);
-      writeOrPrint(opts.out, json);
+      await writeOutputs(
+        [
+          { path: opts.out, content: json },
+          { path: opts.csv, content: csv },
+          { path: opts.csv !== undefined ? metaPath(opts.csv) : undefined, content: meta },
+        ],
+        opts.out === undefined ? json : undefined,
+      );
     });
 }

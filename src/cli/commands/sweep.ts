@@ -11,16 +11,19 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
+import { checkBudget, maxSweepAxis, sweepTerms } from '../../config/budget.js';
+import { MAX_STEPS } from '../../config/schema.js';
 import { ConfigError } from '../../core/errors.js';
 import { ALGORITHMS } from '../../algorithms/index.js';
-import { writeFileAtomic, toJson } from '../../core/output.js';
+import { toJson } from '../../core/output.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
 import { defaultWorkers, resolveShard, shardInfo, type ShardInfo } from '../../cluster/shard.js';
 import { jobSize } from '../../dynamics/sweep-point.js';
-import { csvMeta, writeCsvWithMeta } from '../../core/csv.js';
+import { csvMeta, metaPath } from '../../core/csv.js';
 import { runSweep, SWEEP_COLUMNS, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
-import { checkOutFile, parseFormat, parsePositiveInt, parseRange } from '../args.js';
+import { checkOutFiles, parseFormat, parsePositiveInt, parseRange } from '../args.js';
 import { progressBar } from '../progress.js';
+import { writeOutputs } from '../output.js';
 
 export interface SweepCliOptions {
   preset?: string;
@@ -46,25 +49,26 @@ export const SWEEP_DEFAULTS = { lambdaV: '1:50:20', eta: '0.001:0.3:20', d: '3:4
 
 /** Resolve CLI options to a validated sweep spec (ConfigError on bad input). */
 export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
-  checkOutFile('--out', opts.out);
-  checkOutFile('--csv', opts.csv);
+  checkOutFiles({ '--out': opts.out, '--csv': opts.csv });
   const grid = parseFormat<SweepGrid>('--grid', opts.grid, ['lambda-eta', 'lambda-d', 'lambda-alpha']);
   const scale = parseFormat<'lin' | 'log'>('--lambda-scale', opts.lambdaScale, ['lin', 'log']);
   const own = grid === 'lambda-eta' ? 'eta' : grid === 'lambda-d' ? 'd' : 'alpha';
   for (const other of ['eta', 'd', 'alpha'] as const) {
     if (other !== own && opts[other] !== undefined) throw new ConfigError(`--${other}`, opts[other], `no --${other} with --grid ${grid} (its second axis is --${own})`);
   }
-  const lambdaV = parseRange('--lambda-v', opts.lambdaV, scale, true);
+  const maxN = { value: maxSweepAxis(), why: 'points of one axis within the memory budget (SPECGD_MEMORY_LIMIT_MB)' };
+  const lambdaV = parseRange('--lambda-v', opts.lambdaV, scale, true, { maxN });
   let values: number[];
-  if (own === 'eta') values = parseRange('--eta', opts.eta ?? SWEEP_DEFAULTS.eta, 'lin', true);
-  else if (own === 'd') values = [...new Set(parseRange('--d', opts.d ?? SWEEP_DEFAULTS.d, 'lin', true).map((x) => Math.round(x)))];
-  else values = parseRange('--alpha', opts.alpha ?? SWEEP_DEFAULTS.alpha, 'log');
+  if (own === 'eta') values = parseRange('--eta', opts.eta ?? SWEEP_DEFAULTS.eta, 'lin', true, { maxN });
+  else if (own === 'd') values = [...new Set(parseRange('--d', opts.d ?? SWEEP_DEFAULTS.d, 'lin', true, { maxN, max: { value: MAX_STEPS, why: 'dimensions are int32 array lengths' } }).map((x) => Math.round(x)))];
+  else values = parseRange('--alpha', opts.alpha ?? SWEEP_DEFAULTS.alpha, 'log', undefined, { maxN });
   const algs = opts.algorithms.split(',').map((s) => s.trim());
   const algorithms = algs.map((a) => parseFormat<SweepAlgorithm>('--algorithms', a, ALGORITHMS.map((x) => x.id)));
-  const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps) : undefined;
+  const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps, MAX_STEPS, 'steps are int32 indices') : undefined;
   const base = resolveConfigOption({ preset: opts.preset, config: opts.config });
   const spec: SweepSpec = { base, grid, lambdaV, values, algorithms: [...new Set(algorithms)], steps: steps ?? base.steps };
   validateSweep(spec);
+  checkBudget(sweepTerms(lambdaV.length * values.length, spec.steps, spec.algorithms.length, own === 'd' ? Math.max(...values) : base.model.d));
   return spec;
 }
 
@@ -120,8 +124,14 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .action(async (opts: SweepCliOptions) => {
       const { json, csv, result } = await sweepOutputs(opts);
-      if (opts.csv !== undefined) writeCsvWithMeta(opts.csv, csv, sweepCsvMeta(result, csv));
-      if (opts.out !== undefined) writeFileAtomic(opts.out, json);
-      if (opts.out === undefined && opts.csv === undefined) process.stdout.write(json);
+      const meta = opts.csv !== undefined ? sweepCsvMeta(result, csv) : '';
+      await writeOutputs(
+        [
+          { path: opts.out, content: json },
+          { path: opts.csv, content: csv },
+          { path: opts.csv !== undefined ? metaPath(opts.csv) : undefined, content: meta },
+        ],
+        opts.out === undefined && opts.csv === undefined ? json : undefined,
+      );
     });
 }

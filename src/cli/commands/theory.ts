@@ -7,15 +7,17 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
+import { checkBudget, theoryTerms } from '../../config/budget.js';
 import { DEFAULTS, defaultEta } from '../../config/defaults.js';
 import { toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
-import type { FlowKind } from '../../dynamics/flows.js';
-import { trajectoriesCsv, writeOrPrint } from '../output.js';
-import { writeCsvWithMeta } from '../../core/csv.js';
+import { flowOwner, type FlowKind } from '../../dynamics/flows.js';
+import { algorithmOf } from '../../algorithms/index.js';
+import { trajectoriesCsv, writeOutputs } from '../output.js';
+import { metaPath } from '../../core/csv.js';
 import { trajectoriesCsvMeta } from '../../report/tidy.js';
-import { checkOutFile, configOptions, parsePositiveNumber } from '../args.js';
+import { checkOutFiles, configOptions, parsePositiveNumber } from '../args.js';
 
 export interface TheoryCliOptions {
   preset?: string;
@@ -29,13 +31,18 @@ export interface TheoryCliOptions {
 
 /** Compute the theory output (JSON text and CSV text) for CLI options; throws ConfigError on bad input. */
 export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: string; trajectories: Trajectory[] } {
-  checkOutFile('--out', opts.out);
-  checkOutFile('--csv', opts.csv);
+  checkOutFiles({ '--out': opts.out, '--csv': opts.csv });
   const epsilon = opts.epsilon !== undefined ? parsePositiveNumber('--epsilon', opts.epsilon) : undefined;
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   const flows: FlowKind[] = [];
   if (opts.flow) flows.push('gradient-flow');
   if (opts.signFlow) flows.push('sign-flow');
+  // Flow time t = η·steps with η of the config's first algorithm owning the flow (registry), as runTheory does.
+  const etaOf = (kind: FlowKind) => {
+    const owner = flowOwner(kind);
+    return config.algorithms.find((a) => algorithmOf(a) === owner)?.eta ?? owner.defaults.eta;
+  };
+  checkBudget(theoryTerms(config, flows.map((kind) => ({ kind, tEnd: etaOf(kind) * config.steps, epsilon }))));
   const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory' });
   const out = { trajectories };
   assertFiniteDeep(out, 'theory');
@@ -50,9 +57,16 @@ export function register(program: Command): void {
     .option('--epsilon <e>', `ε of the smoothed sign flow (default ${DEFAULTS.signFlowEpsilon})`)
     .option('--out <file>', 'write the JSON to FILE instead of stdout')
     .option('--csv <file>', 'also write the series as long-format CSV')
-    .action((opts: TheoryCliOptions) => {
+    .action(async (opts: TheoryCliOptions) => {
       const { json, csv, trajectories } = theoryOutputs(opts);
-      if (opts.csv !== undefined) writeCsvWithMeta(opts.csv, csv, trajectoriesCsvMeta(trajectories, csv, 'specgd theory: reduced maps and flows'));
-      writeOrPrint(opts.out, json);
+      const meta = opts.csv !== undefined ? trajectoriesCsvMeta(trajectories, csv, 'specgd theory: reduced maps and flows') : '';
+      await writeOutputs(
+        [
+          { path: opts.out, content: json },
+          { path: opts.csv, content: csv },
+          { path: opts.csv !== undefined ? metaPath(opts.csv) : undefined, content: meta },
+        ],
+        opts.out === undefined ? json : undefined,
+      );
     });
 }

@@ -13,6 +13,8 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
+import { checkBudget, thresholdsTerms } from '../../config/budget.js';
+import { MAX_STEPS, VARIANCE_MAX, VARIANCE_MIN } from '../../config/schema.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { ConfigError } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
@@ -144,13 +146,15 @@ export function thresholdsSummary(entries: ThresholdsEntry[], maxEdges = 12): st
 /** Validated options → { json, summary } (ConfigError on bad input, before any work). */
 export function thresholdsResult(opts: ThresholdsCliOptions): { json: string; summary: string } {
   checkOutFile('--out', opts.out);
-  const lambdas = opts.lambdaV !== undefined ? parseNumberList('--lambda-v', opts.lambdaV) : undefined;
-  const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps) : undefined;
+  const lambdas = opts.lambdaV !== undefined ? parseNumberList('--lambda-v', opts.lambdaV, { min: VARIANCE_MIN, max: VARIANCE_MAX, why: 'the supported variance range' }) : undefined;
+  const steps = opts.steps !== undefined ? parsePositiveInt('--steps', opts.steps, MAX_STEPS, 'steps are int32 indices') : undefined;
   const resolution = opts.resolution !== undefined ? parsePositiveNumber('--resolution', opts.resolution) : undefined;
-  if (resolution !== undefined && resolution >= 1) throw new ConfigError('--resolution', opts.resolution, 'a relative resolution in (0, 1)');
+  // A relative width below one ulp cannot be resolved in float64.
+  if (resolution !== undefined && (resolution >= 1 || resolution < Number.EPSILON)) throw new ConfigError('--resolution', opts.resolution, `a relative resolution in [${Number.EPSILON}, 1) (float64 cannot resolve finer than its machine epsilon)`);
   const maxTime = opts.maxTime !== undefined ? parsePositiveNumber('--max-time', opts.maxTime) : undefined;
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   if (lambdas && config.model.covariance.kind !== 'spiked') throw new ConfigError('--lambda-v', opts.lambdaV, 'only with a spiked covariance (the config has kind "' + config.model.covariance.kind + '")');
+  checkBudget(thresholdsTerms(config, lambdas?.length ?? 1, steps ?? Math.max(config.steps, DEFAULTS.stabilityMinSteps), resolution ?? DEFAULTS.stabilityResolution));
   const configs: ExperimentConfig[] = lambdas
     ? lambdas.map((lv) => ({ ...config, model: { ...config.model, covariance: { ...config.model.covariance, spikeVariance: lv } as ExperimentConfig['model']['covariance'] } }))
     : [config];
@@ -188,10 +192,10 @@ export function register(program: Command): void {
     .option('--steps <n>', `minimum horizon in steps of each classified run (default ${DEFAULTS.stabilityMinSteps})`)
     .option('--out <file>', 'write the JSON to FILE (and print the summary) instead of printing the JSON')
     .option('--summary', 'print the readable summary instead of the JSON')
-    .action((opts: ThresholdsCliOptions) => {
+    .action(async (opts: ThresholdsCliOptions) => {
       const { json, summary } = thresholdsResult(opts);
       if (opts.out !== undefined) {
-        writeOrPrint(opts.out, json);
+        await writeOrPrint(opts.out, json);
         process.stdout.write(summary);
       } else process.stdout.write(opts.summary ? summary : json);
     });

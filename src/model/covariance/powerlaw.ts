@@ -1,6 +1,6 @@
 /** Power-law spectrum (model.md §4): Σ = diag(λ_j), λ_j = j^(−exponent), j = 1..d; the signal θ = e_signalIndex. */
 import { z } from 'zod';
-import { checkSignalIndex, directionBlocks, signalIndex } from './fields.js';
+import { checkSignalIndex, directionBlocks, signalIndex, VARIANCE_MIN } from './fields.js';
 import type { CovarianceFamily } from './types.js';
 
 export interface PowerlawCovariance {
@@ -21,7 +21,16 @@ export const family: CovarianceFamily<PowerlawCovariance> = {
   }),
   keys: ['kind', 'exponent', 'signalIndex'],
   minD: { value: 2, why: '' },
-  check: (c, d) => checkSignalIndex(c.signalIndex, d),
+  check(c, d) {
+    // λ_j = j^(−exponent) must stay inside the supported variance range for every j ≤ d (else it underflows to 0
+    // and the block, the signal's included, silently vanishes from the dynamics).
+    const smallest = d ** -c.exponent;
+    if (!(smallest >= VARIANCE_MIN)) {
+      const maxExp = Math.floor((Math.log(1 / VARIANCE_MIN) / Math.log(d)) * 1000) / 1000;
+      return ['exponent', c.exponent, `an exponent with every λ_j = j^(−exponent) ≥ ${VARIANCE_MIN} for j ≤ d = ${d}, i.e. ≤ ${maxExp} (λ_${d} = ${d}^(−${c.exponent}) = ${smallest} leaves the float64 range of the computation)`];
+    }
+    return checkSignalIndex(c.signalIndex, d);
+  },
   resolve: (c) => c,
   /** λ_j = j^(−exponent). */
   blocks: (c, d) => directionBlocks(Array.from({ length: d }, (_, j) => (j + 1) ** -c.exponent), c.signalIndex),

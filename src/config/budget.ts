@@ -1,0 +1,277 @@
+/**
+ * Resource budgets, checked before anything is allocated: a run whose arrays or running time would exceed the
+ * budget is bad input (a one-line `ConfigError` naming the field that drives the cost, the estimate and the
+ * limit), not an out-of-memory crash after minutes.
+ *
+ * The budget (stated in every refusal):
+ *  - memory: `SPECGD_MEMORY_LIMIT_MB` (default: half the machine's memory, at most DEFAULT_MEMORY_LIMIT_MB);
+ *  - time: `SPECGD_TIME_LIMIT_S` (default DEFAULT_TIME_LIMIT_S), converted to arithmetic operations at
+ *    OPS_PER_SECOND.
+ * The estimates are LOWER bounds (the arrays a run cannot do without, one operation per unavoidable
+ * multiply-add), so a refused run would certainly exceed the budget, and an accepted one may still take longer.
+ */
+import type { AlgorithmConfig } from '../algorithms/types.js';
+import { ALGORITHMS } from '../algorithms/index.js';
+import { totalmem } from 'node:os';
+import { ConfigError } from '../core/errors.js';
+import type { ExperimentConfig } from './config.js';
+import { DEFAULTS } from './defaults.js';
+
+/** Default memory limit: half the machine's memory, at most this many MB. */
+export const DEFAULT_MEMORY_LIMIT_MB = 4096;
+/** Default time limit of one command. */
+export const DEFAULT_TIME_LIMIT_S = 3600;
+/**
+ * Arithmetic operations per second assumed by the time estimates: the top of the range measured for pure-JS
+ * kernels on this machine kind (0.5–1 GFLOP/s, /work/shared/docs/stack.md "Linear algebra"), so that time
+ * estimates stay lower bounds.
+ */
+export const OPS_PER_SECOND = 1e9;
+/**
+ * Symbolic derivation of B blocks: time ≈ B³ / DERIVE_TERMS_PER_SECOND and memory ≈ B² · DERIVE_BYTES_PER_PAIR
+ * (the Jacobian has B² polynomial entries of O(B) terms). Measured on this machine kind with `specgd derive` on
+ * diagonal models: 20 / 40 / 80 blocks took 0.5 / 1.8 / 11.3 s and 40 / 115 / 340 MB above the 130 MB of an idle
+ * CLI (80³ / 11.3 s ≈ 4.5e4 terms/s; 340 MB / 80² ≈ 53 KB per entry).
+ */
+export const DERIVE_TERMS_PER_SECOND = 4.5e4;
+export const DERIVE_BYTES_PER_PAIR = 53e3;
+/**
+ * Fixed cost per step beyond the arithmetic, in operations at OPS_PER_SECOND, from CPU times measured on this
+ * machine kind (about half of each is charged, so the estimates stay below the measured cost):
+ *  - full-dimensional step at d = 6 (arithmetic negligible): 5 µs (`specgd simulate`, 2·10⁵ GD steps);
+ *  - reduced map, per block and step: 18 ns without recording (`thresholds` along a 10⁹-step GD trajectory, 54 s
+ *    for 3·10⁹ block-steps), 0.13 µs with recording (`theory`, 2·10⁶ GD steps);
+ *  - odex step of a reduced flow (3 blocks): 9 µs (a stiff gradient flow, 2·10⁶ odex steps in 19 s).
+ */
+export const SIM_STEP_OPS = 2500;
+export const THEORY_BLOCK_STEP_OPS = 15;
+export const FLOW_STEP_OPS = 4000;
+/** Bytes per recorded number: a float64 (8), its JSON text with indentation (≤ 26) and its CSV cell (≤ 24). */
+export const BYTES_PER_RECORDED_NUMBER = 58;
+/** Bytes per sweep point in memory, JSON and CSV (≈ 30 numbers of ≤ 26 characters, measured < 1 KB). */
+export const BYTES_PER_SWEEP_POINT = 1000;
+
+export interface Budget {
+  memoryBytes: number;
+  ops: number;
+  /** How the budget was set, for messages. */
+  rule: string;
+}
+
+function envNumber(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const x = Number(raw);
+  if (!Number.isFinite(x) || x <= 0) throw new ConfigError(name, raw, 'a finite number > 0 (environment variable)');
+  return x;
+}
+
+/** The budget of this process (environment variables, else the defaults). */
+export function currentBudget(): Budget {
+  const memMb = envNumber('SPECGD_MEMORY_LIMIT_MB') ?? Math.min(DEFAULT_MEMORY_LIMIT_MB, Math.floor(totalmem() / 2 / 2 ** 20));
+  const timeS = envNumber('SPECGD_TIME_LIMIT_S') ?? DEFAULT_TIME_LIMIT_S;
+  return {
+    memoryBytes: memMb * 2 ** 20,
+    ops: timeS * OPS_PER_SECOND,
+    rule: `memory limit ${memMb} MB (SPECGD_MEMORY_LIMIT_MB), time limit ${timeS} s (SPECGD_TIME_LIMIT_S) at ${OPS_PER_SECOND.toExponential(0)} operations/s`,
+  };
+}
+
+/** One part of a cost estimate, charged to the config field that drives it. */
+export interface CostTerm {
+  field: string;
+  value: unknown;
+  what: string;
+  bytes: number;
+  ops: number;
+}
+
+const sci = (x: number) => (x >= 1e4 || (x > 0 && x < 1e-2) ? x.toExponential(2) : String(Math.round(x * 100) / 100));
+const mb = (bytes: number) => `${sci(bytes / 2 ** 20)} MB`;
+const sec = (ops: number) => `${sci(ops / OPS_PER_SECOND)} s`;
+
+/** Throw a ConfigError naming the dominant term when the sum of `terms` exceeds the budget. */
+export function checkBudget(terms: CostTerm[], budget: Budget = currentBudget()): void {
+  const bytes = terms.reduce((s, t) => s + t.bytes, 0);
+  const ops = terms.reduce((s, t) => s + t.ops, 0);
+  if (bytes > budget.memoryBytes || !Number.isFinite(bytes)) {
+    const top = terms.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    throw new ConfigError(top.field, top.value, `a run within the memory budget (${budget.rule}): it needs at least ${mb(bytes)}, of which ${top.what} ${mb(top.bytes)}`);
+  }
+  if (ops > budget.ops || !Number.isFinite(ops)) {
+    const top = terms.reduce((a, b) => (b.ops > a.ops ? b : a));
+    throw new ConfigError(top.field, top.value, `a run within the time budget (${budget.rule}): it needs at least ${sci(ops)} operations ≈ ${sec(ops)}, of which ${top.what} ${sci(top.ops)}`);
+  }
+}
+
+/** Number of blocks of the reduced dynamics (spiked: signal, spike, bulk; powerlaw / diagonal: d). */
+export function blockCount(config: ExperimentConfig): number {
+  return config.model.covariance.kind === 'spiked' ? 3 : config.model.d;
+}
+
+/** Number of recorded steps of a run (record.ts), without building the grid. */
+export function recordCount(steps: number, mode: ExperimentConfig['record']): number {
+  const all = mode === 'all' || (mode === 'auto' && steps <= DEFAULTS.recordAllMaxSteps);
+  if (all) return steps + 1;
+  if (typeof mode === 'number') return Math.min(mode, steps) + 1;
+  return Math.min(steps, DEFAULTS.recordDenseEarly + DEFAULTS.recordLogPoints) + 2;
+}
+
+/** The model spec: one block index (int32) and one eigenvalue (float64) per dimension. */
+function specTerm(config: ExperimentConfig): CostTerm {
+  return { field: 'model.d', value: config.model.d, what: 'the model spec (12 bytes per dimension)', bytes: 12 * config.model.d, ops: config.model.d };
+}
+
+/** The symbolic derivation of the reduced dynamics (derive, theory, thresholds). */
+export function derivationTerms(config: ExperimentConfig): CostTerm[] {
+  const B = blockCount(config);
+  if (B <= 3) return [specTerm(config)];
+  return [
+    specTerm(config),
+    { field: 'model.d', value: config.model.d, what: `the symbolic derivation of ${B} blocks (${B}² Jacobian entries)`, bytes: B * B * DERIVE_BYTES_PER_PAIR, ops: (B ** 3 / DERIVE_TERMS_PER_SECOND) * OPS_PER_SECOND },
+  ];
+}
+
+/** odex's step limit for the reduced flows (dynamics/theory.ts). */
+export const FLOW_MAX_STEPS = 2_000_000;
+/**
+ * An explicit extrapolation method (odex, Gragg–Bulirsch–Stoer) stays stable only for steps h ≲ C/μ with μ the
+ * stiffness (largest Jacobian eigenvalue magnitude); C = FLOW_STABILITY_INTERVAL is taken generously (the
+ * stability intervals of the extrapolated midpoint rule are a few units), so the step count stays a lower bound.
+ */
+export const FLOW_STABILITY_INTERVAL = 20;
+
+/** Is the registry flow `id` a smoothing of a discontinuous limit (its stiffness grows like 1/ε)? */
+function smoothedFlow(id: string): boolean {
+  return ALGORITHMS.find((a) => a.flow?.id === id)?.flow?.smoothed === true;
+}
+
+/** The flows a theory run integrates: the kind, its time span t_end = η·steps and (sign flow) its ε. */
+export interface FlowRequest {
+  /** Flow id of the registry (`Algorithm.flow.id`); "sign-flow" is the smoothed one (divided by ε). */
+  kind: string;
+  tEnd: number;
+  epsilon?: number;
+}
+
+/**
+ * A reduced flow: odex steps ≥ min(FLOW_MAX_STEPS, t_end · μ / C) with the stiffness μ ≥ 4κ·λ_max² (the block
+ * gradient g_k = 4κ·a_k(λ_k T + 2λ_k² e_k)/4 has ∂g_k/∂a_k ≥ 4κλ_k² near the optimum), divided by ε for the
+ * smoothed sign flow −tanh(g/ε).
+ */
+function flowTerm(config: ExperimentConfig, f: FlowRequest): CostTerm {
+  const cov = config.model.covariance;
+  const lambdaMax = cov.kind === 'spiked' ? Math.max(cov.signalVariance, cov.spikeVariance, cov.bulkVariance) : cov.kind === 'diagonal' ? Math.max(...cov.eigenvalues) : 1;
+  const mu = (4 * config.model.lossScale * lambdaMax * lambdaMax) / (smoothedFlow(f.kind) ? (f.epsilon ?? DEFAULTS.signFlowEpsilon) : 1);
+  const steps = Math.min(FLOW_MAX_STEPS, Math.max(1, (f.tEnd * mu) / FLOW_STABILITY_INTERVAL));
+  const B = blockCount(config);
+  return {
+    field: smoothedFlow(f.kind) ? '--sign-flow' : '--flow',
+    value: true,
+    what: `the ${f.kind} (≥ ${sci(steps)} odex steps: stiffness ${sci(mu)} over t = ${sci(f.tEnd)})`,
+    bytes: 0,
+    ops: steps * FLOW_STEP_OPS * Math.max(1, B / 3),
+  };
+}
+
+/** Iterating the reduced maps (and flows) of every algorithm: steps × blocks × (Newton–Schulz iterations). */
+/**
+ * Newton–Schulz iterations per step of an algorithm config: its `nsSteps` setting (the registry's Newton–Schulz
+ * algorithms, src/algorithms/muon.ts and the `polar: "newton-schulz"` form, name their iteration count so), 0
+ * where it has none or uses the exact polar factor.
+ */
+function nsStepsOf(a: AlgorithmConfig): number {
+  if (typeof a.nsSteps !== 'number' || a.polar === 'svd' || a.nsCoefficients === 'exact') return 0;
+  return a.nsSteps;
+}
+
+export function theoryTerms(config: ExperimentConfig, flowRequests: FlowRequest[] = []): CostTerm[] {
+  const B = blockCount(config);
+  const runs = config.algorithms.length + flowRequests.length;
+  const R = recordCount(config.steps, config.record);
+  const terms: CostTerm[] = [
+    ...derivationTerms(config),
+    // One map evaluation per block, step and run (a flow's own cost is its odex steps, below).
+    { field: 'steps', value: config.steps, what: `${config.steps} steps of ${runs} reduced run(s) over ${B} blocks`, bytes: 0, ops: THEORY_BLOCK_STEP_OPS * config.steps * B * runs },
+    { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${B + 4} series × ${runs} run(s)`, bytes: R * (B + 4) * runs * BYTES_PER_RECORDED_NUMBER, ops: 0 },
+  ];
+  // Newton–Schulz: nsSteps − 1 further iterations per block and step, charged to that algorithm's nsSteps.
+  config.algorithms.forEach((a, i) => {
+    const ns = nsStepsOf(a);
+    if (ns > 1) {
+      terms.push({ field: `algorithms[${i}].nsSteps`, value: ns, what: `${ns} Newton–Schulz iterations per step`, bytes: 0, ops: THEORY_BLOCK_STEP_OPS * config.steps * B * (ns - 1) });
+    }
+  });
+  for (const f of flowRequests) terms.push(flowTerm(config, f));
+  return terms;
+}
+
+/**
+ * Full-dimensional runs: W (m×d) with its gradient and update (3·m·d doubles), the sample (n·d doubles) or one
+ * mini-batch; per step the population gradient needs WᵀW-type products (≥ m·d² multiply-adds), a sample gradient
+ * ≥ 2·n·m·d, the exact polar factor an SVD (≥ m·d·min(m, d)); × steps × seeds × algorithms.
+ */
+export function simulationTerms(config: ExperimentConfig, seeds = config.seeds.length): CostTerm[] {
+  const d = config.model.d;
+  const m = config.model.student.kind === 'matrix' ? d : 1;
+  const data = config.data;
+  const rows = data.mode === 'full-batch' ? data.n : data.mode === 'online' ? data.batch : 0;
+  let perStep = 0;
+  for (const a of config.algorithms) {
+    perStep += SIM_STEP_OPS;
+    perStep += data.mode === 'population' ? m * d * d : 2 * rows * m * d;
+    if (a.polar === 'svd' || a.nsCoefficients === 'exact') perStep += m * d * Math.min(m, d);
+  }
+  // Newton–Schulz: nsSteps quintic iterations, each ≥ m²·d multiply-adds, charged to the nsSteps field.
+  const nsTerms: CostTerm[] = config.algorithms.flatMap((a, i) => {
+    const ns = nsStepsOf(a);
+    return ns > 0
+      ? [{ field: `algorithms[${i}].nsSteps`, value: ns, what: `${ns} Newton–Schulz iterations per step (≥ ${m}²·${d} operations each) × ${config.steps} steps × ${seeds} seed(s)`, bytes: 0, ops: config.steps * seeds * ns * m * m * d }]
+      : [];
+  });
+  const B = blockCount(config);
+  const R = recordCount(config.steps, config.record);
+  const series = 2 * B + 5;
+  const dataField = data.mode === 'full-batch' ? 'data.n' : 'data.batch';
+  return [
+    specTerm(config),
+    { field: 'model.d', value: d, what: `W, its gradient and update (3·${m}·${d} doubles)`, bytes: 3 * m * d * 8, ops: 0 },
+    { field: rows > d ? dataField : 'model.d', value: rows > d ? rows : d, what: `the sample (${rows}·${d} doubles)`, bytes: rows * (d + 1) * 8, ops: 0 },
+    { field: 'steps', value: config.steps, what: `${config.steps} steps × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s) at ≥ ${sci(perStep)} operations per step`, bytes: 0, ops: config.steps * seeds * perStep },
+    { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${series} series × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s)`, bytes: R * series * (seeds + 2) * config.algorithms.length * BYTES_PER_RECORDED_NUMBER, ops: 0 },
+    ...nsTerms,
+  ];
+}
+
+/** Largest number of values of one sweep axis (each adds at least a row of points). */
+export function maxSweepAxis(budget: Budget = currentBudget()): number {
+  return Math.floor(budget.memoryBytes / BYTES_PER_SWEEP_POINT);
+}
+
+/** A sweep of `points` grid points of `steps` reduced steps over 3 blocks for `algorithms` algorithms. */
+export function sweepTerms(points: number, steps: number, algorithms: number, maxD: number): CostTerm[] {
+  return [
+    { field: '--lambda-v/--eta/--d/--alpha', value: points, what: `${points} grid points`, bytes: points * algorithms * BYTES_PER_SWEEP_POINT, ops: 0 },
+    { field: '--steps', value: steps, what: `${points} points × ${algorithms} algorithm(s) × ${steps} steps`, bytes: 0, ops: points * algorithms * steps * 3 * THEORY_BLOCK_STEP_OPS },
+    { field: '--d', value: maxD, what: 'the model spec of the largest d (12 bytes per dimension)', bytes: 12 * maxD, ops: 0 },
+  ];
+}
+
+/**
+ * A stability report per λ_v: the bisection of the largest stable η̃ (a halving scan of ≤ 64 steps plus
+ * log₂(1/resolution) bisection steps, from W₀ and near the optimum) of `steps` GD steps each, and SpecGD's end
+ * cycle (max(steps, 4/η + 1000) steps), plus the GD trajectory of the config's steps (linearization along it).
+ */
+export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps: number, resolution: number): CostTerm[] {
+  const B = blockCount(config);
+  const runs = 2 * (64 + Math.ceil(Math.log2(1 / resolution)));
+  const sg = config.algorithms.find((a) => a.name === 'specgd');
+  const cycle = sg ? Math.max(config.steps, Math.ceil(4 / sg.eta) + 1000) : 0;
+  return [
+    ...derivationTerms(config),
+    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${runs} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * runs * steps * B * THEORY_BLOCK_STEP_OPS },
+    // The linearization along the GD trajectory iterates the config's own steps once per λ_v.
+    ...(config.algorithms.some((a) => a.name === 'gd') ? [{ field: 'steps', value: config.steps, what: `${lambdas} λ_v × the GD trajectory of ${config.steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * config.steps * B * THEORY_BLOCK_STEP_OPS }] : []),
+    ...(sg ? [{ field: `algorithms[${config.algorithms.indexOf(sg)}].eta`, value: sg.eta, what: `${lambdas} × SpecGD's end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B * THEORY_BLOCK_STEP_OPS }] : []),
+  ];
+}
