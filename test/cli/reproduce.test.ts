@@ -73,11 +73,23 @@ describe('specgd reproduce --quick', () => {
       expect(typeof c.statement).toBe('string');
       expect(Number.isFinite(c.measured)).toBe(true);
       expect(Number.isFinite(c.tolerance)).toBe(true);
-      expect(['pass', 'fail']).toContain(c.verdict);
+      expect(['pass', 'fail', 'inconclusive']).toContain(c.verdict);
+      expect(['finding', 'check']).toContain(c.kind);
     }
     // The stdout summary agrees with claims.json.
-    const passed = claims.filter((c) => c.verdict === 'pass').length;
-    expect(result.out).toContain(`claims: ${passed} passed, ${claims.length - passed} failed`);
+    const count = (v: string) => claims.filter((c) => c.verdict === v).length;
+    expect(result.out).toContain(`claims: ${count('pass')} passed, ${count('fail')} failed, ${count('inconclusive')} inconclusive`);
+  });
+
+  it('every claim of the registry carries a negative control { case, measured, verdict } whose verdict is fail', () => {
+    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string; control?: { case: unknown; measured: unknown; verdict: unknown } }[];
+    const bad = claims.filter((c) => !c.control || typeof c.control.case !== 'string' || !Number.isFinite(c.control.measured) || c.control.verdict !== 'fail').map((c) => `${c.id}: control ${JSON.stringify(c.control)}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('no claim of the registry fails on the quick run (low-power ones may be inconclusive)', () => {
+    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string }[];
+    expect(claims.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([]);
   });
 
   it('the population-exact comparisons agree to rounding (reduced map = full-dimensional algorithm)', () => {
