@@ -71,7 +71,7 @@ export function reproduceParams(quick: boolean): ReproduceParams {
       bulk: { d: 6, lambdaV: 10, etaGd: 0.05, steps: 10000, alpha: 0.1 },
       stability: { lambdaV: [1, 5, 10, 20, 50], steps: 3000 },
       phase: { lambdaV: geo(1, 100, 10), etaTilde: geo(0.005, 0.5, 10), steps: 1000 },
-      cycle: { dims: [8, 32, 1024], etas: [0.008, 0.004, 0.002, 0.001], settle: 2000 },
+      cycle: { dims: [8, 32, 1024], etas: [0.008, 0.004, 0.002, 0.001, 0.0005, 0.00025], settle: 2000 },
       powerlaw: { d: 6, exponent: 1, signalIndex: 5, etaGd: 0.05, steps: 2500 },
       finiteSample: { d: 8, lambdaV: 10, n: [100, 200, 400, 800, 1600], seeds: [1, 2, 3, 4], steps: 500 },
       maxPoints: 400,
@@ -90,7 +90,7 @@ export function reproduceParams(quick: boolean): ReproduceParams {
     phase: { lambdaV: geo(1, 100, 16), etaTilde: geo(0.002, 0.5, 16), steps: 3000 },
     cycle: { dims: [8, 32, 128, 2048], etas: [0.008, 0.004, 0.002, 0.001, 0.0005, 0.00025], settle: 2000 },
     powerlaw: { d: 8, exponent: 1, signalIndex: 5, etaGd: 0.05, steps: 4000 },
-    finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: [1, 2, 3, 4, 5, 6, 7, 8], steps: 500 },
+    finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: Array.from({ length: 24 }, (_, i) => i + 1), steps: 500 },
     maxPoints: 600,
   };
 }

@@ -11,7 +11,7 @@ import { iterateMap } from '../dynamics/maps.js';
 import { recordSteps } from '../config/record.js';
 import { algorithm as specgdAlgorithm } from '../algorithms/specgd.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { FALSE_ALARM, POWER, slopePower, slopeTolerance } from './constants.js';
+import { FALSE_ALARM, POWER, UNIT_ROUNDOFF, slopePower, slopeTolerance } from './constants.js';
 import type { LineFit } from '../compare/measure.js';
 import type { ClaimDefinition } from './definition.js';
 import { spikedConfig, type ReproduceParams } from './params.js';
@@ -94,7 +94,11 @@ const QUANTITIES = [
 
 /** The end-state claim of one quantity from the end cycles (points with d < 2/η; the others are reported). */
 export function endStateClaim(q: (typeof QUANTITIES)[number], cycles: EndCycle[]): Claim {
-  const inRegime = cycles.filter((c) => c.d < 2 / c.eta);
+  // Points with d ≥ 2/η are another regime (reported); a quantity at rounding level (the bulk landing exactly on 0
+  // when α is a multiple of η) has no exponent (reported, left out of the fit).
+  const atZero = (c: EndCycle) => c[q.key] <= 16 * UNIT_ROUNDOFF;
+  const inRegime = cycles.filter((c) => c.d < 2 / c.eta && !atZero(c));
+  const zeros = cycles.filter((c) => c.d < 2 / c.eta && atZero(c));
   const fit = exponentFit(inRegime.map((c) => ({ eta: c.eta, d: c.d, y: c[q.key] })));
   const tol = slopeTolerance(fit);
   const power = slopePower(fit, q.predicted, q.alternative);
@@ -107,7 +111,7 @@ export function endStateClaim(q: (typeof QUANTITIES)[number], cycles: EndCycle[]
     id: `specgd-end-state-${q.key}`,
     kind: 'finding',
     statement: `SpecGD with a constant step η ends in a cycle, not at the optimum: ${q.statement}.`,
-    quantity: `fitted exponent β of max ${q.label} over the end cycle (${WINDOW} steps after the signal's arrival) against η ∈ {${[...new Set(cycles.map((c) => c.eta))].join(', ')}}, per-d intercept, d ∈ {${[...new Set(inRegime.map((c) => c.d))].join(', ')}} (points with d < 2/η, ${inRegime.length}); bulk floor (d − 2)c²/(2η) per η (descending), * = d ≥ 2/η where c can only move in steps of η and the floor grows ∝ dη: ${floor}; spike max|b|/η over all runs = ${spike.toPrecision(3)}`,
+    quantity: `fitted exponent β of max ${q.label} over the end cycle (${WINDOW} steps after the signal's arrival) against η ∈ {${[...new Set(cycles.map((c) => c.eta))].join(', ')}}, per-d intercept, d ∈ {${[...new Set(inRegime.map((c) => c.d))].join(', ')}} (points with d < 2/η and the quantity above rounding, ${inRegime.length}); bulk floor (d − 2)c²/(2η) per η (descending), * = d ≥ 2/η where c can only move in steps of η and the floor grows ∝ dη: ${floor}; spike max|b|/η over all runs = ${spike.toPrecision(3)}${zeros.length ? `; left out (max ${q.label} at rounding level: the coefficient lands exactly on its optimum): ${zeros.map((c) => `η=${c.eta}, d=${c.d}`).join('; ')}` : ''}`,
     measured: fit.slope,
     predicted: q.predicted,
     tolerance: tol.tolerance,

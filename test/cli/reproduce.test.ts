@@ -82,9 +82,16 @@ describe('specgd reproduce --quick', () => {
   });
 
   it('every claim of the registry carries a negative control { case, measured, verdict } whose verdict is fail', () => {
-    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string; control?: { case: unknown; measured: unknown; verdict: unknown } }[];
-    const bad = claims.filter((c) => !c.control || typeof c.control.case !== 'string' || !Number.isFinite(c.control.measured) || c.control.verdict !== 'fail').map((c) => `${c.id}: control ${JSON.stringify(c.control)}`);
+    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string; reason?: string; control?: { case: unknown; measured: unknown; verdict: unknown } }[];
+    // Every registry entry's claims, each with a control. An `inconclusive` claim is one whose run lacks the power to
+    // reject its alternative — which is what its control tests — so only there may the control not fail (its reason
+    // must say so); every decided claim's control must fail.
+    for (const def of CLAIMS) expect(claims.some((c) => claimBelongsTo(def, c.id)), def.id).toBe(true);
+    const bad = claims
+      .filter((c) => !c.control || typeof c.control.case !== 'string' || !Number.isFinite(c.control.measured) || (c.control.verdict !== 'fail' && !(c.verdict === 'inconclusive' && /power/.test(c.reason ?? ''))))
+      .map((c) => `${c.id}: control ${JSON.stringify(c.control)}`);
     expect(bad).toEqual([]);
+    expect(claims.filter((c) => c.verdict === 'inconclusive').every((c) => typeof c.reason === 'string')).toBe(true);
   });
 
   it('no claim of the registry fails on the quick run (low-power ones may be inconclusive)', () => {
