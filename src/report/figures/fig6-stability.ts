@@ -55,6 +55,7 @@ export const fig6Stability: FigureDefinition = {
           x: { label: 'spike variance λ_v (log scale)', log: true },
           y: { label: 'largest stable η̃ (log scale)', log: true },
           series: [
+            { label: 'predicted stableUpTo: the smaller analytic bound', role: 'theory', color: '#000000', x: s.lambdaV, y: s.linearized },
             ...(s.linearizedAtOptimum
               ? [{ label: "optimum's bound 2/μ_max(J(a*))", role: 'theory' as const, color: PALETTE[2], dashed: true, x: s.lambdaV.filter((_, i) => s.linearizedAtOptimum![i] !== null), y: s.linearizedAtOptimum.filter((v): v is number => v !== null) }]
               : []),
