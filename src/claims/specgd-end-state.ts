@@ -86,14 +86,24 @@ export function exponentFit(points: { eta: number; d: number; y: number }[]): Li
   return { slope, intercept: 0, slopeSe: Math.sqrt(rss / dof / sxx), points: dof + 2, groups: groups.length };
 }
 
-const QUANTITIES = [
+/** A quantity of the end state: its exponent against η, the alternative the control tests, the statement. */
+export interface EndStateQuantity {
+  key: 'signal' | 'spike' | 'bulk' | 'loss';
+  label: string;
+  predicted: number;
+  alternative: number;
+  statement: string;
+  wrong: string;
+}
+
+const QUANTITIES: readonly EndStateQuantity[] = [
   { key: 'signal', label: '|a − 1|', predicted: 1, alternative: 1 / 2, statement: 'the signal ends within O(η) of 1 (exponent 1 of its end-cycle distance max|a − 1| against η)', wrong: 'exponent 1/2 (an O(√η) signal)' },
   { key: 'bulk', label: '|c|', predicted: 1 / 2, alternative: 1, statement: 'the bulk freezes at (d − 2)c² = O(η): |c| ∝ √η (exponent 1/2 of max|c| against η)', wrong: 'exponent 1 (the earlier "O(η) neighbourhood" statement)' },
   { key: 'loss', label: 'loss', predicted: 2, alternative: 1, statement: 'the loss ends at O(η²) (exponent 2 of its end-cycle maximum against η)', wrong: 'exponent 1 (an O(η) loss)' },
-] as const;
+];
 
 /** The end-state claim of one quantity from the end cycles (points with d < 2/η; the others are reported). */
-export function endStateClaim(q: (typeof QUANTITIES)[number], cycles: EndCycle[]): Claim {
+export function endStateClaim(q: EndStateQuantity, cycles: EndCycle[]): Claim {
   // Points with d ≥ 2/η are another regime (reported); a quantity at rounding level (the bulk landing exactly on 0
   // when α is a multiple of η) has no exponent (reported, left out of the fit).
   const atZero = (c: EndCycle) => c[q.key] <= 16 * UNIT_ROUNDOFF;
