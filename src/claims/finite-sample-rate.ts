@@ -3,7 +3,7 @@ import { twoSided, type Claim } from '../compare/claim.js';
 import { DEFAULT_WINDOW_LEVEL, escapingWindow } from '../compare/compare.js';
 import { fitLine } from '../compare/measure.js';
 import { algorithmsOf } from '../compare/algorithm-list.js';
-import { FIT_Z } from './constants.js';
+import { POWER, slopePower, slopeTolerance } from './constants.js';
 import type { ClaimDefinition } from './definition.js';
 import { finiteSampleRuns } from './finite-samples.js';
 import { finitePopulationConfig, finiteSampleConfigs } from './params.js';
@@ -17,29 +17,36 @@ import { trajectoryOf } from './runs.js';
  */
 export function finiteSampleScalingClaim(points: { n: number; deviation: number }[], specgdPoints: { n: number; deviation: number }[] = []): Claim {
   const fit = fitLine(points.map((p) => Math.log(p.n)), points.map((p) => Math.log(p.deviation)));
-  const tolerance = FIT_Z * fit.slopeSe;
+  const t = slopeTolerance(fit);
+  const tolerance = t.tolerance;
   const predicted = -1 / 2;
+  const power = slopePower(fit, predicted, 0);
+  const ok = Math.abs(fit.slope - predicted) <= tolerance;
+  const verdict = !ok ? 'fail' : power < POWER ? 'inconclusive' : 'pass';
   const ns = [...new Set(points.map((p) => p.n))];
   const sg = specgdPoints.filter((p) => p.deviation > 0);
   const sgText = sg.length > 2 ? `; SpecGD (not tested): slope ${fitLine(sg.map((p) => Math.log(p.n)), sg.map((p) => Math.log(p.deviation))).slope.toFixed(3)}` : '';
   return {
     id: 'finite-sample-rate',
+    kind: 'finding',
     statement: 'Under finite samples the population theory still describes GD, with deviations shrinking like n^(−1/2).',
     quantity: `log–log slope of the per-seed RMS deviation of the block magnitudes |a|, |b| of GD over the escaping stage vs n ∈ {${ns.join(', ')}}, ${points.length} runs${sgText}`,
     measured: fit.slope,
     predicted,
     tolerance,
-    test: '|measured − predicted| ≤ tolerance',
-    toleranceRule: `${FIT_Z}·SE of the fitted slope over all (n, seed) runs`,
+    test: `|measured − predicted| ≤ tolerance, power ≥ ${POWER} against slope 0 (else inconclusive)`,
+    toleranceRule: `${t.rule}, over all (n, seed) runs; power against slope 0: ${power.toFixed(3)}`,
     source: 'simulation (full-batch GD, seed ensembles)',
-    verdict: twoSided(fit.slope, predicted, tolerance),
+    verdict,
+    ...(verdict === 'inconclusive' ? { reason: `power ${power.toFixed(3)} < ${POWER} to tell a slope of −1/2 from 0 at SE ${fit.slopeSe.toFixed(3)}` } : {}),
+    control: { case: 'wrong prediction: slope 0 (deviations not shrinking with n), same fit and tolerance', measured: fit.slope, verdict: twoSided(fit.slope, 0, tolerance) },
   };
 }
 
 export const finiteSampleRate: ClaimDefinition = {
   id: 'finite-sample-rate',
   statement: 'Under finite samples the population theory still describes GD, with deviations shrinking like n^(−1/2).',
-  falsifiedBy: 'a log–log slope of the per-seed deviation of GD from the population theory against n further from −1/2 than 3 SE of the fit.',
+  falsifiedBy: 'a log–log slope of the per-seed deviation of GD from the population theory against n further from −1/2 than the t-quantile of its SE (or too little power to tell −1/2 from 0: inconclusive).',
   runs: finiteSampleRuns,
   measure(runs, p) {
     const popTheory = runs.run(finitePopulationConfig(p)).theory();

@@ -28,6 +28,8 @@ export interface ThresholdInput {
   reducedAtHalfAlpha: { lo: number; hi: number };
   probes: number;
   alpha: number;
+  /** Control: the naive threshold λ_v > λ_θ (the spike merely more variable than the signal). */
+  naive: { value: number; text: string };
 }
 
 /**
@@ -45,6 +47,7 @@ export function thresholdClaim(input: ThresholdInput): Claim {
   const tolerance = width + 2 * remainder;
   return {
     id: 'gd-spike-threshold',
+    kind: 'finding',
     statement: `GD: the spike outgrows the signal in the early stage exactly when λ_v exceeds the threshold derived from the growth factors (λ_v > ${input.boundText}).`,
     quantity: `λ_v at which b/a starts to grow in the first GD step, located by bisection over full-dimensional runs (${input.probes} probes, α = ${input.alpha})`,
     measured,
@@ -54,11 +57,12 @@ export function thresholdClaim(input: ThresholdInput): Claim {
     toleranceRule: `bisection bracket width ${fmtE(width)} + 2 × the O(α²) shift of the one-step test, (4/3)|λ*(α) − λ*(α/2)| = ${fmtE(remainder)} from the reduced map (λ*(α) = ${fmtE(mid(input.reducedAtAlpha))}, λ*(α/2) = ${fmtE(mid(input.reducedAtHalfAlpha))})`,
     source: 'simulation (population-exact GD, one-step probes on both sides of the threshold) + reduced map at α and α/2',
     verdict: twoSided(measured, input.predicted, tolerance),
+    control: { case: `wrong prediction: the naive threshold λ_v > ${input.naive.text} = ${input.naive.value} (spike merely more variable than the signal)`, measured, verdict: twoSided(measured, input.naive.value, tolerance) },
   };
 }
 
 /** The derived threshold on λ_v of the spike block (α → 0), evaluated at the run's other parameters, and its formula. */
-export function derivedSpikeThreshold(top: Run): { predicted: number; boundText: string; env: Record<string, number> } {
+export function derivedSpikeThreshold(top: Run): { predicted: number; boundText: string; env: Record<string, number>; signalVariance: number } {
   const spec = top.spec();
   const der = top.derivation({ checks: false, fixedPoints: false });
   const env = paramValues(der, spec);
@@ -66,7 +70,7 @@ export function derivedSpikeThreshold(top: Run): { predicted: number; boundText:
   if (!thr || !thr.bound || !thr.variable) throw new Error('derivation gives no linear threshold for the spike block');
   const envNoV = { ...env };
   delete envNoV[thr.variable];
-  return { predicted: thr.bound.evaluate(envNoV), boundText: thr.bound.toInfix(), env };
+  return { predicted: thr.bound.evaluate(envNoV), boundText: thr.bound.toInfix(), env, signalVariance: spec.blocks[spec.signalBlock].variance };
 }
 
 /** Does the GD run amplify b/a at some step (peak b/a > initial)? */
@@ -83,7 +87,7 @@ export const gdSpikeThreshold: ClaimDefinition = {
   falsifiedBy: 'the λ_v at which b/a starts to grow in the first full-dimensional GD step (bisection) further from the derived threshold than the bracket width plus twice the O(α²) shift of the one-step test.',
   runs: (p) => [{ config: topSpikedConfig(p), purpose: 'derived threshold' }, ...spikedGridConfigs(p).map((r) => ({ config: r.config, purpose: `bracket: GD at λ_v = ${r.lambdaV}` }))],
   measure(runs, p) {
-    const { predicted, boundText } = derivedSpikeThreshold(runs.run(topSpikedConfig(p)));
+    const { predicted, boundText, signalVariance } = derivedSpikeThreshold(runs.run(topSpikedConfig(p)));
     const gdOnly = [{ name: 'gd', eta: p.etaGd }];
     const grows = (lambdaV: number): boolean => {
       const t = runs.probe(spikedConfig(p, { lambdaV, d: p.threshold.d, steps: 1, algorithms: gdOnly })).simulation()[0];
@@ -110,7 +114,7 @@ export const gdSpikeThreshold: ClaimDefinition = {
     const reducedIterations = p.threshold.iterations + 20;
     const reducedAtAlpha = bisect(growsReduced(p.alpha), Math.max(...below), Math.min(...above), reducedIterations);
     const reducedAtHalfAlpha = bisect(growsReduced(p.alpha / 2), Math.max(...below), Math.min(...above), reducedIterations);
-    return [thresholdClaim({ predicted, boundText, bracket, reducedAtAlpha, reducedAtHalfAlpha, probes: p.threshold.iterations + 2, alpha: p.alpha })];
+    return [thresholdClaim({ predicted, boundText, bracket, reducedAtAlpha, reducedAtHalfAlpha, probes: p.threshold.iterations + 2, alpha: p.alpha, naive: { value: signalVariance, text: 'λ_θ' } })];
   },
 };
 

@@ -12,8 +12,8 @@ import { gdStableStepShrinks } from './gd-stable-step-shrinks.js';
 import { finiteSamplePicture } from './finite-sample-picture.js';
 import { finiteSampleRate } from './finite-sample-rate.js';
 import { powerlawPicture } from './powerlaw-picture.js';
-import { specgdBulkLinearContraction } from './specgd-bulk-linear-contraction.js';
-import { specgdEtaNeighbourhood } from './specgd-eta-neighbourhood.js';
+import { specgdBulkManifold, specgdBulkSteps } from './specgd-bulk-manifold.js';
+import { specgdEndState } from './specgd-end-state.js';
 import { specgdNoSpikeAmplification } from './specgd-no-spike-amplification.js';
 import { specgdSignalRate } from './specgd-signal-rate.js';
 import { specgdUpdateNorm } from './specgd-update-norm.js';
@@ -29,11 +29,12 @@ export const CLAIMS: readonly ClaimDefinition[] = [
   specgdSignalRate,
   specgdNoSpikeAmplification,
   gdBulkSlowDecay,
-  specgdBulkLinearContraction,
+  specgdBulkManifold,
+  specgdBulkSteps,
   gdStableStepShrinks,
   gdStableStepLinearized,
   specgdUpdateNorm,
-  specgdEtaNeighbourhood,
+  specgdEndState,
   powerlawPicture,
   finiteSampleRate,
   finiteSamplePicture,
@@ -57,12 +58,12 @@ export { outgrowClaim, type OutgrowRun } from './gd-spike-outgrows-iff.js';
 export { specgdRateClaim, type RateRun } from './specgd-signal-rate.js';
 export { specgdNoAmplificationClaim } from './specgd-no-spike-amplification.js';
 export { gdBulkDecayClaim } from './gd-bulk-slow-decay.js';
-export { specgdBulkContractionClaim } from './specgd-bulk-linear-contraction.js';
+export { manifoldClaim, bulkStepsClaim, slidingEnergy, slidingSquares } from './specgd-bulk-manifold.js';
 export { stableStepShrinksClaim, type StabilityInput } from './gd-stable-step-shrinks.js';
 export { stableStepLinearizedClaim } from './gd-stable-step-linearized.js';
 export { specgdStepNormClaim } from './specgd-update-norm.js';
-export { specgdNeighbourhoodClaim, cycleSize } from './specgd-eta-neighbourhood.js';
+export { endStateClaim, exponentFit, type EndCycle, type EndStateQuantity } from './specgd-end-state.js';
 export { qualitativeClaim } from './powerlaw-picture.js';
 export { finiteSampleScalingClaim } from './finite-sample-rate.js';
 export { finiteSamplePictureClaim } from './finite-sample-picture.js';
-export { UNIT_ROUNDOFF, FIT_Z, END_CYCLE_FRACTION } from './constants.js';
+export { UNIT_ROUNDOFF, FALSE_ALARM, POWER, END_CYCLE_FRACTION, slopeTolerance, slopePower } from './constants.js';

@@ -32,11 +32,11 @@ export interface ReproduceParams {
    * these runs start from a larger α (larger bulk peak) and may use a larger η̃ to get there in fewer steps.
    */
   bulk: { d: number; lambdaV: number; etaGd: number; steps: number; alpha: number };
-  /** Stability scan (λ_v values) and phase diagram grid. */
-  stability: { lambdaV: number[]; steps: number; resolution: number };
+  /** Stability scan (λ_v values; the scan's own default settings, as `specgd thresholds`) and phase diagram grid. */
+  stability: { lambdaV: number[]; steps: number };
   phase: { lambdaV: GeometricGrid; etaTilde: GeometricGrid; steps: number };
-  /** SpecGD constant-η end cycle. */
-  cycle: { d: number; etas: number[]; steps: number[] };
+  /** SpecGD constant-η end cycle (reduced map): step sizes, dimensions, steps run after the signal's arrival. */
+  cycle: { dims: number[]; etas: number[]; settle: number };
   powerlaw: { d: number; exponent: number; signalIndex: number; etaGd: number; steps: number };
   finiteSample: { d: number; lambdaV: number; n: number[]; seeds: number[]; steps: number };
   /**
@@ -78,9 +78,9 @@ export function reproduceParams(quick: boolean): ReproduceParams {
       rateDims: [6, 24],
       threshold: { d: 4, iterations: 12 },
       bulk: { d: 6, lambdaV: 10, etaGd: 0.05, steps: 10000, alpha: 0.1 },
-      stability: { lambdaV: [1, 5, 10, 20, 50], steps: 3000, resolution: 1e-2 },
+      stability: { lambdaV: [1, 5, 10, 20, 50], steps: 3000 },
       phase: { lambdaV: geo(1, 100, 10), etaTilde: geo(0.005, 0.5, 10), steps: 1000 },
-      cycle: { d: 6, etas: [0.008, 0.004, 0.002, 0.001], steps: [800, 1200, 2000, 3600] },
+      cycle: { dims: [8, 32, 1024], etas: [0.008, 0.004, 0.002, 0.001, 0.0005, 0.00025], settle: 2000 },
       powerlaw: { d: 6, exponent: 1, signalIndex: 5, etaGd: 0.05, steps: 2500 },
       finiteSample: { d: 8, lambdaV: 10, n: [100, 200, 400, 800, 1600], seeds: [1, 2, 3, 4], steps: 500 },
       // the η scan is of 3-block reduced maps (≈ 1 s): the same η as the full run (fewer points do not resolve the end-state exponents)
@@ -97,11 +97,11 @@ export function reproduceParams(quick: boolean): ReproduceParams {
     rateDims: [10, 60],
     threshold: { d: 4, iterations: 16 },
     bulk: { d: 8, lambdaV: 10, etaGd: 0.05, steps: 40000, alpha: 0.1 },
-    stability: { lambdaV: [1, 2, 5, 10, 20, 50], steps: 10000, resolution: 1e-3 },
+    stability: { lambdaV: [1, 2, 5, 10, 20, 50], steps: 10000 },
     phase: { lambdaV: geo(1, 100, 16), etaTilde: geo(0.002, 0.5, 16), steps: 3000 },
-    cycle: { d: 8, etas: [0.008, 0.004, 0.002, 0.001, 0.0005], steps: [800, 1200, 2000, 3600, 6800] },
+    cycle: { dims: [8, 32, 128, 2048], etas: [0.008, 0.004, 0.002, 0.001, 0.0005, 0.00025], settle: 2000 },
     powerlaw: { d: 8, exponent: 1, signalIndex: 5, etaGd: 0.05, steps: 4000 },
-    finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: [1, 2, 3, 4, 5, 6, 7, 8], steps: 500 },
+    finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: Array.from({ length: 24 }, (_, i) => i + 1), steps: 500 },
     optimizers: { d: 16, lambdaV: 10, steps: 1500, etas: [0.004, 0.002, 0.001, 0.0005, 0.00025, 0.000125], tEnd: 4, tailSteps: 400, factorSteps: 1500 },
     maxPoints: 600,
   };

@@ -20,6 +20,8 @@ export function qualitativeClaim(
   cases: { label: string; algorithm: 'gd' | 'specgd'; expectAmplified: boolean; peakRatio: number; initialRatio: number }[],
   source: string,
 ): Claim {
+  // Control (shuffled labels): the same count with the algorithms' labels swapped — it must contradict the picture.
+  const swapped = cases.filter((c) => c.peakRatio > c.initialRatio * (1 + POPULATION_REL_TOL) !== cases.find((o) => o.label === c.label && o.algorithm !== c.algorithm)?.expectAmplified).length;
   let mismatches = 0;
   const parts = cases.map((c) => {
     const amplified = c.peakRatio > c.initialRatio * (1 + POPULATION_REL_TOL);
@@ -28,6 +30,7 @@ export function qualitativeClaim(
   });
   return {
     id,
+    kind: 'finding',
     statement,
     quantity: `number of cases (of ${cases.length}) contradicting the picture; ${parts.join('; ')}`,
     measured: mismatches,
@@ -37,6 +40,7 @@ export function qualitativeClaim(
     toleranceRule: `exact count; "amplified" = peak ratio > initial ratio·(1 + ${POPULATION_REL_TOL}) (population-exact runs: rounding only)`,
     source,
     verdict: atMost(mismatches, 0),
+    control: { case: 'shuffled labels: GD and SpecGD swapped, same runs and count', measured: swapped, verdict: atMost(swapped, 0) },
   };
 }
 

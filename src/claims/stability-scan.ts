@@ -1,18 +1,37 @@
 /**
  * The GD stability scan over λ_v (the one place the claims and figures call `stabilityReport`): per λ_v, the
- * largest stable η̃ measured by bisection from W₀ and near the optimum, and the linearized bounds along the
- * trajectory and at the optimum. Shared by the two stability claims and figure 6 (computed once per run set).
+ * step-size scan of dynamics/stability.ts from W₀ and from a* + δ (stableUpTo, its bracket, divergesFrom), the
+ * analytic bounds beside them (the optimum's linearized bound 2/μ_max and the escape-stage bound) and which one the
+ * measured stableUpTo follows. Called with the scan's default settings — no override — so every value equals what
+ * `specgd thresholds` reports for the same config. Shared by the two stability claims and figure 6 (computed once
+ * per run set).
  */
 import type { StabilityScan } from '../compare/bundle.js';
 import { stabilityReport } from '../dynamics/stability.js';
 import { spikedConfig, type ReproduceParams } from './params.js';
 import type { RunRequest, RunSet } from './runs.js';
 
+export interface ScanEntry {
+  lambdaV: number;
+  /** stableUpTo from W₀ and its bracket [stableUpTo, first scanned η̃ not converging to the optimum]. */
+  stableUpTo: number;
+  bracket: [number, number];
+  divergesFrom: number | null;
+  /** The same scan from a* + δ. */
+  nearOptimum: { stableUpTo: number; bracket: [number, number] } | null;
+  /** Analytic bounds: the optimum's 2/μ_max and the escape-stage bound (null if none), the smaller one binds. */
+  optimumBound: number | null;
+  escapeBound: number | null;
+  binds: 'optimum' | 'escape-stage' | null;
+  predictedStableUpTo: number | null;
+  follows: 'optimum' | 'escape-stage' | 'neither';
+  followsRule: string;
+}
+
 export interface StabilityScans {
-  /** From W₀: measured bound vs the linearized bound along the trajectory (and at the optimum). */
-  fromInit: StabilityScan & { linearizedAtOptimum: (number | null)[] };
-  /** Near the optimum: measured bound vs 2/μ_max at the optimum. */
-  nearOptimum: { lambdaV: number[]; linearized: number[]; measured: number[]; resolution: number[] };
+  entries: ScanEntry[];
+  /** The bundle's stability section (figure 6). */
+  section: StabilityScan;
 }
 
 /** The configs of the scan, one per λ_v. */
@@ -22,29 +41,35 @@ export function stabilityRuns(p: ReproduceParams): RunRequest[] {
 
 export function stabilityScans(runs: RunSet, p: ReproduceParams): StabilityScans {
   return runs.shared('stability-scan', () => {
-    const stab = { lambdaV: [] as number[], linearized: [] as number[], linearizedAtOptimum: [] as (number | null)[], measured: [] as number[], resolution: [] as number[] };
-    const nearOpt = { lambdaV: [] as number[], linearized: [] as number[], measured: [] as number[], resolution: [] as number[] };
+    const entries: ScanEntry[] = [];
     const requests = stabilityRuns(p);
     p.stability.lambdaV.forEach((lambdaV, i) => {
-      const cfg = runs.run(requests[i].config).config;
-      const rep = stabilityReport(cfg, { steps: p.stability.steps, resolution: p.stability.resolution });
-      const m = rep.measured.fromInit;
-      const along = rep.linearized.alongTrajectory?.bound ?? null;
-      if (m && along !== null) {
-        stab.lambdaV.push(lambdaV);
-        stab.measured.push(m.eta);
-        stab.linearized.push(along);
-        stab.linearizedAtOptimum.push(rep.linearized.atOptimum);
-        stab.resolution.push(m.bracket[1] - m.bracket[0]);
-      }
-      const n = rep.measured.nearOptimum;
-      if (n && rep.linearized.atOptimum !== null) {
-        nearOpt.lambdaV.push(lambdaV);
-        nearOpt.measured.push(n.eta);
-        nearOpt.linearized.push(rep.linearized.atOptimum);
-        nearOpt.resolution.push(n.bracket[1] - n.bracket[0]);
-      }
+      const rep = stabilityReport(runs.run(requests[i].config).config);
+      const s = rep.scan;
+      if (s.stableUpTo === null || !s.bracket) return;
+      const n = rep.scanNearOptimum;
+      entries.push({
+        lambdaV,
+        stableUpTo: s.stableUpTo,
+        bracket: s.bracket,
+        divergesFrom: s.divergesFrom,
+        nearOptimum: n.stableUpTo !== null && n.bracket ? { stableUpTo: n.stableUpTo, bracket: n.bracket } : null,
+        optimumBound: rep.analytic.optimum.value,
+        escapeBound: rep.analytic.escape?.value ?? null,
+        binds: rep.analytic.predictedStableUpTo?.binds ?? null,
+        predictedStableUpTo: rep.analytic.predictedStableUpTo?.value ?? null,
+        follows: rep.follows.bound,
+        followsRule: rep.follows.rule,
+      });
     });
-    return { fromInit: stab, nearOptimum: nearOpt };
+    const section: StabilityScan = {
+      lambdaV: entries.map((e) => e.lambdaV),
+      linearized: entries.map((e) => e.predictedStableUpTo ?? NaN),
+      linearizedAtOptimum: entries.map((e) => e.optimumBound),
+      escapeStage: entries.map((e) => e.escapeBound),
+      measured: entries.map((e) => e.stableUpTo),
+      resolution: entries.map((e) => e.bracket[1] - e.bracket[0]),
+    };
+    return { entries, section };
   });
 }

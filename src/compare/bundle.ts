@@ -34,13 +34,15 @@ export interface EscapeScan {
 
 export interface StabilityScan {
   lambdaV: number[];
-  /** Linearized bound 2/sup_k μ_max(J(a_k)) along the GD trajectory (config's η̃). */
+  /** The analytic prediction of stableUpTo: the smaller of the optimum's and the escape-stage bound. */
   linearized: number[];
   /** Linearized bound 2/μ_max(J(a*)) at the optimum (null where the report has none). */
   linearizedAtOptimum?: (number | null)[];
-  /** Largest stable GD step measured by a bisection scan with divergence detection. */
+  /** Escape-stage bound (crisis of the fastest-growing non-signal block's restricted map; null where none). */
+  escapeStage?: (number | null)[];
+  /** stableUpTo of the step-size scan from W₀ (dynamics/stability/scan.ts; = `specgd thresholds`). */
   measured: number[];
-  /** Resolution (bracket width) of each measured value. */
+  /** Width of each stableUpTo's bracket. */
   resolution: number[];
 }
 

@@ -33,11 +33,12 @@ import type { StatContext } from './statistics.js';
 import { theorySetup } from './setup.js';
 import { analyticBounds, jacobianEigenvalues, linearBound, type AnalyticBounds } from './stability/bounds.js';
 import type { ClassifierFixedPoint, ClassifierRules, MapJacobian, MapStep } from './stability/classify.js';
-import { stabilityScan, type ScanRules, type StepSizeScan } from './stability/scan.js';
+import { ScanBudgetExceeded, stabilityScan, type ScanRules, type StepSizeScan } from './stability/scan.js';
+import { currentBudget, THEORY_BLOCK_STEP_OPS } from '../config/budget.js';
 
 export { jacobianEigenvalues, linearBound, ratioExpr, restrictedMapBounds, analyticBounds, type AnalyticBounds, type RestrictedMapBound, type BoundExpr } from './stability/bounds.js';
 export { classifyRun, classLabel, convergenceRadii, describeRules, type ClassifierFixedPoint, type ClassifierRules, type LongTimeClass, type MapJacobian, type MapStep } from './stability/classify.js';
-export { stabilityScan, type ScanRules, type StepSizeScan, type Edge, type FractionReport } from './stability/scan.js';
+export { ScanBudgetExceeded, stabilityScan, type ScanRules, type StepSizeScan, type Edge, type FractionReport } from './stability/scan.js';
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 // THE GD REDUCED MAP of the stability stage: the registry's GD step (src/algorithms/gd.ts) and its Jacobian.
@@ -159,7 +160,7 @@ const scanCache = new WeakMap<CompiledSystem, Map<string, GdStability>>();
  * bound the measured stableUpTo follows. Memoized per (system, a0, settings): `thresholds`, the reports and the
  * divergence messages read the same computation.
  */
-export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, opts: { resolution?: number; maxTime?: number; minSteps?: number; delta?: number; derivation?: Derivation; fixedPoints?: FixedPoints | null } = {}): GdStability {
+export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, opts: { resolution?: number; maxTime?: number; minSteps?: number; delta?: number; derivation?: Derivation; fixedPoints?: FixedPoints | null; stepCap?: number } = {}): GdStability {
   const delta = opts.delta ?? 1e-4;
   const settings = scanSettings(opts);
   const key = JSON.stringify([Array.from(a0), settings, delta]);
@@ -176,7 +177,7 @@ export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSp
   if (bounds.length === 0) bounds.push(1);
   const anchor: [number, number] = [Math.min(...bounds), Math.max(...bounds)];
   const mapAt = (eta: number) => gdReducedMap(sys, eta);
-  const base = { mapAt, fixedPoints, classifier: settings.classifier, anchor, rules: settings.scan };
+  const base = { mapAt, fixedPoints, classifier: settings.classifier, anchor, rules: settings.scan, stepCap: opts.stepCap };
   const fromInit = stabilityScan({ ...base, a0, start: 'the initialization a₀' });
   const near = Float64Array.from(aStar, (x) => x + delta);
   const nearOptimum = stabilityScan({ ...base, a0: near, start: `a* + ${delta} in every block`, extent: 'to-first-edge' });
@@ -313,6 +314,8 @@ export interface StabilityOptions {
   /** Perturbation δ of the near-optimum start (every block). */
   delta?: number;
   system?: CompiledSystem;
+  /** Largest total number of map steps of each scan (ScanBudgetExceeded past it); unlimited by default. */
+  stepCap?: number;
 }
 
 /** The stability report of a config (see the module comment). */
@@ -361,7 +364,7 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
     alongTrajectory = { eta: gd.eta, maxEigenvalue: maxEig, atStep, bound: maxEig > 0 ? 2 / maxEig : null, sampled };
   }
 
-  const stab = gdStability(sys, ctx, spec, a0, { resolution: opts.resolution, maxTime: opts.maxTime, minSteps: opts.steps, delta: opts.delta, derivation, fixedPoints: fps });
+  const stab = gdStability(sys, ctx, spec, a0, { resolution: opts.resolution, maxTime: opts.maxTime, minSteps: opts.steps, delta: opts.delta, derivation, fixedPoints: fps, stepCap: opts.stepCap });
 
   // Anisotropy: growth rates −J_kk(0) and the symbolic thresholds evaluated for this model.
   const work = new Float64Array(n * n);
@@ -406,7 +409,15 @@ export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: M
   const where = `${def.title} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
   const model = spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '';
   if (def !== gdAlgorithm) return `${where}: ${etaSym} = ${eta}${model}; lower eta`;
-  const scan = gdStability(sys, ctx, spec, a0).fromInit;
+  // The scan behind stableUpTo runs only within the time budget (config/budget.ts); otherwise nothing is quoted.
+  const budget = currentBudget();
+  let scan: StepSizeScan;
+  try {
+    scan = gdStability(sys, ctx, spec, a0, { stepCap: Math.floor(budget.ops / (sys.n * THEORY_BLOCK_STEP_OPS)) }).fromInit;
+  } catch (e) {
+    if (!(e instanceof ScanBudgetExceeded)) throw e;
+    return `${where}: η̃ = ${eta}${model}; the step-size scan that gives stableUpTo does not fit the time budget (${budget.rule}); \`specgd thresholds\` reports it; lower eta`;
+  }
   if (scan.stableUpTo === null) return `${where}: η̃ = ${eta}${model}; no scanned step size converges to the optimum from this initialization (\`specgd thresholds\`); lower eta`;
   const s = `stableUpTo = ${scan.stableUpTo.toPrecision(6)}, the largest η̃ below which every scanned step size converges to the optimum from this initialization (relative resolution ${(scan.resolution ?? 0).toPrecision(2)}; \`specgd thresholds\`)`;
   if (eta > scan.stableUpTo) return `${where}: η̃ = ${eta} exceeds the stable bound${model}: ${s}; lower eta`;

@@ -22,10 +22,10 @@ function scriptJson(value: unknown): string {
 function claimsTable(claims: Claim[]): string {
   const rows = claims
     .map(
-      (c) => `<tr class="${c.verdict}"><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.statement)}<div class="small">${escapeHtml(c.quantity)}; source: ${escapeHtml(c.source)}</div></td><td class="num">${fmt(c.measured)}</td><td class="num">${c.predicted === null ? '—' : fmt(c.predicted)}</td><td class="num">${fmt(c.tolerance)}<div class="small">${escapeHtml(c.test)}; ${escapeHtml(c.toleranceRule)}</div></td><td class="verdict">${c.verdict}</td></tr>`,
+      (c) => `<tr class="${c.verdict}"><td><code>${escapeHtml(c.id)}</code></td><td>${c.kind}</td><td>${escapeHtml(c.statement)}<div class="small">${escapeHtml(c.quantity)}; source: ${escapeHtml(c.source)}${c.reason ? `; inconclusive: ${escapeHtml(c.reason)}` : ''}</div></td><td class="num">${fmt(c.measured)}</td><td class="num">${c.predicted === null ? '—' : fmt(c.predicted)}</td><td class="num">${fmt(c.tolerance)}<div class="small">${escapeHtml(c.test)}; ${escapeHtml(c.toleranceRule)}</div></td><td class="verdict">${c.verdict}</td><td>${c.control.verdict}<div class="small">${escapeHtml(c.control.case)}: measured ${fmt(c.control.measured)}</div></td></tr>`,
     )
     .join('\n');
-  return `<table class="claims"><thead><tr><th>id</th><th>statement</th><th>measured</th><th>predicted</th><th>tolerance</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<p class="small">Each claim carries a negative control: the same measurement on a case where the statement is false, which must fail. Kind: finding (a statement of the analysis) or check (an identity of the implementation).</p><table class="claims"><thead><tr><th>id</th><th>kind</th><th>statement</th><th>measured</th><th>predicted</th><th>tolerance</th><th>verdict</th><th>control</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function comparisonsTable(comparisons: Comparison[]): string {
@@ -45,7 +45,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2re
 h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:1rem 0;font-size:.88rem;width:100%}td,th{border:1px solid #ccc;padding:.3rem .45rem;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.pass td.verdict{color:#096b2b;font-weight:600}tr.fail td.verdict{color:#b00020;font-weight:700}tr.na td.verdict{color:#666}
+tr.pass td.verdict{color:#096b2b;font-weight:600}tr.fail td.verdict{color:#b00020;font-weight:700}tr.inconclusive td.verdict{color:#8a5a00;font-weight:600}tr.na td.verdict{color:#666}
 .small{font-size:.78rem;color:#555;white-space:normal}
 .figure{margin:1.5rem 0}.panels{display:grid;grid-template-columns:repeat(auto-fill,${PANEL_WIDTH}px);gap:4px}
 canvas.chart{border:1px solid #eee;background:#fff}

@@ -73,11 +73,30 @@ describe('specgd reproduce --quick', () => {
       expect(typeof c.statement).toBe('string');
       expect(Number.isFinite(c.measured)).toBe(true);
       expect(Number.isFinite(c.tolerance)).toBe(true);
-      expect(['pass', 'fail']).toContain(c.verdict);
+      expect(['pass', 'fail', 'inconclusive']).toContain(c.verdict);
+      expect(['finding', 'check']).toContain(c.kind);
     }
     // The stdout summary agrees with claims.json.
-    const passed = claims.filter((c) => c.verdict === 'pass').length;
-    expect(result.out).toContain(`claims: ${passed} passed, ${claims.length - passed} failed`);
+    const count = (v: string) => claims.filter((c) => c.verdict === v).length;
+    expect(result.out).toContain(`claims: ${count('pass')} passed, ${count('fail')} failed, ${count('inconclusive')} inconclusive`);
+  });
+
+  it('every claim of the registry carries a negative control { case, measured, verdict } whose verdict is fail', () => {
+    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string; reason?: string; control?: { case: unknown; measured: unknown; verdict: unknown } }[];
+    // Every registry entry's claims, each with a control. An `inconclusive` claim is one whose run lacks the power to
+    // reject its alternative — which is what its control tests — so only there may the control not fail (its reason
+    // must say so); every decided claim's control must fail.
+    for (const def of CLAIMS) expect(claims.some((c) => claimBelongsTo(def, c.id)), def.id).toBe(true);
+    const bad = claims
+      .filter((c) => !c.control || typeof c.control.case !== 'string' || !Number.isFinite(c.control.measured) || (c.control.verdict !== 'fail' && !(c.verdict === 'inconclusive' && /power/.test(c.reason ?? ''))))
+      .map((c) => `${c.id}: control ${JSON.stringify(c.control)}`);
+    expect(bad).toEqual([]);
+    expect(claims.filter((c) => c.verdict === 'inconclusive').every((c) => typeof c.reason === 'string')).toBe(true);
+  });
+
+  it('no claim of the registry fails on the quick run (low-power ones may be inconclusive)', () => {
+    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string }[];
+    expect(claims.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([]);
   });
 
   it('the population-exact comparisons agree to rounding (reduced map = full-dimensional algorithm)', () => {

@@ -140,8 +140,8 @@ export function syntheticBundle(): ResultsBundle {
   const escLambda = [1, 2, 5, 10, 20, 50];
   const comparisons = spiked.flatMap((g) => g.theory.map((t, i) => compareTrajectories(t, g.simulation[i], { eta: t.algorithm === 'gd' ? 0.01 : 0.002, config: g.config, label: `${t.algorithm} ${g.label}` })));
   const claims: Claim[] = [
-    { id: 'synthetic-pass', statement: 'A synthetic claim that passes.', quantity: 'x', measured: 1, predicted: 1, tolerance: 0.1, test: '|measured − predicted| ≤ tolerance', toleranceRule: 'synthetic', source: 'synthetic', verdict: 'pass' },
-    { id: 'synthetic-fail', statement: 'A synthetic claim that fails.', quantity: 'x', measured: 2, predicted: 1, tolerance: 0.1, test: '|measured − predicted| ≤ tolerance', toleranceRule: 'synthetic', source: 'synthetic', verdict: 'fail' },
+    { id: 'synthetic-pass', statement: 'A synthetic claim that passes.', quantity: 'x', measured: 1, predicted: 1, tolerance: 0.1, test: '|measured − predicted| ≤ tolerance', toleranceRule: 'synthetic', source: 'synthetic', verdict: 'pass', kind: 'finding', control: { case: 'synthetic wrong prediction', measured: 1, verdict: 'fail' } },
+    { id: 'synthetic-fail', statement: 'A synthetic claim that fails.', quantity: 'x', measured: 2, predicted: 1, tolerance: 0.1, test: '|measured − predicted| ≤ tolerance', toleranceRule: 'synthetic', source: 'synthetic', verdict: 'fail', kind: 'check', control: { case: 'synthetic wrong prediction', measured: 2, verdict: 'fail' } },
   ];
   return {
     format: RESULTS_FORMAT,

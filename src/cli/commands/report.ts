@@ -44,9 +44,9 @@ export function loadResults(file: string): ResultsBundle {
   if (!Array.isArray(b.comparisons) || b.comparisons.some((c) => !isObject(c))) bad('comparisons', 'a list of comparisons');
   const claimOk = (c: unknown): boolean => {
     const x = c as Record<string, unknown>;
-    return isObject(c) && typeof x.id === 'string' && typeof x.statement === 'string' && typeof x.measured === 'number' && typeof x.tolerance === 'number' && (x.verdict === 'pass' || x.verdict === 'fail');
+    return isObject(c) && typeof x.id === 'string' && typeof x.statement === 'string' && typeof x.measured === 'number' && typeof x.tolerance === 'number' && (x.verdict === 'pass' || x.verdict === 'fail' || x.verdict === 'inconclusive');
   };
-  if (!Array.isArray(b.claims) || !b.claims.every(claimOk)) bad('claims', 'a list of { id, statement, measured, tolerance, verdict }');
+  if (!Array.isArray(b.claims) || !b.claims.every(claimOk)) bad('claims', 'a list of { id, statement, measured, tolerance, verdict (pass, fail or inconclusive) }');
   return b as ResultsBundle;
 }
 

@@ -36,8 +36,8 @@ export function register(program: Command): void {
       const passed = bundle.claims.filter((c) => c.verdict === 'pass').length;
       const comps = bundle.comparisons.map((c) => c.verdict);
       process.stdout.write(
-        `claims: ${passed} passed, ${bundle.claims.length - passed} failed` +
-          `${bundle.claims.filter((c) => c.verdict === 'fail').map((c) => ` [fail: ${c.id}]`).join('')}\n` +
+        `claims: ${passed} passed, ${bundle.claims.filter((c) => c.verdict === 'fail').length} failed, ${bundle.claims.filter((c) => c.verdict === 'inconclusive').length} inconclusive` +
+          `${bundle.claims.filter((c) => c.verdict !== 'pass').map((c) => ` [${c.verdict}: ${c.id}]`).join('')}\n` +
           `comparisons: ${comps.filter((v) => v === 'pass').length} pass, ${comps.filter((v) => v === 'fail').length} fail, ${comps.filter((v) => v === 'n/a').length} n/a\n` +
           `report: ${out}/index.html (${report.files.size} files)\n`,
       );

@@ -13,14 +13,14 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption, type ExperimentConfig } from '../../config/config.js';
-import { checkBudget, thresholdsTerms } from '../../config/budget.js';
+import { blockCount, checkBudget, currentBudget, THEORY_BLOCK_STEP_OPS, thresholdsTerms } from '../../config/budget.js';
 import { MAX_STEPS, VARIANCE_MAX, VARIANCE_MIN } from '../../config/schema.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { ConfigError } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
-import { stabilityReport, type StabilityReport } from '../../dynamics/stability.js';
+import { ScanBudgetExceeded, stabilityReport, type StabilityReport } from '../../dynamics/stability.js';
 import { checkOutFile, configOptions, parseNumberList, parsePositiveInt, parsePositiveNumber } from '../args.js';
 import { writeOrPrint } from '../output.js';
 
@@ -158,7 +158,18 @@ export function thresholdsResult(opts: ThresholdsCliOptions): { json: string; su
   const configs: ExperimentConfig[] = lambdas
     ? lambdas.map((lv) => ({ ...config, model: { ...config.model, covariance: { ...config.model.covariance, spikeVariance: lv } as ExperimentConfig['model']['covariance'] } }))
     : [config];
-  const entries = configs.map((c) => entry(c, stabilityReport(c, { steps, resolution, maxTime })));
+  // The scan's own horizon is adaptive: it stops, with a refusal naming the budget, past the time budget's map steps.
+  const budget = currentBudget();
+  const stepCap = Math.floor(budget.ops / (blockCount(config) * THEORY_BLOCK_STEP_OPS));
+  const report = (c: ExperimentConfig): StabilityReport => {
+    try {
+      return stabilityReport(c, { steps, resolution, maxTime, stepCap });
+    } catch (e) {
+      if (e instanceof ScanBudgetExceeded) throw new ConfigError('--max-time', opts.maxTime ?? DEFAULTS.stabilityScan.maxTime, `a shorter horizon of the scan's runs, or a larger SPECGD_TIME_LIMIT_S: ${e.message} (${budget.rule})`);
+      throw e;
+    }
+  };
+  const entries = configs.map((c) => entry(c, report(c)));
   const out = {
     entries,
     provenance: provenance('thresholds', config, {

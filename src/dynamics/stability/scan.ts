@@ -51,6 +51,19 @@ export interface ScanInput {
    * not converge to the optimum, and only that edge refined (enough for stableUpTo; divergesFrom etc. are null).
    */
   extent?: 'full' | 'to-first-edge';
+  /**
+   * Largest total number of map steps the scan may take (the horizons of its classified runs added up, counted
+   * before each run); past it the scan stops with `ScanBudgetExceeded`. Unlimited by default.
+   */
+  stepCap?: number;
+}
+
+/** The scan would take more map steps than its `stepCap`. */
+export class ScanBudgetExceeded extends Error {
+  constructor(readonly cap: number) {
+    super(`the step-size scan needs more than ${cap} map steps`);
+    this.name = 'ScanBudgetExceeded';
+  }
 }
 
 export interface Edge {
@@ -106,11 +119,15 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
   const optimumLabel = input.fixedPoints.find((f) => f.optimum)?.label;
   const converges = (c: LongTimeClass) => c.kind === 'converges' && c.optimum;
   const results = new Map<number, LongTimeClass>();
+  let charged = 0;
   const classify = (eta: number): LongTimeClass => {
     let c = results.get(eta);
     if (!c) {
       const { step, jacobian } = input.mapAt(eta);
       const maxSteps = Math.max(rules.minSteps, Math.ceil(rules.maxTime / eta));
+      // the classifier may double its horizon up to 3 times: charge the longest
+      charged += 8 * maxSteps;
+      if (input.stepCap !== undefined && charged > input.stepCap) throw new ScanBudgetExceeded(input.stepCap);
       c = classifyRun({ step, jacobian, a0: input.a0, fixedPoints: input.fixedPoints, rules: { ...input.classifier, maxSteps }, radii });
       results.set(eta, c);
     }

@@ -21,7 +21,7 @@ export const fig5Bulk: FigureDefinition = {
       id: 'fig5-bulk',
       title: 'Bulk coefficient |c| on log–log axes',
       caption:
-        "The bulk coefficient: GD's late phase decays as a power law (a straight line on log–log axes); SpecGD contracts it at a rate of order η per step until it locks into its constant-η end cycle, where |c| stays at the level reached (see the claims specgd-bulk-linear-contraction and specgd-eta-neighbourhood). The two algorithms run with their own step sizes (legend).",
+        "The bulk coefficient: GD's late phase decays as a power law (a straight line on log–log axes); SpecGD's bulk slides along the manifold g_b = g_c = 0 while the signal rises at η per step (bulk energy (d − 2)σ²c² + λ_v b² ≈ κλ_θ(1 − a²), κ → 1 as d → ∞), not a linear contraction, and freezes at (d − 2)c² = O(η) once the signal reaches 1, after about (1 − α)/η steps (see the claims specgd-bulk-manifold, specgd-bulk-steps and specgd-end-state). The two algorithms run with their own step sizes (legend).",
       panels: [{ title: '|c| vs step', x: { label: 'step k (log scale)', log: true }, y: { label: '|c| (log scale)', log: true }, series }],
     };
   },

@@ -1,5 +1,5 @@
 /**
- * Figure 6: GD stability — the largest stable η̃ vs λ_v (linearized and measured) and the (λ_v, η̃) phase diagram.
+ * Figure 6: GD stability — stableUpTo vs λ_v (step-size scan) beside the analytic bounds, and the (λ_v, η̃) phase diagram.
  * Computes the bundle's `stability` (the scan shared with the stability claims) and `phase` sections.
  */
 import type { PhaseDiagram } from '../../compare/bundle.js';
@@ -35,7 +35,7 @@ export const fig6Stability: FigureDefinition = {
   sections: ['stability', 'phase'],
   runs: (p) => [...stabilityRuns(p), { config: phaseBase(p), purpose: 'phase diagram base config' }],
   async collect(runs, p) {
-    const stability = stabilityScans(runs, p).fromInit;
+    const stability = stabilityScans(runs, p).section;
     const phase = await phaseDiagram(runs.run(phaseBase(p)).config, p, 'reproduce');
     return { stability, phase };
   },
@@ -48,18 +48,21 @@ export const fig6Stability: FigureDefinition = {
     return {
       id: 'fig6-stability',
       title: 'GD stability: largest stable step η̃ vs λ_v, and the (λ_v, η̃) phase diagram',
-      caption: `Left: largest stable GD step η̃ from the linearization (line) and measured by a bisection scan with divergence detection (markers). Right: outcome of ${p.steps} GD steps on a (λ_v, η̃) grid. SpecGD's update has spectral norm η at every step and does not diverge.`,
+      caption: `Left: stableUpTo — the largest η̃ below which every scanned GD step converges to the optimum — of the step-size scan from W₀ (markers; the same computation as \`specgd thresholds\`, geometric grid refined near its edges), beside the analytic bounds: the optimum's linearized bound 2/μ_max (period-doubling onset) and the escape-stage bound (crisis of the spike-restricted map); the smaller binds. Right: outcome of ${p.steps} GD steps on a (λ_v, η̃) grid. SpecGD's update has spectral norm η at every step and does not diverge.`,
       panels: [
         {
           title: 'largest stable η̃ vs λ_v',
           x: { label: 'spike variance λ_v (log scale)', log: true },
           y: { label: 'largest stable η̃ (log scale)', log: true },
           series: [
-            { label: 'linearized: 2/sup μ_max(J) along the GD trajectory', role: 'theory', color: PALETTE[0], x: s.lambdaV, y: s.linearized },
+            { label: 'predicted stableUpTo: the smaller analytic bound', role: 'theory', color: '#000000', x: s.lambdaV, y: s.linearized },
             ...(s.linearizedAtOptimum
-              ? [{ label: 'linearized at the optimum', role: 'theory' as const, color: PALETTE[2], dashed: true, x: s.lambdaV.filter((_, i) => s.linearizedAtOptimum![i] !== null), y: s.linearizedAtOptimum.filter((v): v is number => v !== null) }]
+              ? [{ label: "optimum's bound 2/μ_max(J(a*))", role: 'theory' as const, color: PALETTE[2], dashed: true, x: s.lambdaV.filter((_, i) => s.linearizedAtOptimum![i] !== null), y: s.linearizedAtOptimum.filter((v): v is number => v !== null) }]
               : []),
-            { label: 'measured from W₀ (bisection scan)', role: 'marker', color: PALETTE[1], x: s.lambdaV, y: s.measured },
+            ...(s.escapeStage
+              ? [{ label: 'escape-stage bound (spike-restricted map)', role: 'theory' as const, color: PALETTE[0], x: s.lambdaV.filter((_, i) => s.escapeStage![i] !== null), y: s.escapeStage.filter((v): v is number => v !== null) }]
+              : []),
+            { label: 'stableUpTo from W₀ (step-size scan)', role: 'marker', color: PALETTE[1], x: s.lambdaV, y: s.measured },
           ],
         },
         {
@@ -70,7 +73,7 @@ export const fig6Stability: FigureDefinition = {
           series: [
             { label: 'does not diverge', role: 'marker', color: PALETTE[2], x: conv.map((q) => q[0]), y: conv.map((q) => q[1]) },
             { label: 'diverges', role: 'marker', color: PALETTE[1], x: div.map((q) => q[0]), y: div.map((q) => q[1]) },
-            { label: 'measured stability boundary', role: 'theory', color: '#000000', x: s.lambdaV, y: s.measured, dashed: true },
+            { label: 'stableUpTo (step-size scan)', role: 'theory', color: '#000000', x: s.lambdaV, y: s.measured, dashed: true },
           ],
         },
       ],
