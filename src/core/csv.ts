@@ -70,7 +70,7 @@ export function metaPath(csvFile: string): string {
 export function csvMeta(columns: Column[], rows: number, provenance: unknown, about: string): string {
   const meta = {
     about,
-    format: 'long (tidy): one row per observation; an empty cell is "not applicable" or "none" (pandas: NaN)',
+    format: 'long (tidy): one row per observation; an empty cell is "not applicable" or "none" (pandas reads it as a missing value)',
     rows,
     columns,
     numbers: 'shortest round-trip decimal of each double: exact with a correctly rounded parser, not with pandas\' default C parser',
