@@ -77,9 +77,20 @@ export const algorithm: Algorithm<SpecgdConfig> = {
     }
     const ws = backend.svdWorkspace(m, d);
     const P = new Float64Array(size);
+    const Gs = new Float64Array(size);
     return {
       step(W, G) {
-        const res = backend.thinSvdPolar(G, ws, tieRelTol, P);
+        // polar(G) = polar(G/s) for s > 0: an SVD of entries near the float64 range limits (λ up to 1e100 gives
+        // gradients ~1e194, whose squares overflow inside the SVD) runs on G/max|G_ij| instead. Other gradients are
+        // passed as they are (bit-identical results).
+        let gmax = 0;
+        for (let i = 0; i < size; i++) gmax = Math.max(gmax, Math.abs(G[i]));
+        let input = G;
+        if (gmax > 1e100 || (gmax > 0 && gmax < 1e-100)) {
+          for (let i = 0; i < size; i++) Gs[i] = G[i] / gmax;
+          input = Gs;
+        }
+        const res = backend.thinSvdPolar(input, ws, tieRelTol, P);
         if (!res.converged) return 'the SVD of the gradient did not converge (non-finite gradient)';
         for (let i = 0; i < size; i++) W[i] -= eta * P[i];
         return null;

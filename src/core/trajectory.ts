@@ -3,7 +3,22 @@
  * by `compare/` and `report/`. No NaN or Infinity may appear in it: a numerical failure is a `status` + `message`,
  * and the series stop at the last finite record.
  */
-export type TrajectoryStatus = 'ok' | 'diverged' | 'max-steps' | 'stalled';
+export type TrajectoryStatus = 'ok' | 'diverged' | 'max-steps' | 'stalled' | 'loss-increased';
+
+/**
+ * The one rule for a run that did not diverge but does not bring the loss down: over the last quarter of its recorded
+ * points the population loss still exceeds its initial value by more than rounding (max L > L_0·(1 + 1e-12)) — it
+ * cycles or drifts above the start. Theory and simulation apply it to the same series, so they report the same
+ * status. Returns the message, or null.
+ */
+export function lossIncreased(loss: readonly number[], etaName: string, eta: number): string | null {
+  if (loss.length < 2) return null;
+  const first = loss[0];
+  const tail = loss.slice(Math.min(loss.length - 1, Math.floor((3 * loss.length) / 4)));
+  const worst = Math.max(...tail);
+  if (!(worst > first * (1 + 1e-12))) return null;
+  return `the loss does not come down: over the last quarter of the run it reaches ${worst.toPrecision(4)}, above its initial ${first.toPrecision(4)}, without diverging; ${etaName} = ${eta} overshoots this model's optimum (the run cycles or drifts above the start); lower eta`;
+}
 
 export interface TrajectoryEvent {
   /** "escape", "peak-misalignment", "spike-saturation", "sign-switch:<block>", "loss-below", ... */

@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { provenance } from '../core/provenance.js';
-import type { Provenance, Trajectory } from '../core/trajectory.js';
+import { lossIncreased, type Provenance, type Trajectory } from '../core/trajectory.js';
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { algorithmOf } from '../algorithms/index.js';
@@ -54,8 +54,10 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
       divergenceBound: DEFAULTS.divergenceBound,
     });
     mapRuns.set(label, run);
-    const message = run.status === 'diverged' ? divergenceMessage(sys, ctx, spec, a0, alg, run.divergedAt ?? 0) : `${config.steps} steps`;
-    out.push(theoryTrajectory(label, run, message, prov({ map: def.id, eta: alg.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol })));
+    let message = run.status === 'diverged' ? divergenceMessage(sys, ctx, spec, a0, alg, run.divergedAt ?? 0) : `${config.steps} steps`;
+    const grew = run.status === 'ok' ? lossIncreased(run.series.loss, def.timeStep === 'etaTilde' ? 'η̃' : 'η', alg.eta) : null;
+    if (grew !== null) message = `${label}: ${grew}`;
+    out.push(theoryTrajectory(label, { ...run, status: grew !== null ? 'loss-increased' : run.status }, message, prov({ map: def.id, eta: alg.eta, divergenceBound: DEFAULTS.divergenceBound, signTieRelTol: DEFAULTS.signTieRelTol })));
   }
   for (const flow of opts.flows ?? []) {
     const owner = flowOwner(flow);

@@ -11,7 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { defaultBackend, type LinalgBackend } from '../core/linalg.js';
 import { linalgSettings, provenance } from '../core/provenance.js';
 import { mean, standardError } from '../core/stats.js';
-import { assertFiniteDeep, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
+import { assertFiniteDeep, lossIncreased, type Trajectory, type TrajectoryEvent, type TrajectoryStatus } from '../core/trajectory.js';
 import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { buildModelSpec, specStatModel, type ModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers, type SampleBuffers } from './data.js';
@@ -213,6 +213,9 @@ export function ensembleTrajectory(config: ExperimentConfig, spec: ModelSpec, al
     status = 'diverged';
     const first = diverged.reduce((a, b) => ((b.divergedStep ?? Infinity) < (a.divergedStep ?? Infinity) ? b : a));
     message = `${diverged.length} of ${K} seed(s) diverged; series end at the last step recorded by every seed. ${first.message}`;
+  } else if (lossIncreased(series.loss.mean, algorithmOf(alg).timeStep === 'etaTilde' ? 'η̃' : 'η', alg.eta) !== null) {
+    status = 'loss-increased';
+    message = `${label}: ${lossIncreased(series.loss.mean, algorithmOf(alg).timeStep === 'etaTilde' ? 'η̃' : 'η', alg.eta)}`;
   } else message = `${label}: ${config.steps} steps × ${K} seed(s) (${where})`;
   const events: TrajectoryEvent[] = [];
   const sig = spec.blocks[spec.signalBlock].symbol;

@@ -36,3 +36,23 @@ describe('SpecGD reduced map', () => {
     expect(Math.abs(s - 1)).toBeLessThan(1e-15);
   });
 });
+
+describe('a run that does not bring the loss down (issue 15)', () => {
+  it('SpecGD at η = 0.5 (d = 20): theory and simulation both report loss-increased, GD in the same config ok', async () => {
+    const { parseConfig } = await import('../../src/config/config.js');
+    const { runTheory } = await import('../../src/dynamics/theory.js');
+    const { runSimulation } = await import('../../src/sim/simulate.js');
+    const cfg = parseConfig({
+      model: { d: 20, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } },
+      algorithms: [
+        { name: 'specgd', eta: 0.5 },
+        { name: 'gd', eta: 0.01 },
+      ],
+      steps: 400,
+    });
+    for (const ts of [runTheory(cfg), runSimulation(cfg)]) {
+      expect(ts.map((t) => t.status)).toEqual(['loss-increased', 'ok']);
+      expect(ts[0].message).toMatch(/loss does not come down.*lower eta/);
+    }
+  });
+});
