@@ -14,13 +14,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, algorithmOf } from '../../src/algorithms/index.js';
 import { parseConfig, type ExperimentConfig } from '../../src/config/config.js';
-import { runTheory } from '../../src/dynamics/theory.js';
 import { scanScope } from '../../src/dynamics/stability.js';
-import { runSimulation } from '../../src/sim/simulate.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
+import { measureExactness, SYMS } from './exactness.js';
 
-const U = 2 ** -53;
-const SYMS = ['a', 'b', 'c'];
 
 const configFor = (alg: Record<string, unknown>, steps = 300): ExperimentConfig =>
   parseConfig({
@@ -56,27 +53,12 @@ describe('the algorithm registry', () => {
 
       const reduces = alg.reducible({ student: 'matrix', basis: 'canonical' }) === null;
       it.skipIf(!reduces)('reduced map = full-dimensional population run to 1e-12 while the map has not amplified rounding', () => {
-        // A step size at which every algorithm escapes within the run (η ≈ 1/λ_v of the GD time scale or η for the
-        // normalized methods).
+        // A step size at which every algorithm escapes within the run (η̃ for gradient methods, η for the others).
         const base = { ...alg.defaults, eta: alg.timeStep === 'etaTilde' ? 0.02 : 0.005 };
-        const cfg = configFor(base);
-        const [theory] = runTheory(cfg);
-        const [perturbed] = runTheory(configFor({ ...base, eta: base.eta * (1 + 4 * U) }));
-        const [sim] = runSimulation(cfg);
-        expect(theory.algorithm).toBe(alg.label(cfg.algorithms[0]));
-        expect(sim.step).toEqual(theory.step);
-        const th = theory.series as Record<string, number[]>;
-        const pe = perturbed.series as Record<string, number[]>;
-        const si = sim.series as Record<string, { mean: number[] }>;
-        const scale = Object.fromEntries(SYMS.map((s) => [s, Math.max(...th[s].map(Math.abs))]));
-        let window = 0;
-        while (window < theory.step.length && SYMS.every((s) => Math.abs(pe[s][window] - th[s][window]) <= 1e-13 * scale[s])) window++;
-        expect(window).toBeGreaterThanOrEqual(20);
-        for (const s of SYMS) {
-          let err = 0;
-          for (let i = 0; i < window; i++) err = Math.max(err, Math.abs(si[s].mean[i] - th[s][i]));
-          expect(err / scale[s], `${s} over ${window} steps`).toBeLessThanOrEqual(1e-12);
-        }
+        const m = measureExactness(base);
+        expect(m.label).toBe(alg.label(configFor(base).algorithms[0]));
+        expect(m.window).toBeGreaterThanOrEqual(20);
+        for (const s of SYMS) expect(m.err[s], `${s} over ${m.window} steps`).toBeLessThanOrEqual(1e-12);
       });
 
       it.skipIf(!reduces)('runs through the CLI: theory, simulate, sweep and compare', async () => {
