@@ -16,6 +16,11 @@ export interface FigureSeries {
   lo?: number[];
   hi?: number[];
   dashed?: boolean;
+  /**
+   * The run behind the series, as the tidy parameter columns (config/parameters.ts `PARAMETER_COLUMNS`: algorithm,
+   * its step size and settings, λ_v, d, n, ...), so that figure CSVs carry them as columns. Absent for derived series.
+   */
+  params?: (string | number | null)[];
 }
 
 export interface AxisSpec {

@@ -10,6 +10,8 @@
  *  7 power-law covariance
  *  8 finite-sample runs at several n against the population theory
  */
+import { PARAMETER_COLUMNS } from '../config/parameters.js';
+import { csvCell, csvMeta } from '../core/csv.js';
 import type { ResultsBundle } from '../compare/bundle.js';
 import type { FigureSpec } from './figure-spec.js';
 import { FIGURES, type FigureDefinition } from './figures/index.js';
@@ -27,14 +29,35 @@ export function buildFigures(bundle: ResultsBundle, figures: readonly FigureDefi
   return figures.filter((f) => figureAvailable(f, bundle)).map((f) => f.build(bundle));
 }
 
-/** The data behind a figure as CSV: one row per plotted point (figure, panel, series, role, x, y, lo, hi). */
+/**
+ * The data behind a figure as a tidy CSV: one row per plotted point (figure panel, series, role, the run's parameter
+ * columns — algorithm, its step size and settings, λ_v, d, n, ... from config/parameters.ts, empty for a derived
+ * series — then x, y and the simulation band lo, hi). Numbers are written as core/csv.ts writes them.
+ */
 export function figureCsv(fig: FigureSpec): string {
-  const rows = ['panel,series,role,x,y,lo,hi'];
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const header = ['panel', 'series', 'role', ...PARAMETER_COLUMNS.map((c) => c.name), 'x', 'y', 'lo', 'hi'];
+  const rows = [header.join(',')];
+  const empty = PARAMETER_COLUMNS.map(() => null);
   for (const p of fig.panels) {
     for (const s of p.series) {
-      s.x.forEach((x, i) => rows.push([q(p.title), q(s.label), s.role, x, s.y[i], s.lo ? s.lo[i] : '', s.hi ? s.hi[i] : ''].join(',')));
+      const params = s.params ?? empty;
+      s.x.forEach((x, i) => rows.push([p.title, s.label, s.role, ...params, x, s.y[i], s.lo ? s.lo[i] : null, s.hi ? s.hi[i] : null].map((c) => csvCell(c)).join(',')));
     }
   }
   return `${rows.join('\n')}\n`;
+}
+
+/** The `.meta.json` sidecar of a figure CSV: its columns and the provenance of the report. */
+export function figureCsvMeta(fig: FigureSpec, csv: string, provenance: unknown): string {
+  const columns = [
+    { name: 'panel', description: 'panel title of the figure' },
+    { name: 'series', description: 'series label in the panel' },
+    { name: 'role', description: 'theory (reduced map / flow), simulation (ensemble mean, band ± SE) or a derived curve' },
+    ...PARAMETER_COLUMNS,
+    { name: 'x', description: 'the panel\'s x value (see the figure caption)' },
+    { name: 'y', description: 'the panel\'s y value' },
+    { name: 'lo', description: 'lower edge of the simulation band (mean − SE), empty otherwise' },
+    { name: 'hi', description: 'upper edge of the simulation band (mean + SE), empty otherwise' },
+  ];
+  return csvMeta(columns, csv.trimEnd().split('\n').length - 1, provenance, `figure ${fig.id}: ${fig.title}`);
 }

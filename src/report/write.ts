@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { assertFiniteDeep } from '../core/trajectory.js';
 import { toJson } from '../core/output.js';
 import type { ResultsBundle } from '../compare/bundle.js';
-import { buildFigures, figureCsv } from './figures.js';
+import { buildFigures, figureCsv, figureCsvMeta } from './figures.js';
 import { renderHtml } from './html.js';
 import { EXPLORER_FILE, explorerPage } from './explore/page.js';
 import { renderMarkdown } from './markdown.js';
@@ -38,7 +38,9 @@ export function buildReport(bundle: ResultsBundle, onFigure?: (done: number, tot
   figures.forEach((f, i) => {
     assertFiniteDeep(f, f.id);
     files.set(`figures/${f.id}.png`, renderFigurePng(f));
-    files.set(`data/${f.id}.csv`, figureCsv(f));
+    const csv = figureCsv(f);
+    files.set(`data/${f.id}.csv`, csv);
+    files.set(`data/${f.id}.meta.json`, figureCsvMeta(f, csv, bundle.provenance));
     files.set(`data/${f.id}.json`, toJson(f));
     onFigure?.(i + 1, figures.length, f.id);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { CLAIMS, claimBelongsTo } from '../../src/claims/index.js';
+import { CLAIMS, claimBelongsTo, reproduceParams } from '../../src/claims/index.js';
 import { FIGURES } from '../../src/report/figures.js';
 import { compareDigests, digestReportFolder } from '../../scripts/compare-reports.js';
 
@@ -106,6 +106,23 @@ describe('specgd reproduce --quick', () => {
     for (const c of exact) expect(c.verdict, c.label).toBe('pass');
     expect(bundle.provenance.version).toMatch(/\d+\.\d+\.\d+/);
     expect(readFileSync(join(out, 'data', 'results.json'), 'utf8')).not.toMatch(/createdAt|"\d{4}-\d\d-\d\dT/);
+  });
+
+  it('figure CSVs are tidy: the run parameters are columns (λ_v of figure 1 = the plan\'s), and each CSV has a .meta.json with provenance', () => {
+    const csv = readFileSync(join(out, 'data', 'fig1-coefficients.csv'), 'utf8').trim().split('\n');
+    const head = csv[0].split(',');
+    for (const col of ['algorithm', 'eta', 'lambda_v', 'd', 'n', 'x', 'y']) expect(head).toContain(col);
+    const lv = head.indexOf('lambda_v');
+    const alg = head.indexOf('algorithm');
+    // the cells are plain numbers and ids (no quoting in these columns)
+    const values = new Set(csv.slice(1).map((r) => r.split(',')[lv]).filter((x) => x !== ''));
+    expect([...values].map(Number).sort((x, y) => x - y)).toEqual([...reproduceParams(true).lambdaV].sort((x, y) => x - y));
+    expect(new Set(csv.slice(1).map((r) => r.split(',')[alg]))).toEqual(new Set(['gd', 'specgd']));
+    for (const f of readdirSync(join(out, 'data')).filter((x) => x.endsWith('.csv'))) {
+      const meta = JSON.parse(readFileSync(join(out, 'data', f.replace(/\.csv$/, '.meta.json')), 'utf8')) as { provenance: { version: string }; columns: unknown[] };
+      expect(meta.provenance.version, f).toMatch(/\d+\.\d+\.\d+/);
+      expect(meta.columns.length, f).toBe(readFileSync(join(out, 'data', f), 'utf8').split('\n')[0].split(',').length);
+    }
   });
 
   it('same data and claims as the reference quick run (digests, provenance removed)', () => {

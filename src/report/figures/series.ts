@@ -1,4 +1,7 @@
 /** Building blocks of the figures: theory lines, simulation markers with ± SE bands, the algorithms of run groups. */
+import type { ExperimentConfig } from '../../config/config.js';
+import { runParameters } from '../../config/parameters.js';
+import { algorithmLabel } from '../../algorithms/index.js';
 import type { Trajectory } from '../../core/trajectory.js';
 import type { RunGroup } from '../../compare/bundle.js';
 import { algorithmsOf, type PlannedAlgorithm } from '../../compare/algorithm-list.js';
@@ -22,7 +25,7 @@ export function theoryLine(traj: Trajectory | undefined, series: string, label: 
   const v = seriesView(traj, series);
   if (!v) return [];
   const y = abs ? v.mean.map(Math.abs) : v.mean;
-  return [{ label, role: 'theory', color, x: traj.step.length ? traj.step : traj.t, y, dashed }];
+  return [{ label, role: 'theory', color, x: traj.step.length ? traj.step : traj.t, y, dashed, ...paramsOf(traj) }];
 }
 
 /**
@@ -59,6 +62,18 @@ export function simPoints(traj: Trajectory | undefined, series: string, label: s
       x: idx.map((i) => traj.step[i]),
       y,
       ...(hasBand ? { lo: y.map((m, k) => m - se[k]), hi: y.map((m, k) => m + se[k]) } : {}),
+      ...paramsOf(traj),
     },
   ];
+}
+
+/**
+ * The tidy parameter cells of a trajectory's run (config/parameters.ts), from the config in its provenance and the
+ * algorithm whose label it carries (a flow has none: its id is the algorithm cell).
+ */
+export function paramsOf(traj: Trajectory): { params?: (string | number | null)[] } {
+  const config = traj.provenance?.config as ExperimentConfig | undefined;
+  if (!config?.model || !Array.isArray(config.algorithms)) return {};
+  const alg = config.algorithms.find((a) => algorithmLabel(a) === traj.algorithm);
+  return { params: runParameters(config, alg, traj.algorithm).map((c) => (c === undefined || typeof c === 'boolean' ? (c === undefined ? null : String(c)) : c)) };
 }
