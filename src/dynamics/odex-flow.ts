@@ -64,7 +64,8 @@ class NonFiniteDerivative extends Error {
     readonly t: number,
     readonly component: number,
   ) {
-    super(`non-finite derivative at t = ${t} (component ${component})`);
+    // odex may probe a non-finite time inside a rejected step: the message then names no time (never NaN as data).
+    super(`non-finite derivative${Number.isFinite(t) ? ` at t = ${t}` : ''} (component ${component})`);
   }
 }
 

@@ -111,9 +111,15 @@ function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
     status = 'diverged';
     divergedStep = t;
     const etaName = def.timeStep === 'etaTilde' ? 'η̃' : 'η';
+    // Name the other causes of a large step than η itself: the loss scale κ multiplies every gradient (the
+    // effective step is 4κ·η̃ against model.md's κ = 1/4), and label noise enters the sample gradients.
+    const kappa = config.model.lossScale;
+    const causes: string[] = [];
+    if (kappa !== 0.25) causes.push(`the loss scale κ = ${kappa} multiplies every gradient (effective step 4κ·${etaName} = ${4 * kappa * eta})`);
+    if (config.model.labelNoise > 0 && mode !== 'population') causes.push(`label noise σ_ε = ${config.model.labelNoise} enters the sample gradients`);
     message =
       `${label} diverged at step ${t} (seed ${seed}): ${why}; ${etaName} = ${eta} is too large for this model ` +
-      `(d = ${d}, data ${mode}) — lower eta`;
+      `(d = ${d}, data ${mode}${causes.length ? `; ${causes.join('; ')}` : ''}) — lower eta${causes.length ? ' (or the loss scale / label noise)' : ''}`;
   };
 
   for (let t = 0; t <= steps; t++) {
