@@ -24,9 +24,9 @@ export interface ReportFiles {
   warnings: string[];
 }
 
-/** claims.json: the list of { id, statement, measured, tolerance, verdict } (+ the details of each claim). */
+/** claims.json: { provenance, claims: [{ id, kind, statement, measured, tolerance, verdict, control } + details] }. */
 export function claimsJson(bundle: ResultsBundle): string {
-  return toJson(bundle.claims);
+  return toJson({ provenance: bundle.provenance, claims: bundle.claims });
 }
 
 /** Produce every report file in memory. `onFigure` is called after each PNG (progress). */
@@ -41,7 +41,7 @@ export function buildReport(bundle: ResultsBundle, onFigure?: (done: number, tot
     const csv = figureCsv(f);
     files.set(`data/${f.id}.csv`, csv);
     files.set(`data/${f.id}.meta.json`, figureCsvMeta(f, csv, bundle.provenance));
-    files.set(`data/${f.id}.json`, toJson(f));
+    files.set(`data/${f.id}.json`, toJson({ ...f, provenance: bundle.provenance }));
     onFigure?.(i + 1, figures.length, f.id);
   });
   // The offline explorer of the reduced dynamics, for the model of the spiked figure runs (its largest λ_v).

@@ -61,7 +61,7 @@ describe('specgd reproduce --quick', () => {
   });
 
   it('claims.json lists every claim of the registry, in registry order, as { id, statement, measured, tolerance, verdict }', () => {
-    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as Record<string, unknown>[];
+    const claims = (JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { claims: Record<string, unknown>[] }).claims;
     const ids = claims.map((c) => c.id as string);
     // Each registry entry gives at least one claim (a family one per block), each claim comes from one entry, in order.
     const owner = ids.map((id) => CLAIMS.findIndex((d) => claimBelongsTo(d, id)));
@@ -82,7 +82,7 @@ describe('specgd reproduce --quick', () => {
   });
 
   it('every claim of the registry carries a negative control { case, measured, verdict } whose verdict is fail', () => {
-    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string; reason?: string; control?: { case: unknown; measured: unknown; verdict: unknown } }[];
+    const claims = (JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { claims: { id: string; verdict: string; reason?: string; control?: { case: unknown; measured: unknown; verdict: unknown } }[] }).claims;
     // Every registry entry's claims, each with a control. An `inconclusive` claim is one whose run lacks the power to
     // reject its alternative — which is what its control tests — so only there may the control not fail (its reason
     // must say so); every decided claim's control must fail.
@@ -95,7 +95,7 @@ describe('specgd reproduce --quick', () => {
   });
 
   it('no claim of the registry fails on the quick run (low-power ones may be inconclusive)', () => {
-    const claims = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { id: string; verdict: string }[];
+    const claims = (JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as { claims: { id: string; verdict: string }[] }).claims;
     expect(claims.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([]);
   });
 

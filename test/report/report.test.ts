@@ -111,7 +111,9 @@ describe('report files', () => {
       expect(a.files.has(`data/${f.id}.csv`)).toBe(true);
       expect(a.files.has(`data/${f.id}.json`)).toBe(true);
     }
-    const claims = JSON.parse(a.files.get('claims.json') as string) as { id: string; statement: string; measured: number; tolerance: number; verdict: string }[];
+    const parsed = JSON.parse(a.files.get('claims.json') as string) as { provenance: { version: string }; claims: { id: string; statement: string; measured: number; tolerance: number; verdict: string }[] };
+    expect(parsed.provenance).toEqual(bundle.provenance);
+    const claims = parsed.claims;
     expect(claims.map((c) => c.verdict)).toEqual(['pass', 'fail']);
     for (const c of claims) for (const k of ['id', 'statement', 'measured', 'tolerance', 'verdict']) expect(c).toHaveProperty(k);
   });
