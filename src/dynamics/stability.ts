@@ -409,7 +409,7 @@ export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: M
   const where = `${def.title} diverged at step ${step} (some |a_k| > ${DEFAULTS.divergenceBound} or not finite)`;
   const kappa = spec.lossScale;
   // The loss scale κ multiplies every gradient: name it when it is not model.md's 1/4 (effective step 4κ·η).
-  const model = (spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '') + (kappa !== 0.25 ? ` at loss scale κ = ${kappa} (effective step 4κ·${etaSym} = ${4 * kappa * eta})` : '');
+  const model = (spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '') + (kappa !== 0.25 ? ` at loss scale κ = ${kappa} (effective step 4κ·${etaSym} = ${Number.isFinite(4 * kappa * eta) ? 4 * kappa * eta : 'beyond the float64 range'})` : '');
   if (def !== gdAlgorithm) return `${where}: ${etaSym} = ${eta}${model}; lower eta${kappa !== 0.25 ? ' or κ' : ''}`;
   // The scan behind stableUpTo runs only within the time budget (config/budget.ts); otherwise nothing is quoted.
   const budget = currentBudget();

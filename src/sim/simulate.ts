@@ -115,7 +115,7 @@ function runSeed(ctx: SeedContext, alg: AlgorithmConfig): SeedRun {
     // effective step is 4κ·η̃ against model.md's κ = 1/4), and label noise enters the sample gradients.
     const kappa = config.model.lossScale;
     const causes: string[] = [];
-    if (kappa !== 0.25) causes.push(`the loss scale κ = ${kappa} multiplies every gradient (effective step 4κ·${etaName} = ${4 * kappa * eta})`);
+    if (kappa !== 0.25) causes.push(`the loss scale κ = ${kappa} multiplies every gradient (effective step 4κ·${etaName} = ${Number.isFinite(4 * kappa * eta) ? 4 * kappa * eta : 'beyond the float64 range'})`);
     if (config.model.labelNoise > 0 && mode !== 'population') causes.push(`label noise σ_ε = ${config.model.labelNoise} enters the sample gradients`);
     message =
       `${label} diverged at step ${t} (seed ${seed}): ${why}; ${etaName} = ${eta} is too large for this model ` +
