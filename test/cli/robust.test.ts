@@ -50,6 +50,12 @@ describe('issue 15: the crashes of valid or extreme input', () => {
     expect(() => assertFiniteDeep(json)).not.toThrow();
     expect(json.comparisons.length).toBe(2);
   });
+  it('GD at η̃ = 1.8e308 with κ ≠ 1/4 diverges with a message that prints no Infinity (found by the 10 000-case fuzz run)', async () => {
+    const r = await runCli(['simulate', '--config', file(small((c) => ((c.model.lossScale = 1.5), (c.algorithms = [{ name: 'gd', eta: 1.7976931348623157e308 }])))), '--no-progress']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/diverged/);
+    expect(r.out).not.toMatch(/Infinity|NaN/);
+  });
   for (const ls of [1e300, 1e308, 5e-324]) {
     it(`lossScale ${ls}: exit 2 naming model.lossScale (theory, derive, compare)`, async () => {
       const f = file(small((c) => (c.model.lossScale = ls)));
