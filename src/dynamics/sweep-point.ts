@@ -102,6 +102,8 @@ export function runPoint(job: SweepJob, index: number): SweepPoint {
   let sys = cache.get(key);
   if (!sys) {
     sys = systemFor(spec);
+    // bounded: a long-lived process may sweep many models (oldest dropped first)
+    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
     cache.set(key, sys);
   }
   const a0 = initialBlockCoefficients(spec);

@@ -68,6 +68,8 @@ const systemCache = new WeakMap<ModelSpec, CompiledSystem>();
 /** Compiled systems per (block structure, numbers), so sweeps that rebuild equal specs do not recompile. */
 const numericCache = new Map<string, CompiledSystem>();
 const NUMERIC_CACHE_SIZE = 256;
+/** Symbolic derivations kept (per block structure); the oldest is dropped first. */
+const DERIVATION_CACHE_SIZE = 32;
 
 function structureKey(spec: ModelSpec): string {
   return JSON.stringify([spec.student.kind, spec.signalBlock, spec.blocks.map((b) => [b.symbol, b.varianceSymbol, b.rankInD.coef, b.rankInD.offset])]);
@@ -87,6 +89,8 @@ export function systemFor(spec: ModelSpec): CompiledSystem {
     let d = derivationCache.get(key);
     if (!d) {
       d = derive(spec, { checks: false, fixedPoints: false });
+      // bounded like the numeric cache: a long-lived process (tests, fuzzing, a server) meets many structures
+      if (derivationCache.size >= DERIVATION_CACHE_SIZE) derivationCache.delete(derivationCache.keys().next().value!);
       derivationCache.set(key, d);
     }
     sys = compileSystem(d, spec);
