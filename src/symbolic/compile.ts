@@ -67,7 +67,7 @@ const derivationCache = new Map<string, Derivation>();
 const systemCache = new WeakMap<ModelSpec, CompiledSystem>();
 /** Compiled systems per (block structure, numbers), so sweeps that rebuild equal specs do not recompile. */
 const numericCache = new Map<string, CompiledSystem>();
-const NUMERIC_CACHE_SIZE = 256;
+const NUMERIC_CACHE_SIZE = 64;
 /** Symbolic derivations kept (per block structure); the oldest is dropped first. */
 const DERIVATION_CACHE_SIZE = 32;
 
