@@ -35,20 +35,11 @@ export interface ThresholdsCliOptions {
   summary?: boolean;
 }
 
-/** One λ_v's entry: the headline numbers first, then the full report. */
-export interface ThresholdsEntry {
+/** One λ_v of `thresholds`: the scan's own fields (StepSizeScan) plus the model, the edges and the analytic bounds. */
+export interface ThresholdsEntry extends Pick<StabilityReport['scan'], 'stableUpTo' | 'bracket' | 'resolution' | 'firstNonConverging' | 'divergesFrom' | 'alwaysDivergesFrom' | 'stableFraction' | 'mixedRegion'> {
   lambdaV: number | null;
   d: number;
   start: string;
-  stableUpTo: number | null;
-  bracket: [number, number] | null;
-  /** Relative width of the bracket: the scan's resolution at stableUpTo. */
-  resolution: number | null;
-  firstNonConverging: { eta: number; label: string } | null;
-  divergesFrom: number | null;
-  alwaysDivergesFrom: number | null;
-  stableFraction: StabilityReport['scan']['stableFraction'];
-  mixedRegion: StabilityReport['scan']['mixedRegion'];
   edgeCount: number;
   edges: StabilityReport['scan']['edges'];
   classCounts: Record<string, number>;
