@@ -1,0 +1,279 @@
+/**
+ * Gaussian moments up to order 8 in the projector algebra (issue 11, A), derived with the Wick calculus (wick.ts),
+ * for the linear-response theory of finite-sample and online GD. x ~ N(0, Σ), Σ = Σ_k λ_k P_k, q_A = xᵀAx,
+ * A, B, C, D ∈ span{P_k}; λ_k, the ranks r_k (polynomials in d) and the coefficients may be symbols.
+ *
+ *   order 8:  E[q_A q_B q_C q_D]          (scalar, 105 matchings)
+ *             E[q_A q_B q_C x xᵀ]          (in the algebra, 105 matchings)
+ *   order 6:  E[q_A q_B x xᵀ]              (15 matchings)
+ *   M(A) = E[q_A x xᵀ] = tr(AΣ)Σ + 2ΣAΣ  (order 4; equal to ProjectorAlgebra.expectQuadOuter, tested).
+ *
+ * The single-sample fluctuation δ(A) = q_A x xᵀ − M(A) (so that M_n(A) − M(A) is the mean of n of them) has, by
+ * tr(P_a x xᵀ P_b x xᵀ) = (xᵀP_a x)(xᵀP_b x) and tr(P_a x xᵀ) = xᵀP_a x (exact, P_a symmetric),
+ *   E[tr(P_a δ(A) P_b δ(B))]        = E[q_A q_B q_{P_a} q_{P_b}] − tr(P_a M(A) P_b M(B)),
+ *   E[tr(P_a δ(A)) tr(P_b δ(B))]    = E[q_A q_B q_{P_a} q_{P_b}] − tr(P_a M(A)) tr(P_b M(B)),
+ * the Frobenius pairing of the (a, b) blocks of Cov[δ(A), δ(B)] and its trace part.
+ *
+ * The single-sample gradient (online SGD, the engine's 4κ convention, derive.ts): with r = f_W(x) − y =
+ * xᵀDx − σ_ε ε (D = WᵀW − P_s, ε ~ N(0, 1) independent of x), g(x) = 4κ r W x xᵀ, mean Ḡ = 4κ W M(D). For W in the
+ * algebra, tr(P_a g P_b gᵀ) = 16κ² r² (xᵀWᵀP_aWx)(xᵀP_b x) and tr(P_a g) = 4κ r xᵀP_aWx, and E[r² ·] =
+ * E[q_D² ·] + σ_ε² E[·] (the odd ε term has mean zero), so
+ *   E[tr(P_a g P_b gᵀ)] − tr(P_a Ḡ P_b Ḡᵀ)
+ *       = 16κ² (E[q_D q_D q_{WᵀP_aW} q_{P_b}] + σ_ε² E[q_{WᵀP_aW} q_{P_b}]) − tr(P_a Ḡ P_b Ḡᵀ),
+ *   E[tr(P_a g) tr(P_b g)] − tr(P_a Ḡ) tr(P_b Ḡ)
+ *       = 16κ² (E[q_D q_D q_{P_aW} q_{P_bW}] + σ_ε² E[q_{P_aW} q_{P_bW}]) − tr(P_a Ḡ) tr(P_b Ḡ).
+ *
+ * Independent route (checks): in span{P_k} the block forms q_k = xᵀP_k x are independent λ_k χ²_{r_k}, with
+ * E[q_k^j] = λ_k^j r_k (r_k + 2) ⋯ (r_k + 2j − 2), so E[∏_i q_{A_i}] = Σ_{k_1..k_m} ∏_i A_i[k_i] ∏_k E[q_k^{n_k}]
+ * (`chiSquareExpect`). The Wick result must equal it exactly.
+ */
+import { ProjectorAlgebra, type Elem } from './algebra.js';
+import { Poly } from './poly.js';
+import { wickExpect, wickExpectOuter, wickTerms, type WickTerm } from './wick.js';
+
+/** Symbolic Gaussian moments over one projector algebra with covariance Σ (in span{P_k}). */
+export class GaussianMoments {
+  readonly alg: ProjectorAlgebra;
+  readonly Sigma: Elem;
+
+  constructor(alg: ProjectorAlgebra, Sigma: Elem) {
+    this.alg = alg;
+    this.Sigma = Sigma;
+  }
+
+  /** The algebra of `ranks` with Σ = Σ_k λ_k P_k for the variance symbols (or values) `lambdas`. */
+  static of(ranks: readonly Poly[], lambdas: readonly Poly[]): GaussianMoments {
+    const alg = new ProjectorAlgebra(ranks);
+    return new GaussianMoments(alg, alg.diag(lambdas));
+  }
+
+  /** E[∏_i xᵀA_i x] (Wick, every matching). */
+  expect(forms: readonly Elem[]): Poly {
+    return wickExpect(this.alg, this.Sigma, forms);
+  }
+
+  /** E[∏_i (xᵀA_i x) x xᵀ] (Wick, every matching). */
+  expectOuter(forms: readonly Elem[]): Elem {
+    return wickExpectOuter(this.alg, this.Sigma, forms);
+  }
+
+  /** M(A) = E[q_A x xᵀ] = tr(AΣ)Σ + 2ΣAΣ. */
+  M(A: Elem): Elem {
+    return this.expectOuter([A]);
+  }
+
+  /** E[q_A q_B q_C q_D] (order 8). */
+  moment8(A: Elem, B: Elem, C: Elem, D: Elem): Poly {
+    return this.expect([A, B, C, D]);
+  }
+
+  /** E[q_A q_B q_C x xᵀ] (order 8, in the algebra). */
+  moment8Outer(A: Elem, B: Elem, C: Elem): Elem {
+    return this.expectOuter([A, B, C]);
+  }
+
+  /** E[q_A q_B x xᵀ] (order 6, in the algebra). */
+  moment6Outer(A: Elem, B: Elem): Elem {
+    return this.expectOuter([A, B]);
+  }
+
+  /** E[tr(P_a δ(A) P_b δ(B))], δ(A) = q_A x xᵀ − M(A) (see the file comment). */
+  fluctuationBlockCovariance(a: number, b: number, A: Elem, B: Elem): Poly {
+    const { alg } = this;
+    const Pa = alg.P(a);
+    const Pb = alg.P(b);
+    return this.expect([A, B, Pa, Pb]).sub(alg.trace(alg.mul(alg.mul(Pa, this.M(A)), alg.mul(Pb, this.M(B)))));
+  }
+
+  /** E[tr(P_a δ(A)) tr(P_b δ(B))] (see the file comment). */
+  fluctuationTraceCovariance(a: number, b: number, A: Elem, B: Elem): Poly {
+    const { alg } = this;
+    const Pa = alg.P(a);
+    const Pb = alg.P(b);
+    return this.expect([A, B, Pa, Pb]).sub(alg.trace(alg.mul(Pa, this.M(A))).mul(alg.trace(alg.mul(Pb, this.M(B)))));
+  }
+
+  /** Mean single-sample gradient Ḡ = 4κ W M(D), D = WᵀW − P_s. */
+  meanGradient(g: GradientSetting): Elem {
+    const { alg } = this;
+    const D = alg.sub(alg.mul(alg.transpose(g.W), g.W), alg.P(g.signalBlock));
+    return alg.scale(alg.mul(g.W, this.M(D)), g.kappa.scale(4));
+  }
+
+  /** E[tr(P_a g P_b gᵀ)] − tr(P_a Ḡ P_b Ḡᵀ) for the single-sample gradient g (see the file comment). */
+  gradientBlockCovariance(a: number, b: number, g: GradientSetting): Poly {
+    const { alg } = this;
+    const D = alg.sub(alg.mul(alg.transpose(g.W), g.W), alg.P(g.signalBlock));
+    const Pa = alg.P(a);
+    const Pb = alg.P(b);
+    const WPW = alg.mul(alg.mul(alg.transpose(g.W), Pa), g.W);
+    const second = this.expect([D, D, WPW, Pb]).add(g.noiseVariance.mul(this.expect([WPW, Pb])));
+    const G = this.meanGradient(g);
+    const mean = alg.trace(alg.mul(alg.mul(Pa, G), alg.mul(Pb, alg.transpose(G))));
+    return second.mul(g.kappa.pow(2)).scale(16).sub(mean);
+  }
+
+  /** E[tr(P_a g) tr(P_b g)] − tr(P_a Ḡ) tr(P_b Ḡ) for the single-sample gradient g (see the file comment). */
+  gradientTraceCovariance(a: number, b: number, g: GradientSetting): Poly {
+    const { alg } = this;
+    const D = alg.sub(alg.mul(alg.transpose(g.W), g.W), alg.P(g.signalBlock));
+    const PaW = alg.mul(alg.P(a), g.W);
+    const PbW = alg.mul(alg.P(b), g.W);
+    const second = this.expect([D, D, PaW, PbW]).add(g.noiseVariance.mul(this.expect([PaW, PbW])));
+    const G = this.meanGradient(g);
+    const mean = alg.trace(alg.mul(alg.P(a), G)).mul(alg.trace(alg.mul(alg.P(b), G)));
+    return second.mul(g.kappa.pow(2)).scale(16).sub(mean);
+  }
+}
+
+/** The single-sample gradient's setting: W in the algebra, the signal block s (θθᵀ = P_s), κ and σ_ε². */
+export interface GradientSetting {
+  W: Elem;
+  signalBlock: number;
+  kappa: Poly;
+  noiseVariance: Poly;
+}
+
+/** E[q^j] for q ~ λ χ²_r: λ^j r (r + 2) ⋯ (r + 2j − 2) (the χ² moments; r may be a polynomial in d). */
+export function chiSquareMoment(lambda: Poly, rank: Poly, j: number): Poly {
+  let p = Poly.ONE;
+  for (let i = 0; i < j; i++) p = p.mul(rank.add(Poly.constant(2 * i)));
+  return p.mul(lambda.pow(j));
+}
+
+/**
+ * E[∏_i q_{A_i}] by the independent route: q_{A} = Σ_k A[k] q_k with independent q_k ~ λ_k χ²_{r_k}, expanded
+ * over the block assignments k_1..k_m (A_i given by their diagonal coefficients A_i[k]).
+ */
+export function chiSquareExpect(ranks: readonly Poly[], lambdas: readonly Poly[], forms: readonly (readonly Poly[])[]): Poly {
+  const n = ranks.length;
+  const m = forms.length;
+  const cache = new Map<string, Poly>();
+  const momentOf = (k: number, j: number): Poly => {
+    const key = `${k}:${j}`;
+    let v = cache.get(key);
+    if (!v) cache.set(key, (v = chiSquareMoment(lambdas[k], ranks[k], j)));
+    return v;
+  };
+  let total = Poly.ZERO;
+  const counts = new Array<number>(n).fill(0);
+  const rec = (i: number, coef: Poly): void => {
+    if (coef.isZero()) return;
+    if (i === m) {
+      let t = coef;
+      for (let k = 0; k < n; k++) if (counts[k] > 0) t = t.mul(momentOf(k, counts[k]));
+      total = total.add(t);
+      return;
+    }
+    for (let k = 0; k < n; k++) {
+      counts[k]++;
+      rec(i + 1, coef.mul(forms[i][k]));
+      counts[k]--;
+    }
+  };
+  rec(0, Poly.ONE);
+  return total;
+}
+
+/**
+ * Numeric moments in span{P_k} for given λ_k, r_k (e.g. along a trajectory): the grouped Wick terms of wick.ts
+ * evaluated on diagonal coefficient vectors, each cycle C giving Σ_k r_k λ_k^{|C|} ∏_{i∈C} A_i[k] and the path
+ * P the diagonal λ_k^{|P|+1} ∏_{i∈P} A_i[k]. Equal to the symbolic results evaluated (tested).
+ */
+export class NumericMoments {
+  readonly lambda: readonly number[];
+  readonly rank: readonly number[];
+
+  constructor(lambda: readonly number[], rank: readonly number[]) {
+    if (lambda.length !== rank.length) throw new RangeError(`NumericMoments: ${lambda.length} variances but ${rank.length} ranks`);
+    this.lambda = lambda;
+    this.rank = rank;
+  }
+
+  private cycle(forms: readonly (readonly number[])[], c: readonly number[]): number {
+    let s = 0;
+    for (let k = 0; k < this.lambda.length; k++) {
+      let p = this.rank[k] * this.lambda[k] ** c.length;
+      for (const i of c) p *= forms[i][k];
+      s += p;
+    }
+    return s;
+  }
+
+  /** E[∏_i xᵀA_i x] for A_i = Σ_k forms[i][k] P_k. */
+  expect(forms: readonly (readonly number[])[]): number {
+    let total = 0;
+    for (const t of wickTerms(forms.length, false)) total += t.count * t.cycles.reduce((p, c) => p * this.cycle(forms, c), 1);
+    return total;
+  }
+
+  /** Diagonal coefficients of E[∏_i (xᵀA_i x) x xᵀ]. */
+  expectOuter(forms: readonly (readonly number[])[]): number[] {
+    const n = this.lambda.length;
+    const out = new Array<number>(n).fill(0);
+    for (const t of wickTerms(forms.length, true)) {
+      const s = t.count * t.cycles.reduce((p, c) => p * this.cycle(forms, c), 1);
+      for (let k = 0; k < n; k++) {
+        let v = s * this.lambda[k] ** (t.path!.length + 1);
+        for (const i of t.path!) v *= forms[i][k];
+        out[k] += v;
+      }
+    }
+    return out;
+  }
+
+  private unit(a: number): number[] {
+    return this.lambda.map((_, k) => (k === a ? 1 : 0));
+  }
+
+  /** M(A) = tr(AΣ)Σ + 2ΣAΣ (diagonal coefficients). */
+  M(A: readonly number[]): number[] {
+    return this.expectOuter([A]);
+  }
+
+  /** E[tr(P_a δ(A) P_b δ(B))]. */
+  fluctuationBlockCovariance(a: number, b: number, A: readonly number[], B: readonly number[]): number {
+    const e = this.expect([A, B, this.unit(a), this.unit(b)]);
+    return a === b ? e - this.rank[a] * this.M(A)[a] * this.M(B)[a] : e;
+  }
+
+  /** E[tr(P_a δ(A)) tr(P_b δ(B))]. */
+  fluctuationTraceCovariance(a: number, b: number, A: readonly number[], B: readonly number[]): number {
+    return this.expect([A, B, this.unit(a), this.unit(b)]) - this.rank[a] * this.M(A)[a] * this.rank[b] * this.M(B)[b];
+  }
+
+  private gradientParts(W: readonly number[], signalBlock: number): { D: number[]; G: number[] } {
+    const D = W.map((w, k) => w * w - (k === signalBlock ? 1 : 0));
+    const MD = this.M(D);
+    return { D, G: W.map((w, k) => w * MD[k]) };
+  }
+
+  /** E[tr(P_a g P_b gᵀ)] − tr(P_a Ḡ P_b Ḡᵀ), W = Σ_k W[k] P_k; Ḡ = 4κ W M(D) (without the 4κ in `G`). */
+  gradientBlockCovariance(a: number, b: number, W: readonly number[], signalBlock: number, kappa: number, noiseVariance: number): number {
+    const { D, G } = this.gradientParts(W, signalBlock);
+    const WPW = this.unit(a).map((p, k) => p * W[k] * W[k]);
+    const Pb = this.unit(b);
+    const second = this.expect([D, D, WPW, Pb]) + noiseVariance * this.expect([WPW, Pb]);
+    const mean = a === b ? this.rank[a] * G[a] * G[a] : 0;
+    return 16 * kappa * kappa * (second - mean);
+  }
+
+  /** E[tr(P_a g) tr(P_b g)] − tr(P_a Ḡ) tr(P_b Ḡ). */
+  gradientTraceCovariance(a: number, b: number, W: readonly number[], signalBlock: number, kappa: number, noiseVariance: number): number {
+    const { D, G } = this.gradientParts(W, signalBlock);
+    const PaW = this.unit(a).map((p, k) => p * W[k]);
+    const PbW = this.unit(b).map((p, k) => p * W[k]);
+    const second = this.expect([D, D, PaW, PbW]) + noiseVariance * this.expect([PaW, PbW]);
+    return 16 * kappa * kappa * (second - this.rank[a] * G[a] * this.rank[b] * G[b]);
+  }
+}
+
+/** The grouped Wick expansions behind the moments of this module (for the derivation report). */
+export function momentExpansions(): { id: string; lhs: string; terms: WickTerm[]; names: string[] }[] {
+  return [
+    { id: 'moment4', lhs: '\\mathbb{E}[q_A q_B]', terms: wickTerms(2, false), names: ['A', 'B'] },
+    { id: 'moment6-outer', lhs: '\\mathbb{E}[q_A q_B\\, x x^\\top]', terms: wickTerms(2, true), names: ['A', 'B'] },
+    { id: 'moment8', lhs: '\\mathbb{E}[q_A q_B q_C q_D]', terms: wickTerms(4, false), names: ['A', 'B', 'C', 'D'] },
+    { id: 'moment8-outer', lhs: '\\mathbb{E}[q_A q_B q_C\\, x x^\\top]', terms: wickTerms(3, true), names: ['A', 'B', 'C'] },
+  ];
+}
