@@ -17,6 +17,8 @@ import { misalignmentPeakClosedForm, type MisalignmentPeak } from '../symbolic/m
 import { Poly, Rational } from '../symbolic/poly.js';
 import { symbolLatex } from '../symbolic/symbols.js';
 import { collected } from '../symbolic/present.js';
+import { momentExpansions, momentSteps } from '../symbolic/moments8.js';
+import { wickTermsLatex } from '../symbolic/wick.js';
 
 export type DerivationFormat = 'md' | 'json' | 'tex';
 
@@ -140,6 +142,8 @@ export function derivationJson(der: Derivation, opts: { alpha?: number | null } 
       ? { status: der.fixedPoints.status, message: der.fixedPoints.message, enumeration: der.fixedPoints.enumeration, factors: der.fixedPoints.factors.map(P), points: der.fixedPoints.points.map((p) => fixedPointOut(der, p)) }
       : null,
     misalignmentPeak: mis ? { params: mis.params, t: mis.peak.t, value: mis.peak.value, logValue: mis.peak.logValue, qStar: mis.peak.qStar, interior: mis.peak.interior, latex: mis.peak.latex } : null,
+    /** The Wick expansions of the order-8 moments (symbolic/moments8.ts), their matching counts and LaTeX. */
+    gaussianMoments: momentExpansions().map((x) => ({ id: x.id, matchings: x.matchings, latex: `${x.lhs} = ${wickTermsLatex(x.terms, x.names)}` })),
     checks: der.checks,
   };
 }
@@ -258,6 +262,13 @@ export function derivationBlocks(der: Derivation, opts: { alpha?: number | null 
         ? `At λ_θ = ${fmt(mis.params.lambdaTheta)}, λ_v = ${fmt(mis.params.lambdaV)}, α = ${fmt(mis.params.alpha)}, κ = ${fmt(mis.params.lossScale)}: peak of b/a = ${fmt(mis.peak.value)} at t* = ${fmt(mis.peak.t)} (q* = ${fmt(mis.peak.qStar)}).`
         : `At λ_θ = ${fmt(mis.params.lambdaTheta)}, λ_v = ${fmt(mis.params.lambdaV)}, α = ${fmt(mis.params.alpha)}: no interior peak (b/a ≤ 1).`,
     );
+  }
+
+  // Gaussian moments to order 8 for the finite-sample / online theory (issue 11; symbolic/moments8.ts).
+  h('Gaussian moments to order 8 (finite-sample and online theory)');
+  for (const s of momentSteps()) {
+    p(s.text);
+    for (const l of s.latex) m(l);
   }
 
   h('Checks');

@@ -10,6 +10,8 @@
  *      the full-dimensional L = κ[tr(DΣ)² + 2tr((DΣ)²)] likewise;
  * (iii) ∂L/∂a_k of the reduced loss against Richardson-extrapolated central finite differences of the
  *      full-dimensional loss along P_k.
+ * (iv) the Gaussian moments to order 8 of the finite-sample / online theory (moments8-checks.ts): exact agreement
+ *      of the Wick sums with the χ² route, and a seeded Monte Carlo check of every identity.
  * Ranks that depend on d are checked at d = 20 (they are symbolic); otherwise at the model's d.
  */
 import { createRng, randomOrthogonal, type Rng } from '../core/rng.js';
@@ -18,6 +20,7 @@ import { ProjectorAlgebra, type BasisElement, type Elem } from './algebra.js';
 import { conjugateDiag, frobenius, matmul, trace } from './dense.js';
 import type { SymbolicDerivation as Derivation } from './derivation.js';
 import { Poly, Rational } from './poly.js';
+import { moment8Checks } from './moments8-checks.js';
 
 export interface CheckDetail {
   label: string;
@@ -387,5 +390,6 @@ export function runChecks(der: Derivation, seed: number): Check[] {
     passed: mismatched.length === 0,
     details: [],
   };
-  return [exact, mcQuadQuad(der, s, createRng(seed, 11)), mcQuadOuter(der, s, createRng(seed, 12)), ...fullMatrixChecks(der, s, createRng(seed, 13))];
+  // The order-8 moments of the finite-sample / online theory (issue 11): moments8-checks.ts.
+  return [exact, mcQuadQuad(der, s, createRng(seed, 11)), mcQuadOuter(der, s, createRng(seed, 12)), ...fullMatrixChecks(der, s, createRng(seed, 13)), ...moment8Checks(der, seed)];
 }

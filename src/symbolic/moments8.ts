@@ -29,7 +29,7 @@
  */
 import { ProjectorAlgebra, type Elem } from './algebra.js';
 import { Poly } from './poly.js';
-import { wickExpect, wickExpectOuter, wickTerms, type WickTerm } from './wick.js';
+import { wickExpect, wickExpectOuter, wickTerms, wickTermsLatex, type WickTerm } from './wick.js';
 
 /** Symbolic Gaussian moments over one projector algebra with covariance Σ (in span{P_k}). */
 export class GaussianMoments {
@@ -143,36 +143,38 @@ export function chiSquareMoment(lambda: Poly, rank: Poly, j: number): Poly {
 
 /**
  * E[∏_i q_{A_i}] by the independent route: q_{A} = Σ_k A[k] q_k with independent q_k ~ λ_k χ²_{r_k}, expanded
- * over the block assignments k_1..k_m (A_i given by their diagonal coefficients A_i[k]).
+ * over the block assignments k_1..k_m (A_i given by their diagonal coefficients A_i[k]):
+ *   E[∏_i q_{A_i}] = Σ_{k_1..k_m} ∏_i A_i[k_i] ∏_k E[q_k^{n_k}],  n_k = #{i : k_i = k}.
+ * Summed block by block over the subsets of forms assigned to each block (a dynamic programme over the 2^m subsets:
+ * n·3^m products instead of n^m), the same sum in a different order.
  */
 export function chiSquareExpect(ranks: readonly Poly[], lambdas: readonly Poly[], forms: readonly (readonly Poly[])[]): Poly {
   const n = ranks.length;
   const m = forms.length;
-  const cache = new Map<string, Poly>();
-  const momentOf = (k: number, j: number): Poly => {
-    const key = `${k}:${j}`;
-    let v = cache.get(key);
-    if (!v) cache.set(key, (v = chiSquareMoment(lambdas[k], ranks[k], j)));
-    return v;
+  const full = (1 << m) - 1;
+  let state: Poly[] = Array.from({ length: full + 1 }, (_, S) => (S === 0 ? Poly.ONE : Poly.ZERO));
+  const popcount = (x: number) => {
+    let c = 0;
+    for (let y = x; y; y &= y - 1) c++;
+    return c;
   };
-  let total = Poly.ZERO;
-  const counts = new Array<number>(n).fill(0);
-  const rec = (i: number, coef: Poly): void => {
-    if (coef.isZero()) return;
-    if (i === m) {
-      let t = coef;
-      for (let k = 0; k < n; k++) if (counts[k] > 0) t = t.mul(momentOf(k, counts[k]));
-      total = total.add(t);
-      return;
+  for (let k = 0; k < n; k++) {
+    const moments = Array.from({ length: m + 1 }, (_, j) => chiSquareMoment(lambdas[k], ranks[k], j));
+    const next: Poly[] = state.map(() => Poly.ZERO);
+    for (let S = 0; S <= full; S++) {
+      if (state[S].isZero()) continue;
+      const rest = full & ~S;
+      // every subset T of the unassigned forms goes to block k
+      for (let T = rest; ; T = (T - 1) & rest) {
+        let c = moments[popcount(T)];
+        for (let i = 0; i < m; i++) if (T & (1 << i)) c = c.mul(forms[i][k]);
+        if (!c.isZero()) next[S | T] = next[S | T].add(state[S].mul(c));
+        if (T === 0) break;
+      }
     }
-    for (let k = 0; k < n; k++) {
-      counts[k]++;
-      rec(i + 1, coef.mul(forms[i][k]));
-      counts[k]--;
-    }
-  };
-  rec(0, Poly.ONE);
-  return total;
+    state = next;
+  }
+  return state[full];
 }
 
 /**
@@ -269,11 +271,45 @@ export class NumericMoments {
 }
 
 /** The grouped Wick expansions behind the moments of this module (for the derivation report). */
-export function momentExpansions(): { id: string; lhs: string; terms: WickTerm[]; names: string[] }[] {
+export function momentExpansions(): { id: string; lhs: string; matchings: number; terms: readonly WickTerm[]; names: string[] }[] {
+  const e = (id: string, lhs: string, m: number, open: boolean, names: string[]) => {
+    const terms = wickTerms(m, open);
+    return { id, lhs, matchings: terms.reduce((s, t) => s + t.count, 0), terms, names };
+  };
   return [
-    { id: 'moment4', lhs: '\\mathbb{E}[q_A q_B]', terms: wickTerms(2, false), names: ['A', 'B'] },
-    { id: 'moment6-outer', lhs: '\\mathbb{E}[q_A q_B\\, x x^\\top]', terms: wickTerms(2, true), names: ['A', 'B'] },
-    { id: 'moment8', lhs: '\\mathbb{E}[q_A q_B q_C q_D]', terms: wickTerms(4, false), names: ['A', 'B', 'C', 'D'] },
-    { id: 'moment8-outer', lhs: '\\mathbb{E}[q_A q_B q_C\\, x x^\\top]', terms: wickTerms(3, true), names: ['A', 'B', 'C'] },
+    e('moment4', '\\mathbb{E}[q_A q_B]', 2, false, ['A', 'B']),
+    e('moment4-outer', 'M(A) = \\mathbb{E}[q_A\\, x x^\\top]', 1, true, ['A']),
+    e('moment6-outer', '\\mathbb{E}[q_A q_B\\, x x^\\top]', 2, true, ['A', 'B']),
+    e('moment8', '\\mathbb{E}[q_A q_B q_C q_D]', 4, false, ['A', 'B', 'C', 'D']),
+    e('moment8-outer', '\\mathbb{E}[q_A q_B q_C\\, x x^\\top]', 3, true, ['A', 'B', 'C']),
+  ];
+}
+
+/** The derivation report's section on these moments: text and LaTeX per step (expansions generated, not typed). */
+export function momentSteps(): { text: string; latex: string[] }[] {
+  const ex = momentExpansions();
+  return [
+    {
+      text: `For x ~ N(0, Σ) and q_A = xᵀAx with A, B, C, D ∈ span{P_k} (commuting with Σ), Isserlis' theorem sums over the perfect matchings of the two slots of every quadratic form (and the two open slots of x xᵀ); each matching closes the forms into cycles, a cycle C giving tr(Σ^{|C|} ∏_{i∈C} A_i) and the open path the matrix Σ^{|P|+1} ∏_{i∈P} A_i. The engine enumerates the matchings (${ex.map((x) => `${x.matchings} for ${x.id}`).join(', ')}) and groups them by cycle sets; the integer coefficients below are its counts.`,
+      latex: ex.map((x) => `${x.lhs} = ${wickTermsLatex(x.terms, x.names)}`),
+    },
+    {
+      text: 'Single-sample fluctuation δ(A) = q_A xxᵀ − M(A) (M_n(A) − M(A) is the mean of n independent copies) and its covariance pieces, by tr(P_a xxᵀ P_b xxᵀ) = q_{P_a} q_{P_b}:',
+      latex: [
+        '\\mathbb{E}\\operatorname{tr}(P_a\\delta(A)P_b\\delta(B)) = \\mathbb{E}[q_A q_B q_{P_a} q_{P_b}] - \\operatorname{tr}(P_a M(A) P_b M(B))',
+        '\\mathbb{E}[\\operatorname{tr}(P_a\\delta(A))\\operatorname{tr}(P_b\\delta(B))] = \\mathbb{E}[q_A q_B q_{P_a} q_{P_b}] - \\operatorname{tr}(P_a M(A))\\operatorname{tr}(P_b M(B))',
+      ],
+    },
+    {
+      text: 'Single-sample gradient of online SGD, g = 4κ(f_W(x) − y)W xxᵀ with y = (θᵀx)² + σ_ε ε, W ∈ span{P_k}, D = WᵀW − θθᵀ, mean Ḡ = 4κW M(D):',
+      latex: [
+        '\\mathbb{E}\\operatorname{tr}(P_a g P_b g^\\top) - \\operatorname{tr}(P_a\\bar G P_b \\bar G^\\top) = 16\\kappa^2\\left(\\mathbb{E}[q_D^2\\, q_{W^\\top P_a W}\\, q_{P_b}] + \\sigma_\\varepsilon^2\\,\\mathbb{E}[q_{W^\\top P_a W}\\, q_{P_b}]\\right) - \\operatorname{tr}(P_a\\bar G P_b \\bar G^\\top)',
+        '\\mathbb{E}[\\operatorname{tr}(P_a g)\\operatorname{tr}(P_b g)] - \\operatorname{tr}(P_a\\bar G)\\operatorname{tr}(P_b\\bar G) = 16\\kappa^2\\left(\\mathbb{E}[q_D^2\\, q_{P_a W}\\, q_{P_b W}] + \\sigma_\\varepsilon^2\\,\\mathbb{E}[q_{P_a W}\\, q_{P_b W}]\\right) - \\operatorname{tr}(P_a\\bar G)\\operatorname{tr}(P_b\\bar G)',
+      ],
+    },
+    {
+      text: 'Every identity is checked (table below): exactly against the χ² route (q_k = xᵀP_kx independent λ_kχ²_{r_k}, E[q_k^j] = λ_k^j r_k(r_k+2)⋯(r_k+2j−2)) and by seeded Monte Carlo with tolerance k·σ̂/√N.',
+      latex: [],
+    },
   ];
 }

@@ -110,7 +110,10 @@ export interface WickTerm {
 }
 
 /** `pairings(m, open)` grouped by cycle sets: valid when the A_i and Σ commute (span{P_k}). */
-export function wickTerms(m: number, open: boolean): WickTerm[] {
+export function wickTerms(m: number, open: boolean): readonly WickTerm[] {
+  const cacheKey = `${m}:${open}`;
+  const hit = termsCache.get(cacheKey);
+  if (hit) return hit;
   const groups = new Map<string, WickTerm>();
   for (const p of pairings(m, open)) {
     const cycles = p.cycles.map((c) => c.map((o) => o.form).sort((x, y) => x - y)).sort((x, y) => x.length - y.length || x.join(',').localeCompare(y.join(',')));
@@ -120,8 +123,12 @@ export function wickTerms(m: number, open: boolean): WickTerm[] {
     if (g) g.count++;
     else groups.set(key, { count: 1, cycles, path });
   }
-  return [...groups.values()];
+  const out = [...groups.values()];
+  termsCache.set(cacheKey, out);
+  return out;
 }
+
+const termsCache = new Map<string, WickTerm[]>();
 
 /** M_i Σ M_j Σ ⋯ (the product along a walk, each M followed by Σ). */
 function walkProduct(alg: ProjectorAlgebra, Sigma: Elem, forms: readonly Elem[], walk: readonly Oriented[]): Elem {
@@ -159,7 +166,7 @@ export function wickExpectOuter(alg: ProjectorAlgebra, Sigma: Elem, forms: reado
 
 /** LaTeX of a grouped Wick expansion with the forms named `names` (e.g. ['A', 'B', 'C', 'D']). */
 export function wickTermsLatex(terms: readonly WickTerm[], names: readonly string[]): string {
-  const product = (c: readonly number[]) => c.map((i) => `${names[i]}\\Sigma`).join('');
+  const product = (c: readonly number[]) => c.map((i) => `${names[i]}\\Sigma`).join(' ');
   // Sort by the cycle-length pattern so equal coefficients sit together.
   const shape = (t: WickTerm) => [...t.cycles.map((c) => c.length), t.path ? 100 + t.path.length : 0].sort((x, y) => x - y).join(',');
   const byShape = new Map<string, WickTerm[]>();

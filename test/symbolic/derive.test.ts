@@ -95,7 +95,7 @@ describe('derive: spiked matrix student (issue 2 acceptance)', () => {
     }
   });
   it('all checks pass with errors in range', () => {
-    expect(der.checks.map((c) => c.id)).toEqual(['exact-identities', 'moment-quad-quad', 'moment-quad-outer', 'full-gradient', 'full-loss', 'finite-difference']);
+    expect(der.checks.map((c) => c.id)).toEqual(['exact-identities', 'moment-quad-quad', 'moment-quad-outer', 'full-gradient', 'full-loss', 'finite-difference', 'moment8-wick-chi-square-exact', 'moment8-scalar', 'moment8-outer', 'moment6-outer', 'moment8-fluctuation-block', 'moment8-fluctuation-trace', 'moment8-gradient-block', 'moment8-gradient-trace']);
     for (const c of der.checks) expect(c.passed, c.id).toBe(true);
     expect(der.checks.find((c) => c.id === 'full-gradient')!.error).toBeLessThanOrEqual(1e-12);
   });
@@ -122,7 +122,8 @@ describe('derive: vector student', () => {
   });
   it('is checked the same three ways', () => {
     for (const c of der.checks) expect(c.passed, c.id).toBe(true);
-    expect(der.checks.length).toBe(6);
+    // the six of the matrix student's first list plus the order-8 moment checks without the gradient covariance
+    expect(der.checks.length).toBe(12);
   });
 });
 
