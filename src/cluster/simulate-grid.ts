@@ -3,7 +3,8 @@
  * raw series beside the ensemble's { mean, se }.
  *
  * Output shapes (JSON):
- *  - one config, no shard: `{ trajectories, perSeed }` (perSeed[i] holds trajectory i's seeds);
+ *  - one config, no shard: `{ trajectories, perSeed, spectralInit? }` (perSeed[i] holds trajectory i's seeds;
+ *    spectralInit, full-batch configs only, one entry per seed: sim/spectral-init.ts);
  *  - a grid or a shard:     `{ shard?, grid: { axes, bases, points }, runs: [{ index, parameters, trajectories, perSeed }] }`
  *    with the runs of this shard only; `specgd merge` concatenates the runs of all shards in index order.
  */
@@ -12,6 +13,7 @@ import { csvMeta, tidyCsv } from '../core/csv.js';
 import type { Trajectory } from '../core/trajectory.js';
 import { trajectoriesTable } from '../report/tidy.js';
 import { runSimulationWithSeeds, type SeedRun, type SimulateOptions } from '../sim/simulate.js';
+import { spectralInitSummary, type SpectralInitSummary } from '../sim/spectral-init.js';
 import { gridPoint, gridSize, type ConfigGrid, type GridAxis } from './grid.js';
 import { shardInfo, shardRange, type ShardInfo, type ShardSpec } from './shard.js';
 
@@ -24,6 +26,8 @@ export interface PerSeed {
 export interface SimulationWithSeeds {
   trajectories: Trajectory[];
   perSeed: PerSeed[];
+  /** Full-batch configs: per seed, Y_n's spectrum and the sample-exact linear stage (sim/spectral-init.ts). */
+  spectralInit?: SpectralInitSummary[];
 }
 
 /**
@@ -33,7 +37,9 @@ export interface SimulationWithSeeds {
  */
 export function simulateWithSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SimulationWithSeeds {
   const { trajectories, runs } = runSimulationWithSeeds(config, opts);
-  return { trajectories, perSeed: trajectories.map((t, ai) => ({ algorithm: t.algorithm, runs: runs[ai] })) };
+  const out: SimulationWithSeeds = { trajectories, perSeed: trajectories.map((t, ai) => ({ algorithm: t.algorithm, runs: runs[ai] })) };
+  if (config.data.mode === 'full-batch') out.spectralInit = config.seeds.map((seed) => spectralInitSummary(config, seed, opts.backend));
+  return out;
 }
 
 export interface GridRun extends SimulationWithSeeds {
