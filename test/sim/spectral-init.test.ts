@@ -10,6 +10,10 @@ import { runSeedAlgorithms } from '../../src/sim/simulate.js';
 import { linearStage, linearStageBound, populationY, seedSpectrum, spectralInitSummary, type SampleSpectrum } from '../../src/sim/spectral-init.js';
 import { buildModelSpec } from '../../src/model/spec.js';
 import { simulateWithSeeds } from '../../src/cluster/simulate-grid.js';
+import { drawSamples, sampleBuffers } from '../../src/sim/data.js';
+import { sampleGradient, sampleWorkspace } from '../../src/sim/gradient.js';
+import { RNG_STREAMS } from '../../src/sim/problem.js';
+import { createRng } from '../../src/core/rng.js';
 
 const STEPS = 40;
 const configOf = (alpha: number, extra: Record<string, unknown> = {}): ExperimentConfig =>
@@ -89,6 +93,25 @@ describe('spectral initialization: the sample-exact linear stage of full-batch G
   it('negative control: the wrong constant h = 2κη̃ leaves the bound', () => {
     const errWrong = errors(config, spectrum, h / 2);
     expect(errWrong[STEPS]).toBeGreaterThan(10 * bound[STEPS]);
+  });
+
+  it('the constant: the code\'s gradient at W = αI is −4κα Y_n up to its cubic term 4κα³S₂ (so h = 4κη̃)', () => {
+    const d = config.model.d;
+    const { problem } = seedSpectrum(config, config.seeds[0], portableLinalg);
+    const buf = sampleBuffers(problem, 2000);
+    drawSamples(problem, createRng(config.seeds[0], RNG_STREAMS.data), buf, portableLinalg);
+    const W = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) W[i * d + i] = alpha;
+    const G = new Float64Array(d * d);
+    sampleGradient(problem, portableLinalg, W, buf.X, buf.y, 2000, G, sampleWorkspace(2000, d));
+    const kappa = config.model.lossScale;
+    const R = G.map((g, i) => g + 4 * kappa * alpha * spectrum.Y[i]);
+    // ∇L_n(αI) + 4καY_n = 4κα³S₂ exactly, ‖S₂‖ = s₂; roundoff of the sums over n samples: n·d·u relative to 4κα‖Y_n‖
+    const slack = 2000 * d * (Number.EPSILON / 2) * 4 * kappa * alpha * spectrum.mu[0];
+    expect(spectralNorm(R, d)).toBeLessThanOrEqual(4 * kappa * alpha ** 3 * spectrum.s2 * (1 + 1e-9) + slack);
+    // negative control: with half the constant the residual is of order α, far beyond that
+    const R2 = G.map((g, i) => g + 2 * kappa * alpha * spectrum.Y[i]);
+    expect(spectralNorm(R2, d)).toBeGreaterThan(100 * (4 * kappa * alpha ** 3 * spectrum.s2 + slack));
   });
 
   it('the summary reports Y_n beside the population values', () => {
