@@ -16,6 +16,10 @@
  * order ‖E_k‖ ≈ h s₂ ‖W₀‖³ ρ^{3k} / (ρ² − 1): relative to the linear stage it is α² ρ^{2k} s₂/(2μ₁), so the power
  * method describes GD while ‖W_k‖² ≪ μ₁/s₂, i.e. before the escape.
  *
+ * SpecGD from W₀ = cI: the gradient 4κc(c²S₂ − Y_n) is symmetric, and negative definite while Y_n − c²S₂ ≻ 0, so its
+ * polar factor is exactly −I and W_{k+1} = (c + η)I: SpecGD's first steps do not see the sample at all (they stay
+ * at (α + kη)I while Y_n − (α + kη)²S₂ ≻ 0; tested in test/sim/spectral-init.test.ts).
+ *
  * Population side (derived by the engine, symbolic/moments8.ts): Y = E[y x xᵀ] = M(θθᵀ) = λ_θ Σ + 2λ_θ² θθᵀ (label
  * noise has mean zero), eigenvalue λ_θλ_k + 2λ_θ²[k = s] on block k. The coupling θᵀY_n v (v the spike) has mean 0
  * and variance (E[q_θ³ q_v] + σ_ε² E[q_θ q_v]) / n (q = (·ᵀx)², y (θᵀx)(vᵀx) squared), the O(n^{−1/2}) leakage
@@ -51,6 +55,8 @@ export interface SampleSpectrum {
   s2: number;
   /** Y_n itself (d×d). */
   Y: Float64Array;
+  /** S₂ itself (d×d). */
+  S2: Float64Array;
 }
 
 /** Y_n = (1/n) Σ y_i x_i x_iᵀ, S₂ and the eigendecomposition of Y_n, from the sample (X n×d rows x_iᵀ, y). */
@@ -88,7 +94,7 @@ export function sampleSpectrum(backend: LinalgBackend, X: Float64Array, y: Float
     mu[j] = values[src];
     vectors.set(V.subarray(src * d, src * d + d), j * d);
   }
-  return { d, n, mu, vectors, s2: s2Values[d - 1], Y };
+  return { d, n, mu, vectors, s2: s2Values[d - 1], Y, S2 };
 }
 
 /** Ŵ_k = W₀ (I + hY_n)^k (m×d) from the eigendecomposition. */

@@ -141,3 +141,30 @@ describe('simulate output', () => {
     expect(pop.spectralInit).toBeUndefined();
   });
 });
+
+describe('SpecGD from αI on a sample: exactly (α + kη)I while Y_n − (α + kη)²S₂ ≻ 0', () => {
+  it('follows the sample-independent path in that window and leaves it after', () => {
+    const alpha = 1e-3;
+    const eta = 0.002;
+    const base = configOf(alpha);
+    const config = { ...base, algorithms: [{ name: 'specgd', eta }] as ExperimentConfig['algorithms'], steps: 120 };
+    const d = config.model.d;
+    const { spectrum } = seedSpectrum(config, config.seeds[0], portableLinalg);
+    const minEig = (c: number) => {
+      const M = spectrum.Y.map((y, i) => y - c * c * spectrum.S2[i]);
+      const v = new Float64Array(d);
+      portableLinalg.symEigen(d, M, v, new Float64Array(d * d), new Float64Array(d));
+      return v[0];
+    };
+    const Ws = simulatedWeights(config);
+    let window = 0;
+    while (window < config.steps && minEig(alpha + window * eta) > 0) window++;
+    expect(window).toBeGreaterThan(5);
+    expect(window).toBeLessThan(config.steps);
+    const dev = (k: number) => Ws[k].reduce((m, v, i) => Math.max(m, Math.abs(v - (Math.floor(i / d) === i % d ? alpha + k * eta : 0))), 0);
+    // inside the window each step's polar factor is −I up to the SVD's roundoff, ~10·d·u·η per step
+    for (let k = 0; k <= window; k++) expect(dev(k), `step ${k}`).toBeLessThanOrEqual(10 * d * (Number.EPSILON / 2) * eta * Math.max(k, 1));
+    // after it the sample enters: some later step leaves the path by far more than roundoff
+    expect(Math.max(...Ws.slice(window + 2).map((_, j) => dev(window + 2 + j)))).toBeGreaterThan(1e-6);
+  });
+});
