@@ -192,6 +192,11 @@ export class NumericMoments {
     this.rank = rank;
   }
 
+  /** At dimension d: the ranks r_k(d) (polynomials in d, as in a derivation's blocks) evaluated, with variances λ_k. */
+  static at(ranks: readonly Poly[], lambda: readonly number[], d: number): NumericMoments {
+    return new NumericMoments(lambda, ranks.map((r) => r.evaluate({ d })));
+  }
+
   private cycle(forms: readonly (readonly number[])[], c: readonly number[]): number {
     let s = 0;
     for (let k = 0; k < this.lambda.length; k++) {
@@ -242,6 +247,14 @@ export class NumericMoments {
   /** E[tr(P_a δ(A)) tr(P_b δ(B))]. */
   fluctuationTraceCovariance(a: number, b: number, A: readonly number[], B: readonly number[]): number {
     return this.expect([A, B, this.unit(a), this.unit(b)]) - this.rank[a] * this.M(A)[a] * this.rank[b] * this.M(B)[b];
+  }
+
+  /**
+   * The traceless part inside block a: E⟨P_aδ(A)P_a − tr(P_aδ(A))P_a/r_a, P_aδ(B)P_a − tr(P_aδ(B))P_a/r_a⟩_F
+   * = E tr(P_aδ(A)P_aδ(B)) − E[tr(P_aδ(A)) tr(P_aδ(B))]/r_a (zero for a rank-1 block).
+   */
+  fluctuationTracelessCovariance(a: number, A: readonly number[], B: readonly number[]): number {
+    return this.fluctuationBlockCovariance(a, a, A, B) - this.fluctuationTraceCovariance(a, a, A, B) / this.rank[a];
   }
 
   private gradientParts(W: readonly number[], signalBlock: number): { D: number[]; G: number[] } {

@@ -103,6 +103,14 @@ describe('numeric moments equal the symbolic results', () => {
     const o = alg.diagCoefficients(gm.moment8Outer(toElem(numA), toElem(numB), toElem(numC)))!.map((p) => p.evaluate(env));
     nm.expectOuter([numA, numB, numC]).forEach((v, k) => expect(rel(v, o[k])).toBeLessThan(1e-12));
   });
+  it('NumericMoments.at evaluates the rank polynomials; the traceless piece vanishes on rank-1 blocks', () => {
+    const at = NumericMoments.at(ranks, [1.3, 4.5, 0.7], 17);
+    expect(at.rank).toEqual([1, 1, 15]);
+    expect(at.expect([numA, numB])).toBe(nm.expect([numA, numB]));
+    expect(Math.abs(nm.fluctuationTracelessCovariance(0, numA, numB))).toBeLessThan(1e-9 * Math.abs(nm.fluctuationBlockCovariance(0, 0, numA, numB)));
+    // bulk block (rank 15): E‖traceless part of P_c δ(A) P_c‖² > 0
+    expect(nm.fluctuationTracelessCovariance(2, numA, numA)).toBeGreaterThan(0);
+  });
   it('fluctuation and gradient covariances (with label noise)', () => {
     for (let a = 0; a < 3; a++) {
       for (let b = 0; b < 3; b++) {
