@@ -147,7 +147,7 @@ describe('SpecGD from αI on a sample: exactly (α + kη)I while Y_n − (α + k
     const alpha = 1e-3;
     const eta = 0.002;
     const base = configOf(alpha);
-    const config = { ...base, algorithms: [{ name: 'specgd', eta }] as ExperimentConfig['algorithms'], steps: 120 };
+    const config = { ...base, algorithms: [{ name: "specgd", eta }] as ExperimentConfig["algorithms"], steps: 400 };
     const d = config.model.d;
     const { spectrum } = seedSpectrum(config, config.seeds[0], portableLinalg);
     const minEig = (c: number) => {

@@ -37,7 +37,7 @@ describe('order-8 moment checks', () => {
     raw.model.covariance = { kind: 'diagonal', eigenvalues: Array.from({ length: 40 }, (_, j) => 1 + j / 8), signalIndex: 5 };
     const cs = moment8Checks(deriveSymbolic(buildModelSpec(parseConfig(raw))), 4);
     for (const c of cs) expect(c.passed, c.id).toBe(true);
-    expect(cs.find((c) => c.id === 'moment8-outer')!.method).toContain('210 of the 820 entries');
+    expect(cs.find((c) => c.id === 'moment8-outer')!.method).toContain('60 of the 820 entries');
     expect(cs.find((c) => c.id === 'moment8-fluctuation-block')!.method).toContain('36 seeded random block pairs of the 820');
   });
   // The Monte Carlo power: the scalar eighth moment's tolerance is about 6% of its value at N = 20 000 (heavy
