@@ -23,6 +23,10 @@
  *   E[tr(P_a g) tr(P_b g)] − tr(P_a Ḡ) tr(P_b Ḡ)
  *       = 16κ² (E[q_D q_D q_{P_aW} q_{P_bW}] + σ_ε² E[q_{P_aW} q_{P_bW}]) − tr(P_a Ḡ) tr(P_b Ḡ).
  *
+ * Label noise in a fixed sample: the empirical gradient's fluctuation is 4κW[(1/n)Σ_i δ_i(D) − σ_ε (1/n)Σ_i ε_i x_ix_iᵀ];
+ * the noise part is uncorrelated with every δ(A) (odd in ε) and has, per sample, E[tr(P_a εxxᵀ P_b εxxᵀ)] =
+ * E[tr(P_a εxxᵀ) tr(P_b εxxᵀ)] = E[q_{P_a} q_{P_b}] (`labelNoiseCovariance`, times σ_ε²).
+ *
  * Independent route (checks): in span{P_k} the block forms q_k = xᵀP_k x are independent λ_k χ²_{r_k}, with
  * E[q_k^j] = λ_k^j r_k (r_k + 2) ⋯ (r_k + 2j − 2), so E[∏_i q_{A_i}] = Σ_{k_1..k_m} ∏_i A_i[k_i] ∏_k E[q_k^{n_k}]
  * (`chiSquareExpect`). The Wick result must equal it exactly.
@@ -91,6 +95,11 @@ export class GaussianMoments {
     const Pa = alg.P(a);
     const Pb = alg.P(b);
     return this.expect([A, B, Pa, Pb]).sub(alg.trace(alg.mul(Pa, this.M(A))).mul(alg.trace(alg.mul(Pb, this.M(B)))));
+  }
+
+  /** E[q_{P_a} q_{P_b}]: the per-sample covariance pieces of the label-noise part εxxᵀ (both the block and the trace piece). */
+  labelNoiseCovariance(a: number, b: number): Poly {
+    return this.expect([this.alg.P(a), this.alg.P(b)]);
   }
 
   /** Mean single-sample gradient Ḡ = 4κ W M(D), D = WᵀW − P_s. */
@@ -255,6 +264,11 @@ export class NumericMoments {
    */
   fluctuationTracelessCovariance(a: number, A: readonly number[], B: readonly number[]): number {
     return this.fluctuationBlockCovariance(a, a, A, B) - this.fluctuationTraceCovariance(a, a, A, B) / this.rank[a];
+  }
+
+  /** E[q_{P_a} q_{P_b}] (the label-noise part's covariance pieces per sample, times σ_ε²). */
+  labelNoiseCovariance(a: number, b: number): number {
+    return this.expect([this.unit(a), this.unit(b)]);
   }
 
   private gradientParts(W: readonly number[], signalBlock: number): { D: number[]; G: number[] } {

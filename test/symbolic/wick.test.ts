@@ -116,6 +116,7 @@ describe('numeric moments equal the symbolic results', () => {
       for (let b = 0; b < 3; b++) {
         expect(rel(nm.fluctuationBlockCovariance(a, b, numA, numB), gm.fluctuationBlockCovariance(a, b, toElem(numA), toElem(numB)).evaluate(env))).toBeLessThan(1e-12);
         expect(rel(nm.fluctuationTraceCovariance(a, b, numA, numB), gm.fluctuationTraceCovariance(a, b, toElem(numA), toElem(numB)).evaluate(env))).toBeLessThan(1e-12);
+        expect(rel(nm.labelNoiseCovariance(a, b), gm.labelNoiseCovariance(a, b).evaluate(env))).toBeLessThan(1e-12);
         const setting = { W: toElem(numC), signalBlock: 0, kappa: Poly.constant(Rational.of(1, 4)), noiseVariance: Poly.constant(Rational.of(9, 100)) };
         expect(rel(nm.gradientBlockCovariance(a, b, numC, 0, 0.25, 0.09), gm.gradientBlockCovariance(a, b, setting).evaluate(env))).toBeLessThan(1e-12);
         expect(rel(nm.gradientTraceCovariance(a, b, numC, 0, 0.25, 0.09), gm.gradientTraceCovariance(a, b, setting).evaluate(env))).toBeLessThan(1e-12);
