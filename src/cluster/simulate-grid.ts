@@ -14,6 +14,8 @@ import type { Trajectory } from '../core/trajectory.js';
 import { trajectoriesTable } from '../report/tidy.js';
 import { runSimulationWithSeeds, type SeedRun, type SimulateOptions } from '../sim/simulate.js';
 import { spectralInitSummary, type SpectralInitSummary } from '../sim/spectral-init.js';
+import { spectralPopulation } from '../symbolic/moments8.js';
+import { buildModelSpec } from '../model/spec.js';
 import { gridPoint, gridSize, type ConfigGrid, type GridAxis } from './grid.js';
 import { shardInfo, shardRange, type ShardInfo, type ShardSpec } from './shard.js';
 
@@ -38,7 +40,10 @@ export interface SimulationWithSeeds {
 export function simulateWithSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SimulationWithSeeds {
   const { trajectories, runs } = runSimulationWithSeeds(config, opts);
   const out: SimulationWithSeeds = { trajectories, perSeed: trajectories.map((t, ai) => ({ algorithm: t.algorithm, runs: runs[ai] })) };
-  if (config.data.mode === 'full-batch') out.spectralInit = config.seeds.map((seed) => spectralInitSummary(config, seed, opts.backend));
+  if (config.data.mode === 'full-batch') {
+    const population = spectralPopulation(buildModelSpec(config));
+    out.spectralInit = config.seeds.map((seed) => spectralInitSummary(config, seed, population, opts.backend));
+  }
   return out;
 }
 

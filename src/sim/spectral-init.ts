@@ -20,7 +20,7 @@
  * polar factor is exactly −I and W_{k+1} = (c + η)I: SpecGD's first steps do not see the sample at all (they stay
  * at (α + kη)I while Y_n − (α + kη)²S₂ ≻ 0; tested in test/sim/spectral-init.test.ts).
  *
- * Population side (derived by the engine, symbolic/moments8.ts): Y = E[y x xᵀ] = M(θθᵀ) = λ_θ Σ + 2λ_θ² θθᵀ (label
+ * Population side (derived by the engine, symbolic/moments8.ts `spectralPopulation`, passed in by the caller): Y = E[y x xᵀ] = M(θθᵀ) = λ_θ Σ + 2λ_θ² θθᵀ (label
  * noise has mean zero), eigenvalue λ_θλ_k + 2λ_θ²[k = s] on block k. The coupling θᵀY_n v (v the spike) has mean 0
  * and variance (E[q_θ³ q_v] + σ_ε² E[q_θ q_v]) / n (q = (·ᵀx)², y (θᵀx)(vᵀx) squared), the O(n^{−1/2}) leakage
  * that the power method amplifies at rate (1 + hλ_θλ_v)^k against the signal's (1 + 3hλ_θ²)^k.
@@ -32,9 +32,7 @@ import type { ExperimentConfig } from '../config/config.js';
 import { defaultBackend, type LinalgBackend } from '../core/linalg.js';
 import { createRng } from '../core/rng.js';
 import { algorithmOf } from '../algorithms/index.js';
-import { buildModelSpec, type ModelSpec } from '../model/spec.js';
-import { GaussianMoments } from '../symbolic/moments8.js';
-import { Poly, Rational } from '../symbolic/poly.js';
+import { buildModelSpec } from '../model/spec.js';
 import { drawSamples, sampleBuffers } from './data.js';
 import { buildProblem, RNG_STREAMS, type SimProblem } from './problem.js';
 
@@ -153,29 +151,14 @@ export interface SpectralInitSummary {
   linearStage: { algorithm: string; h: number; growth: number[]; populationGrowthSignal: number; populationGrowthSpike: number | null }[];
 }
 
-/** The population Y = M(θθᵀ) per block, derived with the moment engine at the model's variances and ranks. */
-export function populationY(spec: ModelSpec): number[] {
-  const gm = GaussianMoments.of(
-    spec.blocks.map((b) => Poly.constant(b.rank)),
-    spec.blocks.map((b) => Poly.constant(Rational.fromNumber(b.variance))),
-  );
-  const coefs = gm.alg.diagCoefficients(gm.M(gm.alg.P(spec.signalBlock)));
-  if (!coefs) throw new Error('spectral-init: M(θθᵀ) left span{P_k}');
-  return coefs.map((c) => c.asConstant()!.toNumber());
-}
-
-/** Population SD of θᵀY_n v: √((E[q_θ³q_v] + σ_ε²E[q_θq_v]) / n), derived with the Wick engine. */
-export function couplingSd(spec: ModelSpec, n: number): number | null {
-  const v = spec.spikeBlock;
-  if (v < 0 || spec.blocks[v].rank !== 1) return null;
-  const gm = GaussianMoments.of(
-    spec.blocks.map((b) => Poly.constant(b.rank)),
-    spec.blocks.map((b) => Poly.constant(Rational.fromNumber(b.variance))),
-  );
-  const Pt = gm.alg.P(spec.signalBlock);
-  const Pv = gm.alg.P(v);
-  const second = gm.expect([Pt, Pt, Pt, Pv]).asConstant()!.toNumber() + spec.labelNoise ** 2 * gm.expect([Pt, Pv]).asConstant()!.toNumber();
-  return Math.sqrt(second / n);
+/**
+ * The population side of the summary, derived by the symbolic engine (symbolic/moments8.ts `spectralPopulation`;
+ * sim/ does not import the engine, so the caller passes it): the eigenvalue of Y = M(θθᵀ) on each block, and the
+ * moments E[q_θ³q_v], E[q_θq_v] of the θ–v coupling (null without a rank-1 spike).
+ */
+export interface SpectralPopulation {
+  Y: number[];
+  coupling: { thetaCubedSpike: number; thetaSpike: number } | null;
 }
 
 /** The direction of block k's (rank-1) eigenvector in the problem's basis. */
@@ -203,7 +186,7 @@ export function seedSpectrum(config: ExperimentConfig, seed: number, backend: Li
 }
 
 /** The `spectralInit` summary of one seed of a full-batch config. */
-export function spectralInitSummary(config: ExperimentConfig, seed: number, backend: LinalgBackend = defaultBackend()): SpectralInitSummary {
+export function spectralInitSummary(config: ExperimentConfig, seed: number, pop: SpectralPopulation, backend: LinalgBackend = defaultBackend()): SpectralInitSummary {
   const { problem, spectrum } = seedSpectrum(config, seed, backend);
   const spec = problem.spec;
   const d = problem.d;
@@ -214,7 +197,7 @@ export function spectralInitSummary(config: ExperimentConfig, seed: number, back
     const u = spectrum.vectors.subarray(j * d, j * d + d);
     return { eigenvalue: spectrum.mu[j], overlapTheta: Math.abs(dot(u, theta)), overlapSpike: spike ? Math.abs(dot(u, spike)) : null };
   });
-  const popY = populationY(spec);
+  const popY = pop.Y;
   const population = spec.blocks
     .map((b, k) => ({ block: b.name, eigenvalue: popY[k], rank: b.rank, overlapTheta: k === spec.signalBlock ? 1 : 0, overlapSpike: spike ? (k === spec.spikeBlock ? 1 : 0) : null }))
     .sort((a, b) => b.eigenvalue - a.eigenvalue);
@@ -222,7 +205,10 @@ export function spectralInitSummary(config: ExperimentConfig, seed: number, back
   if (spike) {
     const Yv = new Float64Array(d);
     for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) Yv[a] += spectrum.Y[a * d + b] * spike[b];
-    coupling = { value: dot(theta, Yv), populationSd: couplingSd(spec, spectrum.n)! };
+    const c = pop.coupling;
+    if (!c) throw new Error('spectral-init: the population coupling moments are missing for a rank-1 spike');
+    // Var(θᵀY_n v) = (E[q_θ³q_v] + σ_ε² E[q_θq_v]) / n (file comment)
+    coupling = { value: dot(theta, Yv), populationSd: Math.sqrt((c.thetaCubedSpike + spec.labelNoise ** 2 * c.thetaSpike) / spectrum.n) };
   }
   const linear = config.algorithms
     .filter((a) => a.name === 'gd')

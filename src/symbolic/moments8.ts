@@ -31,8 +31,9 @@
  * E[q_k^j] = λ_k^j r_k (r_k + 2) ⋯ (r_k + 2j − 2), so E[∏_i q_{A_i}] = Σ_{k_1..k_m} ∏_i A_i[k_i] ∏_k E[q_k^{n_k}]
  * (`chiSquareExpect`). The Wick result must equal it exactly.
  */
+import type { ModelSpec } from '../model/spec.js';
 import { ProjectorAlgebra, type Elem } from './algebra.js';
-import { Poly } from './poly.js';
+import { Poly, Rational } from './poly.js';
 import { wickExpect, wickExpectOuter, wickTerms, wickTermsLatex, type WickTerm } from './wick.js';
 
 /** Symbolic Gaussian moments over one projector algebra with covariance Σ (in span{P_k}). */
@@ -339,4 +340,23 @@ export function momentSteps(): { text: string; latex: string[] }[] {
       latex: [],
     },
   ];
+}
+
+/**
+ * The population side of the spectral-initialization summary (sim/spectral-init.ts) at a model's variances and
+ * ranks: the eigenvalue of Y = E[y xxᵀ] = M(θθᵀ) on each block (label noise has mean zero), and, with a rank-1 spike
+ * v, the moments E[q_θ³q_v] and E[q_θq_v] of the coupling θᵀY_n v (its variance is (E[q_θ³q_v] + σ_ε²E[q_θq_v])/n).
+ */
+export function spectralPopulation(spec: ModelSpec): { Y: number[]; coupling: { thetaCubedSpike: number; thetaSpike: number } | null } {
+  const gm = GaussianMoments.of(
+    spec.blocks.map((b) => Poly.constant(b.rank)),
+    spec.blocks.map((b) => Poly.constant(Rational.fromNumber(b.variance))),
+  );
+  const num = (p: Poly) => p.asConstant()!.toNumber();
+  const Pt = gm.alg.P(spec.signalBlock);
+  const coefs = gm.alg.diagCoefficients(gm.M(Pt));
+  if (!coefs) throw new Error('spectralPopulation: M(θθᵀ) left span{P_k}');
+  const v = spec.spikeBlock;
+  const coupling = v >= 0 && spec.blocks[v].rank === 1 ? { thetaCubedSpike: num(gm.expect([Pt, Pt, Pt, gm.alg.P(v)])), thetaSpike: num(gm.expect([Pt, gm.alg.P(v)])) } : null;
+  return { Y: coefs.map(num), coupling };
 }

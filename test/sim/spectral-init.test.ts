@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfig } from '../../src/config/config.js';
 import { portableLinalg } from '../../src/core/linalg.js';
 import { runSeedAlgorithms } from '../../src/sim/simulate.js';
-import { linearStage, linearStageBound, populationY, seedSpectrum, spectralInitSummary, type SampleSpectrum } from '../../src/sim/spectral-init.js';
+import { linearStage, linearStageBound, seedSpectrum, spectralInitSummary, type SampleSpectrum } from '../../src/sim/spectral-init.js';
+import { spectralPopulation } from '../../src/symbolic/moments8.js';
 import { buildModelSpec } from '../../src/model/spec.js';
 import { simulateWithSeeds } from '../../src/cluster/simulate-grid.js';
 import { drawSamples, sampleBuffers } from '../../src/sim/data.js';
@@ -79,7 +80,7 @@ describe('spectral initialization: the sample-exact linear stage of full-batch G
 
   it('negative control: the population Y in place of Y_n leaves the bound (the sample coupling matters)', () => {
     const d = config.model.d;
-    const popY = populationY(buildModelSpec(config));
+    const popY = spectralPopulation(buildModelSpec(config)).Y;
     // population spectrum: diagonal in the canonical basis, eigenvalue per block
     const spec = buildModelSpec(config);
     const mu = Float64Array.from({ length: d }, (_, i) => popY[spec.blockOf[i]]);
@@ -115,7 +116,7 @@ describe('spectral initialization: the sample-exact linear stage of full-batch G
   });
 
   it('the summary reports Y_n beside the population values', () => {
-    const s = spectralInitSummary(config, config.seeds[0], portableLinalg);
+    const s = spectralInitSummary(config, config.seeds[0], spectralPopulation(buildModelSpec(config)), portableLinalg);
     expect(s.top.length).toBe(4);
     expect(s.top[0].eigenvalue).toBeCloseTo(spectrum.mu[0], 12);
     // population: spike λ_θλ_v = 10, signal 3λ_θ² = 3, bulk λ_θσ² = 1 (derived by the engine; here the values of the model)
@@ -136,7 +137,7 @@ describe('simulate output', () => {
     const config = { ...base, steps: 3, seeds: [1, 2] };
     const out = simulateWithSeeds(config, { backend: portableLinalg, workers: 1 });
     expect(out.spectralInit!.map((s) => s.seed)).toEqual([1, 2]);
-    expect(out.spectralInit![1]).toEqual(spectralInitSummary(config, 2, portableLinalg));
+    expect(out.spectralInit![1]).toEqual(spectralInitSummary(config, 2, spectralPopulation(buildModelSpec(config)), portableLinalg));
     const pop = simulateWithSeeds({ ...config, data: { mode: 'population' } }, { backend: portableLinalg, workers: 1 });
     expect(pop.spectralInit).toBeUndefined();
   });
