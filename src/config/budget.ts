@@ -12,7 +12,6 @@
  */
 import type { AlgorithmConfig, StepCost } from '../algorithms/types.js';
 import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
-import type { FlowKind } from '../dynamics/flows.js';
 import { totalmem } from 'node:os';
 import { ConfigError } from '../core/errors.js';
 import type { ExperimentConfig } from './config.js';
@@ -204,7 +203,7 @@ function flowTerm(config: ExperimentConfig, f: FlowRequest): CostTerm {
  * The flows a theory run of `config` integrates (`flows` of TheoryOptions): t_end = η·steps with η of the config's
  * first algorithm owning the flow in the registry, else that algorithm's default η (as runTheory does).
  */
-export function theoryFlowRequests(config: ExperimentConfig, flows: readonly FlowKind[], epsilon?: number): FlowRequest[] {
+export function theoryFlowRequests(config: ExperimentConfig, flows: readonly string[], epsilon?: number): FlowRequest[] {
   return flows.map((kind) => {
     const owner = ALGORITHMS.find((a) => a.flow?.id === kind); // dynamics/flows.ts flowOwner (not imported: config/ sits left of dynamics/)
     const eta = config.algorithms.find((a) => algorithmOf(a) === owner)?.eta ?? owner?.defaults.eta ?? 0;
@@ -297,19 +296,21 @@ export function sweepTerms(points: number, steps: number, algorithms: number, ma
 
 /**
  * A stability report per λ_v: the bisection of the largest stable η̃ (a halving scan of ≤ 64 steps plus
- * log₂(1/resolution) bisection steps, from W₀ and near the optimum) of `steps` GD steps each, and SpecGD's end
- * cycle (max(steps, 4/η + 1000) steps), plus the GD trajectory of the config's steps (linearization along it).
+ * log₂(1/resolution) bisection steps, from W₀ and near the optimum) of `steps` GD steps each, and the end cycle
+ * (max(steps, 4/η + 1000) steps) of the config's algorithm `runs.endCycle`, plus the trajectory of the config's
+ * steps of algorithm `runs.linearized` (linearization along it); indices into `config.algorithms`, −1 when absent
+ * (dynamics/stability.ts `stabilityRuns` says which).
  */
-export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps: number, resolution: number): CostTerm[] {
+export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps: number, resolution: number, runs: { linearized: number; endCycle: number }): CostTerm[] {
   const B = blockCount(config);
-  const runs = 2 * (64 + Math.ceil(Math.log2(1 / resolution)));
-  const sg = config.algorithms.find((a) => a.name === 'specgd');
-  const cycle = sg ? Math.max(config.steps, Math.ceil(4 / sg.eta) + 1000) : 0;
+  const bisection = 2 * (64 + Math.ceil(Math.log2(1 / resolution)));
+  const cycled = runs.endCycle >= 0 ? config.algorithms[runs.endCycle] : undefined;
+  const cycle = cycled ? Math.max(config.steps, Math.ceil(4 / cycled.eta) + 1000) : 0;
   return [
     ...derivationTerms(config),
-    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${runs} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * runs * steps * B * THEORY_BLOCK_STEP_OPS },
-    // The linearization along the GD trajectory iterates the config's own steps once per λ_v.
-    ...(config.algorithms.some((a) => a.name === 'gd') ? [{ field: 'steps', value: config.steps, what: `${lambdas} λ_v × the GD trajectory of ${config.steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * config.steps * B * THEORY_BLOCK_STEP_OPS }] : []),
-    ...(sg ? [{ field: `algorithms[${config.algorithms.indexOf(sg)}].eta`, value: sg.eta, what: `${lambdas} × SpecGD's end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B * THEORY_BLOCK_STEP_OPS }] : []),
+    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${bisection} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * bisection * steps * B * THEORY_BLOCK_STEP_OPS },
+    // The linearization along the trajectory iterates the config's own steps once per λ_v.
+    ...(runs.linearized >= 0 ? [{ field: 'steps', value: config.steps, what: `${lambdas} λ_v × the ${config.algorithms[runs.linearized].name} trajectory of ${config.steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * config.steps * B * THEORY_BLOCK_STEP_OPS }] : []),
+    ...(cycled ? [{ field: `algorithms[${runs.endCycle}].eta`, value: cycled.eta, what: `${lambdas} × the ${cycled.name} end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B * THEORY_BLOCK_STEP_OPS }] : []),
   ];
 }
