@@ -19,7 +19,7 @@ export { parseConfig, loadConfigFile, presetConfig, type ExperimentConfig, type 
 export { DEFAULTS } from './config/defaults.js';
 export { PRESETS, presetNames } from './config/presets.js';
 export { buildModelSpec, type Block, type ModelSpec } from './model/spec.js';
-export { Experiment, RunStore, runId, runPlan, reproducePlan, runReproduce, type Plan, type PlanResult, type PlannedComparison, type PlannedExperiment } from './pipeline/index.js';
+export { Experiment, RunStore, runId, reproducePlan, type Plan, type PlanResult, type PlannedComparison, type PlannedExperiment } from './pipeline/index.js';
 
 // Registries.
 export { ALGORITHMS, algorithmById, algorithmLabel, algorithmOf, type Algorithm, type FullStepper, type ReducedStepper, type ReducedSystem } from './algorithms/index.js';
@@ -29,15 +29,16 @@ export { CLAIMS, type ClaimDefinition } from './claims/index.js';
 export type { Claim } from './compare/claim.js';
 
 // Theory.
-export { derive, type Derivation } from './symbolic/derive.js';
-export { systemFor } from './symbolic/compile.js';
+// The entry points that run work check the resource budget first (src/library.ts).
+export { derive, systemFor, runTheory, stabilityReport, runSweep, runSimulation, runSimulationSeeds, runPlan, runReproduce } from './library.js';
+export type { Derivation } from './symbolic/derive.js';
 export type { CompiledSystem } from './symbolic/compiled.js';
-export { runTheory, type TheoryOptions } from './dynamics/theory.js';
-export { stabilityReport, type StabilityReport } from './dynamics/stability.js';
-export { runSweep, type SweepResult, type SweepSpec } from './dynamics/sweep.js';
+export type { TheoryOptions } from './dynamics/theory.js';
+export type { StabilityReport } from './dynamics/stability.js';
+export type { SweepResult, SweepSpec } from './dynamics/sweep.js';
 
 // Simulation.
-export { runSimulation, runSimulationSeeds, type SimulateOptions, type SeedRun } from './sim/simulate.js';
+export type { SimulateOptions, SeedRun } from './sim/simulate.js';
 
 // Compare.
 export { compareTrajectories, type Comparison, type CompareOptions } from './compare/compare.js';

@@ -231,6 +231,17 @@ export const algorithm: Algorithm<MuonConfig> = {
     { key: 'precision', meaning: '`float32` / `bfloat16`: emulated rounding of the NS iterations, simulation only (the reference runs bfloat16)' },
   ],
   label: muonLabel,
+  displayLabel: (c) => (c.name === 'specgd' ? `Muon (NS${c.nsSteps})` : 'Muon'),
+  configOfLabel(id) {
+    const ns = /^specgd-ns(\d+)$/.exec(id); // muonLabel's form of the earlier `specgd` + newton-schulz config
+    return ns ? { name: 'specgd', eta: MUON_DEFAULTS.eta, polar: 'newton-schulz', nsSteps: Number(ns[1]) } : null;
+  },
+  stepCost(c, { m, d }) {
+    const s = muonSettings(c);
+    // exact: one SVD of the m×d update (≥ m·d·min(m, d)); else nsSteps quintic iterations of ≥ m²·d each.
+    if (s.nsCoefficients === 'exact') return { reducedPasses: 0, fullOps: m * d * Math.min(m, d), reason: 'an SVD per step (nsCoefficients "exact")' };
+    return { reducedPasses: s.nsSteps - 1, fullOps: s.nsSteps * m * m * d, field: 'nsSteps', reason: `${s.nsSteps} Newton–Schulz iterations per step (≥ ${m}²·${d} operations each)` };
+  },
   timeStep: 'eta',
   latex(c) {
     const s = muonSettings(c);

@@ -55,6 +55,8 @@ export const algorithm: Algorithm<SpecgdConfig> = {
     { key: 'nsSteps', meaning: `Newton–Schulz iterations of \`polar: "newton-schulz"\` (default ${DEFAULT_NS_STEPS}; not a setting of the exact polar factor)` },
   ],
   label: () => 'specgd',
+  // The exact polar factor: an SVD of the m×d gradient per step (≥ m·d·min(m, d) multiply-adds).
+  stepCost: (_c, { m, d }) => ({ reducedPasses: 0, fullOps: m * d * Math.min(m, d), reason: 'an SVD per step' }),
   timeStep: 'eta',
   latex: () => 'W \\leftarrow W - \\eta\\,\\operatorname{polar}(\\nabla L(W)),\\quad \\operatorname{polar}(U S V^\\top) = U V^\\top',
   describe: (c) => `SpecGD (exact polar factor), η = ${c.eta}`,

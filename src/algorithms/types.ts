@@ -83,6 +83,28 @@ export interface ReducibilityQuery {
   readonly basis: 'canonical' | 'random';
 }
 
+/**
+ * The cost of one step of an algorithm beyond what every algorithm pays (the gradient, the update a ← a − ηu),
+ * for the resource budget (config/budget.ts multiplies it by steps, seeds and blocks; it never names an
+ * algorithm). Lower bounds, in multiply-adds; 0 where the step adds nothing of note.
+ */
+export interface StepCost {
+  /**
+   * Further evaluations of the reduced map's inner iteration per block and step (Newton–Schulz: nsSteps − 1 more
+   * scalar polynomial passes); each costs as much as the one pass every reduced step makes.
+   */
+  readonly reducedPasses: number;
+  /** Multiply-adds of one full-dimensional step beyond the gradient, for an m×d parameter (SVD ≥ m·d·min(m, d)). */
+  readonly fullOps: number;
+  /**
+   * The config key whose value drives the cost ("nsSteps"): a refusal names `algorithms[i].<field>`. Absent when
+   * the cost comes with the algorithm itself (the exact polar factor): it is then charged to `steps`.
+   */
+  readonly field?: string;
+  /** Plain words for the refusal: "5 Newton–Schulz iterations per step", "an SVD per step". */
+  readonly reason: string;
+}
+
 /** One documented config key of an algorithm (its default is `defaults[key]`). */
 export interface AlgorithmOption {
   readonly key: string;
@@ -110,6 +132,15 @@ export interface Algorithm<C extends AlgorithmConfig = AlgorithmConfig> {
   readonly defaults: C;
   /** Label in outputs ("gd", "specgd", "specgd-ns5"): unique per setting that changes the dynamics. */
   label(config: C): string;
+  /** Optional: display label in figures and tables ("Muon (NS5)"); default `title`. */
+  displayLabel?(config: C): string;
+  /**
+   * Optional: the config whose `label` is `id`, for ids this file makes beyond `label(defaults)` ("specgd-ns5"), or
+   * null; lets a trajectory id be shown by `displayLabel` when its config is not at hand.
+   */
+  configOfLabel?(id: string): C | null;
+  /** Optional: the cost of one step beyond the gradient (StepCost; none when absent), m×d the parameter's shape. */
+  stepCost?(config: C, shape: { m: number; d: number }): StepCost;
   /** Time map: t = η̃k ("etaTilde", gradient methods) or t = ηk ("eta", normalized/spectral methods). */
   readonly timeStep: 'etaTilde' | 'eta';
   /** LaTeX of the full-dimensional update rule. */

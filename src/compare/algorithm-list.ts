@@ -3,8 +3,8 @@
  * `['gd', 'specgd']` list anywhere else): id (the trajectory's `algorithm`), display label, step size and the time
  * map of its step (t = η̃k for GD, t = ηk for the spectral methods).
  *
- * Everything comes from the algorithm registry (`src/algorithms/`): id = the config's label, label = the title,
- * timeSymbol = `timeStep`.
+ * Everything comes from the algorithm registry (`src/algorithms/`): id = the config's label, label = its
+ * `displayLabel` (default the title), timeSymbol = `timeStep`.
  */
 import type { AlgorithmConfig, ExperimentConfig } from '../config/config.js';
 import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
@@ -29,18 +29,20 @@ export function algorithmsOf(config: ExperimentConfig): PlannedAlgorithm[] {
   });
 }
 
-/** Display label of a config: the registry title, with the Newton–Schulz count for the `specgd-ns<k>` form. */
+/** Display label of a config: the registry's `displayLabel` ("Muon (NS5)"), else its title. */
 function labelOf(alg: AlgorithmConfig): string {
   const def = algorithmOf(alg);
-  const id = def.label(alg);
-  const ns = /^specgd-ns(\d+)$/.exec(id);
-  return ns ? `${def.title} (NS${ns[1]})` : def.title;
+  return def.displayLabel?.(alg) ?? def.title;
 }
 
-/** Display label of a trajectory id ("gd" → "GD", "specgd-ns5" → "Muon (NS5)"); unknown ids are shown as they are. */
+/**
+ * Display label of a trajectory id ("gd" → "GD", "specgd-ns5" → "Muon (NS5)"): the registry entry whose defaults
+ * carry that label, or which maps the id back to a config (`configOfLabel`); unknown ids are shown as they are.
+ */
 export function labelOfId(id: string): string {
-  const ns = /^specgd-ns(\d+)$/.exec(id);
-  if (ns) return `${algorithmOf({ name: 'specgd', eta: 1, polar: 'newton-schulz', nsSteps: Number(ns[1]) }).title} (NS${ns[1]})`;
-  const alg = ALGORITHMS.find((a) => a.label(a.defaults) === id);
-  return alg ? alg.title : id;
+  for (const a of ALGORITHMS) {
+    const config = a.configOfLabel?.(id) ?? (a.label(a.defaults) === id ? a.defaults : null);
+    if (config) return a.displayLabel?.(config) ?? a.title;
+  }
+  return id;
 }

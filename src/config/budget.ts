@@ -10,8 +10,8 @@
  * The estimates are LOWER bounds (the arrays a run cannot do without, one operation per unavoidable
  * multiply-add), so a refused run would certainly exceed the budget, and an accepted one may still take longer.
  */
-import type { AlgorithmConfig } from '../algorithms/types.js';
-import { ALGORITHMS } from '../algorithms/index.js';
+import type { AlgorithmConfig, StepCost } from '../algorithms/types.js';
+import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
 import { totalmem } from 'node:os';
 import { ConfigError } from '../core/errors.js';
 import type { ExperimentConfig } from './config.js';
@@ -48,8 +48,28 @@ export const THEORY_BLOCK_STEP_OPS = 15;
 export const FLOW_STEP_OPS = 4000;
 /** Bytes per recorded number: a float64 (8), its JSON text with indentation (≤ 26) and its CSV cell (≤ 24). */
 export const BYTES_PER_RECORDED_NUMBER = 58;
-/** Bytes per sweep point in memory, JSON and CSV (≈ 30 numbers of ≤ 26 characters, measured < 1 KB). */
+/** Bytes per sweep point in memory and JSON (≈ 30 numbers of ≤ 26 characters, measured < 1 KB). */
 export const BYTES_PER_SWEEP_POINT = 1000;
+/**
+ * Bytes of memory per row of a long-format CSV (`--csv`: one row per recorded number, ~40 parameter columns):
+ * the table of cells, each row's text and the joined file text are all held while it is built. Measured with
+ * `/usr/bin/time` on `specgd simulate --csv` against the same run without --csv (d = 10 power law, 2 algorithms,
+ * 3000 steps): 1.62 KB of peak RSS per row, at 432 144 and at 720 240 rows (files of 243 bytes per row). Charged
+ * lower: the record terms count up to (B + 4)/(B + 3) ≤ 7/6 more numbers than there are rows, so 1300 per counted
+ * number stays below the measured cost.
+ */
+export const CSV_BYTES_PER_ROW = 1300;
+
+/** Which outputs a run writes beyond its JSON (the CSV costs far more memory per number than the JSON). */
+export interface OutputRequest {
+  /** The `--csv` path, when one is written. */
+  csv?: string;
+}
+
+/** The long-format CSV of `rows` rows, when one is asked for. */
+function csvTerm(rows: number, outputs: OutputRequest): CostTerm[] {
+  return outputs.csv !== undefined ? [{ field: '--csv', value: outputs.csv, what: `the long-format CSV of ${rows} rows (≥ ${CSV_BYTES_PER_ROW} bytes each while built; the JSON alone needs far less)`, bytes: rows * CSV_BYTES_PER_ROW, ops: 0 }] : [];
+}
 
 export interface Budget {
   memoryBytes: number;
@@ -124,11 +144,16 @@ function specTerm(config: ExperimentConfig): CostTerm {
 
 /** The symbolic derivation of the reduced dynamics (derive, theory, thresholds). */
 export function derivationTerms(config: ExperimentConfig): CostTerm[] {
-  const B = blockCount(config);
-  if (B <= 3) return [specTerm(config)];
+  return derivationTermsForBlocks(blockCount(config), config.model.d);
+}
+
+/** The symbolic derivation of B blocks of a model of dimension d (a model spec's `blocks.length` and `d`). */
+export function derivationTermsForBlocks(B: number, d: number): CostTerm[] {
+  const spec: CostTerm = { field: 'model.d', value: d, what: 'the model spec (12 bytes per dimension)', bytes: 12 * d, ops: d };
+  if (B <= 3) return [spec];
   return [
-    specTerm(config),
-    { field: 'model.d', value: config.model.d, what: `the symbolic derivation of ${B} blocks (${B}² Jacobian entries)`, bytes: B * B * DERIVE_BYTES_PER_PAIR, ops: (B ** 3 / DERIVE_TERMS_PER_SECOND) * OPS_PER_SECOND },
+    spec,
+    { field: 'model.d', value: d, what: `the symbolic derivation of ${B} blocks (${B}² Jacobian entries)`, bytes: B * B * DERIVE_BYTES_PER_PAIR, ops: (B ** 3 / DERIVE_TERMS_PER_SECOND) * OPS_PER_SECOND },
   ];
 }
 
@@ -174,18 +199,27 @@ function flowTerm(config: ExperimentConfig, f: FlowRequest): CostTerm {
   };
 }
 
-/** Iterating the reduced maps (and flows) of every algorithm: steps × blocks × (Newton–Schulz iterations). */
 /**
- * Newton–Schulz iterations per step of an algorithm config: its `nsSteps` setting (the registry's Newton–Schulz
- * algorithms, src/algorithms/muon.ts and the `polar: "newton-schulz"` form, name their iteration count so), 0
- * where it has none or uses the exact polar factor.
+ * The flows a theory run of `config` integrates (`flows` of TheoryOptions): t_end = η·steps with η of the config's
+ * first algorithm owning the flow in the registry, else that algorithm's default η (as runTheory does).
  */
-function nsStepsOf(a: AlgorithmConfig): number {
-  if (typeof a.nsSteps !== 'number' || a.polar === 'svd' || a.nsCoefficients === 'exact') return 0;
-  return a.nsSteps;
+export function theoryFlowRequests(config: ExperimentConfig, flows: readonly string[], epsilon?: number): FlowRequest[] {
+  return flows.map((kind) => {
+    const owner = ALGORITHMS.find((a) => a.flow?.id === kind); // dynamics/flows.ts flowOwner (not imported: config/ sits left of dynamics/)
+    const eta = config.algorithms.find((a) => algorithmOf(a) === owner)?.eta ?? owner?.defaults.eta ?? 0;
+    return { kind, tEnd: eta * config.steps, epsilon };
+  });
 }
 
-export function theoryTerms(config: ExperimentConfig, flowRequests: FlowRequest[] = []): CostTerm[] {
+/** The registry's cost hint of an algorithm config (Algorithm.stepCost; nothing beyond the gradient when absent). */
+function stepCostOf(a: AlgorithmConfig, m: number, d: number): StepCost {
+  return algorithmOf(a).stepCost?.(a, { m, d }) ?? { reducedPasses: 0, fullOps: 0, reason: 'no cost beyond the gradient' };
+}
+
+/** The field a step cost is charged to: `algorithms[i].<field>` when the hint names one, else `steps`. */
+const costField = (c: StepCost, i: number) => (c.field !== undefined ? `algorithms[${i}].${c.field}` : 'steps');
+
+export function theoryTerms(config: ExperimentConfig, flowRequests: FlowRequest[] = [], outputs: OutputRequest = {}): CostTerm[] {
   const B = blockCount(config);
   const runs = config.algorithms.length + flowRequests.length;
   const R = recordCount(config.steps, config.record);
@@ -195,14 +229,16 @@ export function theoryTerms(config: ExperimentConfig, flowRequests: FlowRequest[
     { field: 'steps', value: config.steps, what: `${config.steps} steps of ${runs} reduced run(s) over ${B} blocks`, bytes: 0, ops: THEORY_BLOCK_STEP_OPS * config.steps * B * runs },
     { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${B + 4} series × ${runs} run(s)`, bytes: R * (B + 4) * runs * BYTES_PER_RECORDED_NUMBER, ops: 0 },
   ];
-  // Newton–Schulz: nsSteps − 1 further iterations per block and step, charged to that algorithm's nsSteps.
+  // The algorithm's further inner passes per block and step (its registry cost hint), charged to its field.
   config.algorithms.forEach((a, i) => {
-    const ns = nsStepsOf(a);
-    if (ns > 1) {
-      terms.push({ field: `algorithms[${i}].nsSteps`, value: ns, what: `${ns} Newton–Schulz iterations per step`, bytes: 0, ops: THEORY_BLOCK_STEP_OPS * config.steps * B * (ns - 1) });
+    const c = stepCostOf(a, config.model.student.kind === 'matrix' ? config.model.d : 1, config.model.d);
+    if (c.reducedPasses > 0) {
+      const field = costField(c, i);
+      terms.push({ field, value: c.field !== undefined ? a[c.field] : config.steps, what: `${c.reason} (${c.reducedPasses} further reduced pass(es) per block and step)`, bytes: 0, ops: THEORY_BLOCK_STEP_OPS * config.steps * B * c.reducedPasses });
     }
   });
   for (const f of flowRequests) terms.push(flowTerm(config, f));
+  terms.push(...csvTerm(R * (B + 4) * runs, outputs));
   return terms;
 }
 
@@ -211,23 +247,21 @@ export function theoryTerms(config: ExperimentConfig, flowRequests: FlowRequest[
  * mini-batch; per step the population gradient needs WᵀW-type products (≥ m·d² multiply-adds), a sample gradient
  * ≥ 2·n·m·d, the exact polar factor an SVD (≥ m·d·min(m, d)); × steps × seeds × algorithms.
  */
-export function simulationTerms(config: ExperimentConfig, seeds = config.seeds.length): CostTerm[] {
+export function simulationTerms(config: ExperimentConfig, seeds = config.seeds.length, outputs: OutputRequest = {}): CostTerm[] {
   const d = config.model.d;
   const m = config.model.student.kind === 'matrix' ? d : 1;
   const data = config.data;
   const rows = data.mode === 'full-batch' ? data.n : data.mode === 'online' ? data.batch : 0;
   let perStep = 0;
-  for (const a of config.algorithms) {
+  // The algorithms' own per-step work (registry cost hints): charged to the field a hint names, else folded into
+  // the per-step cost of `steps`.
+  const ownTerms: CostTerm[] = [];
+  config.algorithms.forEach((a, i) => {
     perStep += SIM_STEP_OPS;
     perStep += data.mode === 'population' ? m * d * d : 2 * rows * m * d;
-    if (a.polar === 'svd' || a.nsCoefficients === 'exact') perStep += m * d * Math.min(m, d);
-  }
-  // Newton–Schulz: nsSteps quintic iterations, each ≥ m²·d multiply-adds, charged to the nsSteps field.
-  const nsTerms: CostTerm[] = config.algorithms.flatMap((a, i) => {
-    const ns = nsStepsOf(a);
-    return ns > 0
-      ? [{ field: `algorithms[${i}].nsSteps`, value: ns, what: `${ns} Newton–Schulz iterations per step (≥ ${m}²·${d} operations each) × ${config.steps} steps × ${seeds} seed(s)`, bytes: 0, ops: config.steps * seeds * ns * m * m * d }]
-      : [];
+    const c = stepCostOf(a, m, d);
+    if (c.field === undefined) perStep += c.fullOps;
+    else if (c.fullOps > 0) ownTerms.push({ field: costField(c, i), value: a[c.field], what: `${c.reason} × ${config.steps} steps × ${seeds} seed(s)`, bytes: 0, ops: config.steps * seeds * c.fullOps });
   });
   const B = blockCount(config);
   const R = recordCount(config.steps, config.record);
@@ -239,7 +273,9 @@ export function simulationTerms(config: ExperimentConfig, seeds = config.seeds.l
     { field: rows > d ? dataField : 'model.d', value: rows > d ? rows : d, what: `the sample (${rows}·${d} doubles)`, bytes: rows * (d + 1) * 8, ops: 0 },
     { field: 'steps', value: config.steps, what: `${config.steps} steps × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s) at ≥ ${sci(perStep)} operations per step`, bytes: 0, ops: config.steps * seeds * perStep },
     { field: config.record === 'auto' ? 'steps' : 'record', value: config.record === 'auto' ? config.steps : config.record, what: `${R} recorded steps × ${series} series × ${seeds} seed(s) × ${config.algorithms.length} algorithm(s)`, bytes: R * series * (seeds + 2) * config.algorithms.length * BYTES_PER_RECORDED_NUMBER, ops: 0 },
-    ...nsTerms,
+    ...ownTerms,
+    // One CSV row per recorded number: per seed, mean and se.
+    ...csvTerm(R * series * (seeds + 2) * config.algorithms.length, outputs),
   ];
 }
 
@@ -249,8 +285,9 @@ export function maxSweepAxis(budget: Budget = currentBudget()): number {
 }
 
 /** A sweep of `points` grid points of `steps` reduced steps over 3 blocks for `algorithms` algorithms. */
-export function sweepTerms(points: number, steps: number, algorithms: number, maxD: number): CostTerm[] {
+export function sweepTerms(points: number, steps: number, algorithms: number, maxD: number, csv: { path: string; rows: number } | null = null): CostTerm[] {
   return [
+    ...(csv ? csvTerm(csv.rows, { csv: csv.path }) : []),
     { field: '--lambda-v/--eta/--d/--alpha', value: points, what: `${points} grid points`, bytes: points * algorithms * BYTES_PER_SWEEP_POINT, ops: 0 },
     { field: '--steps', value: steps, what: `${points} points × ${algorithms} algorithm(s) × ${steps} steps`, bytes: 0, ops: points * algorithms * steps * 3 * THEORY_BLOCK_STEP_OPS },
     { field: '--d', value: maxD, what: 'the model spec of the largest d (12 bytes per dimension)', bytes: 12 * maxD, ops: 0 },
@@ -259,19 +296,21 @@ export function sweepTerms(points: number, steps: number, algorithms: number, ma
 
 /**
  * A stability report per λ_v: the bisection of the largest stable η̃ (a halving scan of ≤ 64 steps plus
- * log₂(1/resolution) bisection steps, from W₀ and near the optimum) of `steps` GD steps each, and SpecGD's end
- * cycle (max(steps, 4/η + 1000) steps), plus the GD trajectory of the config's steps (linearization along it).
+ * log₂(1/resolution) bisection steps, from W₀ and near the optimum) of `steps` GD steps each, and the end cycle
+ * (max(steps, 4/η + 1000) steps) of the config's algorithm `runs.endCycle`, plus the trajectory of the config's
+ * steps of algorithm `runs.linearized` (linearization along it); indices into `config.algorithms`, −1 when absent
+ * (dynamics/stability.ts `stabilityRuns` says which).
  */
-export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps: number, resolution: number): CostTerm[] {
+export function thresholdsTerms(config: ExperimentConfig, lambdas: number, steps: number, resolution: number, runs: { linearized: number; endCycle: number }): CostTerm[] {
   const B = blockCount(config);
-  const runs = 2 * (64 + Math.ceil(Math.log2(1 / resolution)));
-  const sg = config.algorithms.find((a) => a.name === 'specgd');
-  const cycle = sg ? Math.max(config.steps, Math.ceil(4 / sg.eta) + 1000) : 0;
+  const bisection = 2 * (64 + Math.ceil(Math.log2(1 / resolution)));
+  const cycled = runs.endCycle >= 0 ? config.algorithms[runs.endCycle] : undefined;
+  const cycle = cycled ? Math.max(config.steps, Math.ceil(4 / cycled.eta) + 1000) : 0;
   return [
     ...derivationTerms(config),
-    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${runs} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * runs * steps * B * THEORY_BLOCK_STEP_OPS },
-    // The linearization along the GD trajectory iterates the config's own steps once per λ_v.
-    ...(config.algorithms.some((a) => a.name === 'gd') ? [{ field: 'steps', value: config.steps, what: `${lambdas} λ_v × the GD trajectory of ${config.steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * config.steps * B * THEORY_BLOCK_STEP_OPS }] : []),
-    ...(sg ? [{ field: `algorithms[${config.algorithms.indexOf(sg)}].eta`, value: sg.eta, what: `${lambdas} × SpecGD's end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B * THEORY_BLOCK_STEP_OPS }] : []),
+    { field: '--steps', value: steps, what: `${lambdas} λ_v × ${bisection} bisection runs × ${steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * bisection * steps * B * THEORY_BLOCK_STEP_OPS },
+    // The linearization along the trajectory iterates the config's own steps once per λ_v.
+    ...(runs.linearized >= 0 ? [{ field: 'steps', value: config.steps, what: `${lambdas} λ_v × the ${config.algorithms[runs.linearized].name} trajectory of ${config.steps} steps × ${B} blocks`, bytes: 0, ops: lambdas * config.steps * B * THEORY_BLOCK_STEP_OPS }] : []),
+    ...(cycled ? [{ field: `algorithms[${runs.endCycle}].eta`, value: cycled.eta, what: `${lambdas} × the ${cycled.name} end cycle of ${sci(cycle)} steps (4/η + 1000)`, bytes: 0, ops: lambdas * cycle * B * THEORY_BLOCK_STEP_OPS }] : []),
   ];
 }

@@ -318,6 +318,15 @@ export interface StabilityOptions {
   stepCap?: number;
 }
 
+/**
+ * Which of the config's algorithms the stability report runs beyond its scans (indices into `config.algorithms`,
+ * −1 when absent): the GD config whose trajectory is linearized, the SpecGD config whose end cycle is iterated
+ * (the resource budget of `thresholds`, config/budget.ts thresholdsTerms).
+ */
+export function stabilityRuns(config: ExperimentConfig): { linearized: number; endCycle: number } {
+  return { linearized: config.algorithms.findIndex((a) => algorithmOf(a) === gdAlgorithm), endCycle: config.algorithms.findIndex((a) => algorithmOf(a) === specgdAlgorithm) };
+}
+
 /** The stability report of a config (see the module comment). */
 export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions = {}): StabilityReport {
   const { spec, sys, ctx, a0 } = theorySetup(config, opts.system);

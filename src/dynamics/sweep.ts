@@ -152,6 +152,18 @@ export const SWEEP_COLUMNS: Column[] = [
 ];
 
 /** The sweep as a tidy table: one row per (point, statistic), parameters from the point's config. */
+/** The statistics of a sweep point, one CSV row each (sweepTable). */
+const SWEEP_STATISTICS: readonly [string, (p: SweepPoint) => number | null][] = [
+  ['escape_step', (p) => p.escapeStep],
+  ['peak_ratio', (p) => p.peakRatio],
+  ['peak_step', (p) => p.peakStep],
+  ['final_loss', (p) => p.finalLoss],
+  ['last_finite_loss', (p) => p.lastFiniteLoss],
+  ['diverged_at', (p) => p.divergedAt],
+];
+/** CSV rows per sweep point (the resource budget of `sweep --csv`, config/budget.ts). */
+export const SWEEP_CSV_ROWS_PER_POINT = SWEEP_STATISTICS.length;
+
 export function sweepTable(r: SweepResult): TidyTable {
   const base = r.provenance.config as ExperimentConfig;
   const job: SweepJob = { base, grid: r.grid, lambdaV: r.axes.lambdaV, values: r.axes.x.values, algorithms: r.algorithms, steps: r.steps };
@@ -162,15 +174,7 @@ export function sweepTable(r: SweepResult): TidyTable {
     const { config } = pointConfig(job, id);
     const alg: AlgorithmConfig = { ...algorithmById(p.algorithm).defaults, eta: p.eta };
     const head: Cell[] = [id, `${p.algorithm} lambda_v=${p.lambdaV} ${r.axes.x.name}=${p.x}`, ...algorithmParameters(alg, p.algorithm, p.algorithm, p.eta), ...modelParameters(config), r.grid, p.status];
-    const stats: [string, number | null][] = [
-      ['escape_step', p.escapeStep],
-      ['peak_ratio', p.peakRatio],
-      ['peak_step', p.peakStep],
-      ['final_loss', p.finalLoss],
-      ['last_finite_loss', p.lastFiniteLoss],
-      ['diverged_at', p.divergedAt],
-    ];
-    for (const [name, value] of stats) rows.push([...head, name, value, p.message]);
+    for (const [name, value] of SWEEP_STATISTICS) rows.push([...head, name, value(p), p.message]);
   });
   return { columns: SWEEP_COLUMNS, rows };
 }

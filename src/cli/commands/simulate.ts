@@ -47,10 +47,10 @@ export function simulateConfig(opts: SimulateCliOptions): ExperimentConfig {
     const first = config.seeds[0];
     const K = parsePositiveInt('--seeds', opts.seeds, Number.MAX_SAFE_INTEGER - Math.max(first, 0), `consecutive safe-integer seeds from ${first}`);
     // The budget before the K seeds are allocated.
-    checkBudget(simulationTerms(config, K).map((t) => (t.field === 'steps' ? { ...t, field: '--seeds', value: opts.seeds } : t)));
+    checkBudget(simulationTerms(config, K, { csv: opts.csv }).map((t) => (t.field === 'steps' ? { ...t, field: '--seeds', value: opts.seeds } : t)));
     config.seeds = Array.from({ length: K }, (_, i) => first + i);
   }
-  checkBudget(simulationTerms(config));
+  checkBudget(simulationTerms(config, config.seeds.length, { csv: opts.csv }));
   return config;
 }
 
@@ -85,7 +85,9 @@ export function simulateOutputs(opts: SimulateCliOptions): { json: string; csv: 
     progress.stop();
   }
   assertFiniteDeep(out, 'simulate');
-  const { csv, meta } = simulateCsv(out);
+  // The long-format CSV (one row of every parameter column per recorded number: ~1.5 KB per row while built) only
+  // when --csv asks for it.
+  const { csv, meta } = opts.csv !== undefined ? simulateCsv(out) : { csv: '', meta: '' };
   const trajectories = 'runs' in out ? gridTrajectories(out).trajectories : out.trajectories;
   return { json: toJson(out), csv, meta, trajectories };
 }

@@ -20,7 +20,7 @@ import { assertFiniteDeep } from '../../core/trajectory.js';
 import { defaultWorkers, resolveShard, shardInfo, type ShardInfo } from '../../cluster/shard.js';
 import { jobSize } from '../../dynamics/sweep-point.js';
 import { csvMeta, metaPath } from '../../core/csv.js';
-import { runSweep, SWEEP_COLUMNS, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
+import { runSweep, SWEEP_COLUMNS, SWEEP_CSV_ROWS_PER_POINT, sweepCsv, validateSweep, type SweepAlgorithm, type SweepGrid, type SweepResult, type SweepSpec } from '../../dynamics/sweep.js';
 import { checkOutFiles, parseFormat, parsePositiveInt, parseRange } from '../args.js';
 import { progressBar } from '../progress.js';
 import { writeOutputs } from '../output.js';
@@ -68,7 +68,9 @@ export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   const base = resolveConfigOption({ preset: opts.preset, config: opts.config });
   const spec: SweepSpec = { base, grid, lambdaV, values, algorithms: [...new Set(algorithms)], steps: steps ?? base.steps };
   validateSweep(spec);
-  checkBudget(sweepTerms(lambdaV.length * values.length, spec.steps, spec.algorithms.length, own === 'd' ? Math.max(...values) : base.model.d));
+  const points = lambdaV.length * values.length;
+  const csv = opts.csv !== undefined ? { path: opts.csv, rows: points * spec.algorithms.length * SWEEP_CSV_ROWS_PER_POINT } : null;
+  checkBudget(sweepTerms(points, spec.steps, spec.algorithms.length, own === 'd' ? Math.max(...values) : base.model.d, csv));
   return spec;
 }
 
@@ -94,7 +96,7 @@ export async function sweepOutputs(opts: SweepCliOptions): Promise<{ json: strin
   }
   assertFiniteDeep(result, 'sweep');
   const output: SweepOutput = info ? { shard: info, ...result } : result;
-  return { json: toJson(output), csv: sweepCsv(output), result: output };
+  return { json: toJson(output), csv: opts.csv !== undefined ? sweepCsv(output) : '', result: output }; // the CSV only when asked for
 }
 
 /** The `.meta.json` sidecar of a sweep CSV: the sweep's provenance (and shard record). */

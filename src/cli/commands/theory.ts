@@ -7,13 +7,12 @@
  */
 import type { Command } from 'commander';
 import { resolveConfigOption } from '../../config/config.js';
-import { checkBudget, theoryTerms } from '../../config/budget.js';
+import { checkBudget, theoryFlowRequests, theoryTerms } from '../../config/budget.js';
 import { DEFAULTS, defaultEta } from '../../config/defaults.js';
 import { toJson } from '../../core/output.js';
 import { assertFiniteDeep, type Trajectory } from '../../core/trajectory.js';
 import { runTheory } from '../../dynamics/theory.js';
-import { flowOwner, type FlowKind } from '../../dynamics/flows.js';
-import { algorithmOf } from '../../algorithms/index.js';
+import type { FlowKind } from '../../dynamics/flows.js';
 import { trajectoriesCsv, writeOutputs } from '../output.js';
 import { metaPath } from '../../core/csv.js';
 import { trajectoriesCsvMeta } from '../../report/tidy.js';
@@ -29,7 +28,11 @@ export interface TheoryCliOptions {
   csv?: string;
 }
 
-/** Compute the theory output (JSON text and CSV text) for CLI options; throws ConfigError on bad input. */
+/**
+ * Compute the theory output (JSON text, and the CSV text when --csv asks for it: the long-format table holds one row
+ * of every parameter column per recorded number, far larger than the JSON, so it is not built for nothing) for CLI
+ * options; throws ConfigError on bad input.
+ */
 export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: string; trajectories: Trajectory[] } {
   checkOutFiles({ '--out': opts.out, '--csv': opts.csv });
   const epsilon = opts.epsilon !== undefined ? parsePositiveNumber('--epsilon', opts.epsilon) : undefined;
@@ -37,16 +40,11 @@ export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: stri
   const flows: FlowKind[] = [];
   if (opts.flow) flows.push('gradient-flow');
   if (opts.signFlow) flows.push('sign-flow');
-  // Flow time t = η·steps with η of the config's first algorithm owning the flow (registry), as runTheory does.
-  const etaOf = (kind: FlowKind) => {
-    const owner = flowOwner(kind);
-    return config.algorithms.find((a) => algorithmOf(a) === owner)?.eta ?? owner.defaults.eta;
-  };
-  checkBudget(theoryTerms(config, flows.map((kind) => ({ kind, tEnd: etaOf(kind) * config.steps, epsilon }))));
+  checkBudget(theoryTerms(config, theoryFlowRequests(config, flows, epsilon), { csv: opts.csv }));
   const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory' });
   const out = { trajectories };
   assertFiniteDeep(out, 'theory');
-  return { json: toJson(out), csv: trajectoriesCsv(trajectories), trajectories };
+  return { json: toJson(out), csv: opts.csv !== undefined ? trajectoriesCsv(trajectories) : '', trajectories };
 }
 
 export function register(program: Command): void {

@@ -20,7 +20,7 @@ import { ConfigError } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep } from '../../core/trajectory.js';
-import { ScanBudgetExceeded, stabilityReport, type StabilityReport } from '../../dynamics/stability.js';
+import { ScanBudgetExceeded, stabilityReport, stabilityRuns, type StabilityReport } from '../../dynamics/stability.js';
 import { checkOutFile, configOptions, parseNumberList, parsePositiveInt, parsePositiveNumber } from '../args.js';
 import { writeOrPrint } from '../output.js';
 
@@ -145,7 +145,7 @@ export function thresholdsResult(opts: ThresholdsCliOptions): { json: string; su
   const maxTime = opts.maxTime !== undefined ? parsePositiveNumber('--max-time', opts.maxTime) : undefined;
   const config = resolveConfigOption({ preset: opts.preset, config: opts.config });
   if (lambdas && config.model.covariance.kind !== 'spiked') throw new ConfigError('--lambda-v', opts.lambdaV, 'only with a spiked covariance (the config has kind "' + config.model.covariance.kind + '")');
-  checkBudget(thresholdsTerms(config, lambdas?.length ?? 1, steps ?? Math.max(config.steps, DEFAULTS.stabilityMinSteps), resolution ?? DEFAULTS.stabilityResolution));
+  checkBudget(thresholdsTerms(config, lambdas?.length ?? 1, steps ?? Math.max(config.steps, DEFAULTS.stabilityMinSteps), resolution ?? DEFAULTS.stabilityResolution, stabilityRuns(config)));
   const configs: ExperimentConfig[] = lambdas
     ? lambdas.map((lv) => ({ ...config, model: { ...config.model, covariance: { ...config.model.covariance, spikeVariance: lv } as ExperimentConfig['model']['covariance'] } }))
     : [config];
