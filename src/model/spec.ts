@@ -13,6 +13,7 @@ import type { StatModel } from '../statistics/index.js';
 
 export type { Block, BlockRole } from './covariance/index.js';
 import { covarianceFamily, type Block } from './covariance/index.js';
+import { ConfigError } from '../core/errors.js';
 import { matrixBlockCoordinates, type MatrixBlockCoordinates } from './coordinates.js';
 export type { MatrixBlockCoordinates } from './coordinates.js';
 
@@ -56,6 +57,9 @@ export function buildModelSpec(config: ExperimentConfig): ModelSpec {
   // The covariance family's blocks (src/model/covariance/).
   const dec = covarianceFamily(cov.kind).blocks(cov, d);
   const { blocks, blockOf, signalBlock, spikeBlock, basis, signal } = dec;
+  if (signal.length > 1 && config.model.student.kind !== 'matrix') {
+    throw new ConfigError('model.student.kind', config.model.student.kind, `"matrix" for a signal over several eigen-directions (θ touches ${signal.length}; the matrix-block reduction and its summary coordinates of issue 13 are defined for the matrix student)`);
+  }
   const eigenvalues = new Float64Array(d);
   for (let j = 0; j < d; j++) eigenvalues[j] = blocks[blockOf[j]].variance;
   return {
@@ -100,8 +104,9 @@ export function specStatModel(spec: ModelSpec, tieRelTol: number, dataMode: Stat
     symbols: c ? [...c.symbols] : spec.blocks.map((b) => b.symbol),
     ranks: c ? Float64Array.from(c.ranks) : Float64Array.from(spec.blocks.map((b) => b.rank)),
     ...(c ? { matrixBlock: c.layout } : {}),
-    signal: spec.signalBlock,
-    spike: spec.spikeBlock,
+    // matrix-block coordinates: the signal/spike indices name the diagonal entries of their directions (a, b)
+    signal: c ? c.symbols.indexOf(spec.blocks[spec.signalBlock].symbol) : spec.signalBlock,
+    spike: c ? (spec.spikeBlock >= 0 ? c.symbols.indexOf(spec.blocks[spec.spikeBlock].symbol) : -1) : spec.spikeBlock,
     student: spec.student.kind === 'vector' ? 'vector' : 'matrix',
     tieRelTol,
     dataMode,
