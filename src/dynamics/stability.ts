@@ -411,6 +411,8 @@ export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: M
   // The loss scale κ multiplies every gradient: name it when it is not model.md's 1/4 (effective step 4κ·η).
   const model = (spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '') + (kappa !== 0.25 ? ` at loss scale κ = ${kappa} (effective step 4κ·${etaSym} = ${Number.isFinite(4 * kappa * eta) ? 4 * kappa * eta : 'beyond the float64 range'})` : '');
   if (def !== gdAlgorithm) return `${where}: ${etaSym} = ${eta}${model}; lower eta${kappa !== 0.25 ? ' or κ' : ''}`;
+  // Matrix-block coordinates (issue 13): the stability scan is built on the commuting-block derivation; no bound quoted.
+  if (sys.matrixBlock) return `${where}: η̃ = ${eta}${model}, θ over ${sys.matrixBlock.K} eigen-directions (the step-size scan behind a stable bound is not run on the matrix-block coordinates); lower eta`;
   // The scan behind stableUpTo runs only within the time budget (config/budget.ts); otherwise nothing is quoted.
   const budget = currentBudget();
   let scan: StepSizeScan;
