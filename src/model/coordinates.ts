@@ -43,7 +43,7 @@ function axisOf(blocks: readonly Block[], block: number, direction: number): str
  * signal touches (weights 0 there) gives a larger invariant algebra — used to test the general path against the
  * commuting-block one at φ = 0.
  */
-export function matrixBlockCoordinates(dec: Pick<BlockDecomposition, 'blocks' | 'blockOf' | 'signal'>, d: number, directions?: readonly number[]): MatrixBlockCoordinates {
+export function matrixBlockCoordinates(dec: Pick<BlockDecomposition, 'blocks' | 'blockOf' | 'signal'>, directions?: readonly number[]): MatrixBlockCoordinates {
   const dirs = [...(directions ?? dec.signal.map((c) => c.direction))].sort((x, y) => x - y);
   const K = dirs.length;
   const weights = new Float64Array(K);
@@ -82,6 +82,5 @@ export function matrixBlockCoordinates(dec: Pick<BlockDecomposition, 'blocks' | 
       scalarRankInD.push({ coef: b.rankInD.coef, offset: b.rankInD.offset - used });
     }
   });
-  void d;
   return { K, directions: dirs, directionBlocks, layout: { K, weights }, scalars, symbols, ranks: Float64Array.from(ranks), scalarRankInD };
 }

@@ -72,7 +72,7 @@ export function buildModelSpec(config: ExperimentConfig): ModelSpec {
     eigenvalues,
     basis,
     signal,
-    coordinates: signal.length > 1 ? matrixBlockCoordinates(dec, d) : null,
+    coordinates: signal.length > 1 ? matrixBlockCoordinates(dec) : null,
     student: config.model.student,
     init: config.model.init,
     lossScale: config.model.lossScale,
@@ -120,5 +120,5 @@ export function specStatModel(spec: ModelSpec, tieRelTol: number, dataMode: Stat
  * use it to check the general path against the commuting-block one.
  */
 export function withMatrixBlock(spec: ModelSpec, directions: readonly number[]): ModelSpec {
-  return { ...spec, coordinates: matrixBlockCoordinates(spec, spec.d, directions) };
+  return { ...spec, coordinates: matrixBlockCoordinates(spec, directions) };
 }

@@ -115,8 +115,18 @@ function paramsOf(spec: ModelSpec, weightSymbols: readonly string[]): ParamInfo[
   return out;
 }
 
+/**
+ * Largest block dimension K the symbolic derivation is run for. Its size grows as ~K⁵ (K² gradient entries, each
+ * a sum over K products with T's ~K² terms): measured on the 2-core machine under load, derive + compile took
+ * 1.0 s at K = 5, 2.8 s at K = 7 and 7.4 s at K = 9 (d = 30), so K = 10 stays within seconds and K = 20 would take
+ * minutes. Beyond it `specgd theory` refuses (ConfigError) and `specgd simulate` still runs.
+ */
+export const MATRIX_BLOCK_MAX_K = 10;
+
 /** Derive the reduced loss, gradients, GD and SpecGD maps on the matrix-block coordinates (module comment). */
 export function deriveMatrixBlock(spec: ModelSpec, opts: MatrixBlockDeriveOptions = {}): MatrixBlockDerivation {
+  const Kreq = spec.coordinates?.K ?? 0;
+  if (Kreq > MATRIX_BLOCK_MAX_K) throw new ConfigError('model.covariance.signal', `${Kreq} eigen-directions`, `a signal over at most ${MATRIX_BLOCK_MAX_K} eigen-directions for the reduced theory (its symbolic derivation grows as ~K⁵); \`specgd simulate\` runs any signal`);
   if (spec.student.kind !== 'matrix') throw new ConfigError('model.student.kind', spec.student.kind, '"matrix" for a signal spread over several eigen-directions (the matrix-block reduction of issue 13 is derived for the matrix student)');
   const { co, K, alg, Sigma, W, D, weightSymbols, coordRanks } = matrixBlockSetting(spec);
   const stateVars = [...co.symbols];

@@ -54,3 +54,16 @@ describe('specgd with a signal off the signal-variance direction (issue 13)', ()
     }
   });
 });
+
+describe('size guard of the matrix-block derivation', () => {
+  it('refuses the reduced theory beyond MATRIX_BLOCK_MAX_K directions (exit 2), while simulate runs', async () => {
+    const { MATRIX_BLOCK_MAX_K } = await import('../../src/symbolic/matrix-block-derive.js');
+    const K = MATRIX_BLOCK_MAX_K + 1;
+    const cfg = writeTemp(root, 'wide.json', { model: { d: K + 2, covariance: { kind: 'powerlaw', exponent: 1, signal: Array.from({ length: K }, (_, i) => ({ index: i + 1, weight: 1 })) } }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 3, data: { mode: 'population' } });
+    const r = await runCli(['theory', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('model.covariance.signal');
+    const s = await runCli(['simulate', '--config', cfg, '--out', join(root, 'wide-sim.json')]);
+    expect(s.code, s.err).toBe(0);
+  });
+});
