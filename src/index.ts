@@ -36,6 +36,10 @@ export type { CompiledSystem } from './symbolic/compiled.js';
 export type { TheoryOptions } from './dynamics/theory.js';
 export type { StabilityReport } from './dynamics/stability.js';
 export type { SweepResult, SweepSpec } from './dynamics/sweep.js';
+// θ over several eigen-directions (issue 13): the matrix-block reduction (runTheory / runSimulation / runSweep use it).
+export { deriveMatrixBlock, matrixBlockSystemFor, type MatrixBlockDerivation } from './symbolic/matrix-block-derive.js';
+export { renderMatrixBlockDerivation } from './report/matrix-block-doc.js';
+export { withMatrixBlock, type MatrixBlockCoordinates } from './model/spec.js';
 
 // Simulation.
 export type { SimulateOptions, SeedRun } from './sim/simulate.js';

@@ -18,6 +18,7 @@ import type { ReducibilityQuery } from './types.js';
 
 /** `reducible` of a coordinate-wise optimizer (module comment). */
 export function coordinatewiseReducible(query: ReducibilityQuery): string | null {
+  if ((query.signalDirections ?? 1) > 1) return 'a coordinate-wise update has no reduced map on the matrix-block coordinates of a signal over several eigen-directions (issue 13: only the block-coefficient maps are implemented for it)';
   if (query.basis === 'canonical') return null;
   return 'a coordinate-wise update reduces to the block manifold only when Σ\'s eigenbasis is the coordinate basis (basis "canonical"); in basis "random" the gradient is not diagonal and entrywise operations leave the block algebra';
 }

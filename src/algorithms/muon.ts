@@ -296,7 +296,9 @@ export const algorithm: Algorithm<MuonConfig> = {
       },
     };
   },
-  reducible: () => null,
+  // The reduced Newton–Schulz map iterates per-block scalars; on the K×K block of a signal over several
+  // eigen-directions (issue 13) it would be a matrix iteration, which is not implemented.
+  reducible: (q) => ((q.signalDirections ?? 1) > 1 ? 'the reduced Newton–Schulz map acts on block coefficients; the matrix block of a signal over several eigen-directions (issue 13) is not reduced for it' : null),
   configReducible: muonConfigReducible,
   reduced(config, sys) {
     const why = muonConfigReducible(config);

@@ -6,7 +6,8 @@
  * Reduced map (model.md §4, derived in symbolic/derive.ts `deriveSpecgd`):
  *  - matrix student: polar(Σ_k g_k P_k) = Σ_k sgn(g_k) P_k, so a_k ← a_k − η sgn(g_k), with the tie rule
  *    |g_k| ≤ signTieRelTol · max_j |g_j| ⇒ sgn = 0 (the same tolerance as the SVD's numerical rank);
- *  - vector student: a_k ← a_k − η g_k / √(Σ_j r_j g_j²).
+ *  - vector student: a_k ← a_k − η g_k / √(Σ_j r_j g_j²);
+ *  - matrix-block coordinates (θ over several eigen-directions, issue 13): M ← M − η polar(G_S), c_k ← c_k − η sgn(g_k).
  * Flow: the sign flow ȧ_k = −sgn(g_k) has a discontinuous right-hand side (sliding modes); we integrate its
  * smoothing ȧ_k = −tanh(g_k/ε) (matrix) or ȧ_k = −g_k/√(Σ_j r_j g_j² + ε²) (vector) and report its distance to
  * the map.
@@ -16,6 +17,8 @@
 import { z } from 'zod';
 import { posInt, positive } from '../core/fields.js';
 import { SIGN_TIE_REL_TOL as TIE_REL_TOL } from '../core/tolerances.js';
+import { matrixBlockPolar } from '../core/matrix-block.js';
+import { ConfigError } from '../core/errors.js';
 import type { Algorithm, AlgorithmConfig } from './types.js';
 
 export interface SpecgdConfig extends AlgorithmConfig {
@@ -105,6 +108,17 @@ export const algorithm: Algorithm<SpecgdConfig> = {
     const eta = config.eta;
     // The tie tolerance is the same constant the full-dimensional SVD uses for its numerical rank.
     const tol = TIE_REL_TOL;
+    const mb = sys.matrixBlock;
+    if (mb) {
+      // Matrix-block coordinates (issue 13): polar(∇L) = polar(G_S) ⊕ sgn(g_k), tie rule across both
+      // (core/matrix-block.ts; the 2×2 polar factor in closed form, a small SVD for K > 2).
+      return {
+        step(a, g, aNext, dir) {
+          matrixBlockPolar(g, mb, n, tol, dir);
+          for (let k = 0; k < n; k++) aNext[k] = a[k] - eta * dir[k];
+        },
+      };
+    }
     if (sys.student === 'matrix') {
       return {
         step(a, g, aNext, dir) {
@@ -149,6 +163,7 @@ export const algorithm: Algorithm<SpecgdConfig> = {
         };
       }
       /** ȧ_k = −tanh(g_k/ε). */
+      if (sys.matrixBlock) throw new ConfigError('flows', 'sign-flow', 'the gradient flow only for a signal over several eigen-directions (the smoothed sign flow tanh(g_k/ε) is defined on block coefficients, not on the matrix block of issue 13); use the SpecGD map');
       return (_t, y, out) => {
         sys.grad(y, g);
         for (let k = 0; k < sys.n; k++) out[k] = -Math.tanh(g[k] / epsilon);

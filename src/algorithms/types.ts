@@ -15,6 +15,7 @@
  */
 import type { z } from 'zod';
 import type { LinalgBackend } from '../core/linalg.js';
+import type { MatrixBlockLayout } from '../core/matrix-block.js';
 
 /** The resolved config of one algorithm: its `name` (the config's discriminator), step size and settings. */
 export interface AlgorithmConfig {
@@ -34,6 +35,11 @@ export interface ReducedSystem {
   /** Block gradients g_k(a) (∇L = Σ_k g_k P_k). */
   grad(a: Float64Array, out: Float64Array): void;
   loss(a: Float64Array): number;
+  /**
+   * Present for the matrix-block coordinates (issue 13): coordinates 0..K²−1 are the K×K block M on S (row-major,
+   * rank 1 each), the rest one scalar per remaining block; `grad` gives ∇L's coordinates (G_S, g).
+   */
+  readonly matrixBlock?: MatrixBlockLayout;
 }
 
 /** One reduced map with its optimizer state (block coefficients), created per run. */
@@ -81,6 +87,12 @@ export interface ReducibilityQuery {
   readonly student: 'matrix' | 'vector';
   /** "canonical": Σ's eigenbasis is the coordinate basis; "random": a seeded rotation (simulation only). */
   readonly basis: 'canonical' | 'random';
+  /**
+   * Number K of eigen-directions the signal touches (default 1). K ≥ 2: the state is the matrix-block coordinates
+   * (issue 13, `ReducedSystem.matrixBlock`), on which only rules that act on the whole gradient as the algebra
+   * allows (linear rules; the polar factor) reduce.
+   */
+  readonly signalDirections?: number;
 }
 
 /**

@@ -20,7 +20,7 @@ import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { TrajectoryEvent } from '../core/trajectory.js';
 import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
 import { blockMisalignmentRatio } from '../core/blocks.js';
-import { misalignmentRatio, reducedStatContext, type StatContext } from './statistics.js';
+import { misalignmentRatio, reducedStatContext, signalValue, type StatContext } from './statistics.js';
 import { evaluateReduced, theoryLayout } from '../statistics/index.js';
 
 export interface MapRunOptions {
@@ -60,7 +60,6 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
   const eta = opts.algorithm.eta;
   const stepper = def.reduced(opts.algorithm, sys);
   const signEvents = def.signSwitchEvents;
-  const s = ctx.signal;
   const spike = ctx.spike;
   const a = Float64Array.from(a0);
   const aNext = new Float64Array(n);
@@ -122,9 +121,9 @@ export function iterateMap(sys: CompiledSystem, ctx: StatContext, a0: Float64Arr
       ri++;
     }
     let eventNow = false;
-    if (escapeStep === null && Math.abs(a[s]) >= escapeLevel) {
+    if (escapeStep === null && Math.abs(signalValue(a, ctx)) >= escapeLevel) {
       escapeStep = k;
-      events.push({ name: 'escape', step: k, t: eta * k, value: Math.abs(a[s]) });
+      events.push({ name: 'escape', step: k, t: eta * k, value: Math.abs(signalValue(a, ctx)) });
       eventNow = true;
     }
     if (lossLevel !== undefined && lossStep === null && loss < lossLevel) {
@@ -235,8 +234,8 @@ export function summarizeMap(sys: CompiledSystem, ctx: StatContext, a0: Float64A
   let divergedAt = -1;
   let k = 0;
   for (; ; k++) {
-    if (escapeStep < 0 && Math.abs(a[s]) >= escapeLevel) escapeStep = k;
-    const ratio = blockMisalignmentRatio(a, s, spike, n);
+    if (escapeStep < 0 && Math.abs(ctx.matrixBlock ? signalValue(a, ctx) : a[s]) >= escapeLevel) escapeStep = k;
+    const ratio = ctx.matrixBlock ? misalignmentRatio(a, ctx) : blockMisalignmentRatio(a, s, spike, n);
     if (ratio > peakRatio) {
       peakRatio = ratio;
       peakStep = k;

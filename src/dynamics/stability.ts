@@ -22,6 +22,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import { derive, type Derivation } from '../symbolic/derive.js';
+import { ConfigError } from '../core/errors.js';
 import { computeFixedPoints, type FixedPoints } from '../symbolic/fixedpoints.js';
 import { paramValues } from '../symbolic/compile.js';
 import { iterateMap } from './maps.js';
@@ -330,6 +331,11 @@ export function stabilityRuns(config: ExperimentConfig): { linearized: number; e
 /** The stability report of a config (see the module comment). */
 export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions = {}): StabilityReport {
   const { spec, sys, ctx, a0 } = theorySetup(config, opts.system);
+  if (spec.coordinates) {
+    // Issue 13: off φ = 0 the optima form a continuum (W = r θᵀ, ‖r‖ = 1, r ∈ S), which the fixed-point enumeration
+    // and the run classifier of the step-size scan do not handle yet: refuse instead of reporting a wrong bound.
+    throw new ConfigError('model.covariance', spec.covarianceKind, `a signal on one eigen-direction for \`specgd thresholds\` (θ touches ${spec.coordinates.K}: the optima W = rθᵀ form a continuum the stability scan does not classify yet); use \`specgd sweep --grid lambda-phi\` for divergence over (λ_v, φ)`);
+  }
   const n = sys.n;
   const gd = config.algorithms.find((a) => algorithmOf(a) === gdAlgorithm);
   const sg = config.algorithms.find((a) => algorithmOf(a) === specgdAlgorithm);
@@ -420,6 +426,8 @@ export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: M
   // The loss scale κ multiplies every gradient: name it when it is not model.md's 1/4 (effective step 4κ·η).
   const model = (spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '') + (kappa !== 0.25 ? ` at loss scale κ = ${kappa} (effective step 4κ·${etaSym} = ${Number.isFinite(4 * kappa * eta) ? 4 * kappa * eta : 'beyond the float64 range'})` : '');
   if (def !== gdAlgorithm) return `${where}: ${etaSym} = ${eta}${model}; lower eta${kappa !== 0.25 ? ' or κ' : ''}`;
+  // Matrix-block coordinates (issue 13): the stability scan is built on the commuting-block derivation; no bound quoted.
+  if (sys.matrixBlock) return `${where}: η̃ = ${eta}${model}, θ over ${sys.matrixBlock.K} eigen-directions (the step-size scan behind a stable bound is not run on the matrix-block coordinates); lower eta`;
   // The scan behind stableUpTo runs only within the time budget (config/budget.ts); otherwise nothing is quoted.
   const budget = currentBudget();
   let scan: StepSizeScan;

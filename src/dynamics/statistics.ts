@@ -19,6 +19,7 @@ import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { ModelSpec } from '../model/spec.js';
 import { blockMisalignmentRatio, tiedWithTop } from '../core/blocks.js';
 import type { ReducedStatContext } from '../statistics/index.js';
+import { matrixBlockMisalignment, matrixBlockTopProjection2, signalNorm, type MatrixBlockLayout } from '../core/matrix-block.js';
 
 export interface StatContext {
   readonly n: number;
@@ -28,19 +29,36 @@ export interface StatContext {
   readonly student: 'matrix' | 'vector';
   readonly ranks: Float64Array;
   readonly tieRelTol: number;
+  /** The matrix-block layout when θ touches several eigen-directions (issue 13), else absent. */
+  readonly matrixBlock?: MatrixBlockLayout;
 }
 
 /** The statistics registry's view of the reduced system (statistics/types.ts). */
 export function reducedStatContext(sys: CompiledSystem, ctx: StatContext): ReducedStatContext {
-  return { symbols: sys.symbols, ranks: ctx.ranks, signal: ctx.signal, spike: ctx.spike, student: ctx.student, tieRelTol: ctx.tieRelTol, dataMode: 'population', loss: (a) => sys.loss(a) };
+  return { symbols: sys.symbols, ranks: ctx.ranks, signal: ctx.signal, spike: ctx.spike, student: ctx.student, tieRelTol: ctx.tieRelTol, dataMode: 'population', loss: (a) => sys.loss(a), ...(ctx.matrixBlock ? { matrixBlock: ctx.matrixBlock } : {}) };
 }
 
 export function statContext(sys: CompiledSystem, spec: ModelSpec, tieRelTol: number): StatContext {
+  if (sys.matrixBlock) {
+    // Matrix-block coordinates (issue 13): the signal and spike indices point at the diagonal entries of their
+    // directions (a = M_uu, b = M_vv in the spiked model): spike saturation reads |b|.
+    const at = (block: number) => (block >= 0 ? sys.symbols.indexOf(spec.blocks[block].symbol) : -1);
+    return { n: sys.n, signal: at(spec.signalBlock), spike: at(spec.spikeBlock), student: sys.student, ranks: sys.ranks, tieRelTol, matrixBlock: sys.matrixBlock };
+  }
   return { n: sys.n, signal: spec.signalBlock, spike: spec.spikeBlock, student: sys.student, ranks: sys.ranks, tieRelTol };
+}
+
+/**
+ * The signal coefficient that defines escape: a_s on the block manifold, ‖Wθ‖ = ‖Mt‖ on the matrix-block
+ * coordinates (issue 13, core/matrix-block.ts `signalNorm`: invariant under W → OW; |a_s| when θ spans a block).
+ */
+export function signalValue(a: Float64Array, ctx: StatContext): number {
+  return ctx.matrixBlock ? signalNorm(a, ctx.matrixBlock) : a[ctx.signal];
 }
 
 /** |⟨θ, u₁⟩| (see the module comment for the derivation and the tie rule). */
 export function alignment(a: Float64Array, ctx: StatContext): number {
+  if (ctx.matrixBlock) return Math.sqrt(Math.min(1, matrixBlockTopProjection2(a, ctx.matrixBlock, ctx.n, ctx.tieRelTol)));
   const s = ctx.signal;
   if (ctx.student === 'vector') {
     let norm2 = 0;
@@ -54,5 +72,6 @@ export function alignment(a: Float64Array, ctx: StatContext): number {
 
 /** Spiked: b/a; otherwise max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0. */
 export function misalignmentRatio(a: Float64Array, ctx: StatContext): number {
+  if (ctx.matrixBlock) return matrixBlockMisalignment(a, ctx.matrixBlock, ctx.n, ctx.spike >= 0);
   return blockMisalignmentRatio(a, ctx.signal, ctx.spike, ctx.n);
 }

@@ -43,7 +43,7 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
   for (const alg of config.algorithms) {
     const def = algorithmOf(alg);
     const label = def.label(alg);
-    const why = def.reducible({ student: spec.student.kind, basis: spec.basis }) ?? def.configReducible?.(alg) ?? null;
+    const why = def.reducible({ student: spec.student.kind, basis: spec.basis, signalDirections: spec.coordinates?.K ?? 1 }) ?? def.configReducible?.(alg) ?? null;
     if (why !== null) throw new ConfigError('algorithms[].name', alg.name, `an algorithm that reduces to the block manifold for \`specgd theory\` (${label}: ${why}); use \`specgd simulate\``);
     const run = iterateMap(sys, ctx, a0, {
       algorithm: alg,

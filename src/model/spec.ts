@@ -13,6 +13,9 @@ import type { StatModel } from '../statistics/index.js';
 
 export type { Block, BlockRole } from './covariance/index.js';
 import { covarianceFamily, type Block } from './covariance/index.js';
+import { ConfigError } from '../core/errors.js';
+import { matrixBlockCoordinates, type MatrixBlockCoordinates } from './coordinates.js';
+export type { MatrixBlockCoordinates } from './coordinates.js';
 
 export interface ModelSpec {
   d: number;
@@ -21,6 +24,17 @@ export interface ModelSpec {
   blocks: Block[];
   /** Index (into `blocks`) of the signal block s. */
   signalBlock: number;
+  /**
+   * The signal θ = Σ weight · q_direction over eigen-directions (unit norm; one component of weight 1 when θ spans
+   * its own block).
+   */
+  signal: { direction: number; weight: number }[];
+  /**
+   * null: θ spans a rank-1 block and the reduced coordinates are the block coefficients a_k (model.md §4). Otherwise
+   * θ touches several eigen-directions and the coordinates are the matrix block M on S = span{θ_k} plus one scalar
+   * per remaining block (issue 13, model/coordinates.ts).
+   */
+  coordinates: MatrixBlockCoordinates | null;
   /** Index of the spike block (spiked model only), else −1. */
   spikeBlock: number;
   /** For each eigen-direction j = 0..d−1, the block it belongs to. */
@@ -41,7 +55,11 @@ export interface ModelSpec {
 export function buildModelSpec(config: ExperimentConfig): ModelSpec {
   const { d, covariance: cov } = config.model;
   // The covariance family's blocks (src/model/covariance/).
-  const { blocks, blockOf, signalBlock, spikeBlock, basis } = covarianceFamily(cov.kind).blocks(cov, d);
+  const dec = covarianceFamily(cov.kind).blocks(cov, d);
+  const { blocks, blockOf, signalBlock, spikeBlock, basis, signal } = dec;
+  if (signal.length > 1 && config.model.student.kind !== 'matrix') {
+    throw new ConfigError('model.student.kind', config.model.student.kind, `"matrix" for a signal over several eigen-directions (θ touches ${signal.length}; the matrix-block reduction and its summary coordinates of issue 13 are defined for the matrix student)`);
+  }
   const eigenvalues = new Float64Array(d);
   for (let j = 0; j < d; j++) eigenvalues[j] = blocks[blockOf[j]].variance;
   return {
@@ -53,6 +71,8 @@ export function buildModelSpec(config: ExperimentConfig): ModelSpec {
     blockOf,
     eigenvalues,
     basis,
+    signal,
+    coordinates: signal.length > 1 ? matrixBlockCoordinates(dec) : null,
     student: config.model.student,
     init: config.model.init,
     lossScale: config.model.lossScale,
@@ -67,19 +87,38 @@ export function buildModelSpec(config: ExperimentConfig): ModelSpec {
  */
 export function initialBlockCoefficients(spec: ModelSpec): Float64Array | null {
   if (spec.init.kind !== 'scaled-identity') return null;
+  const c = spec.coordinates;
+  if (c) {
+    // αI = Σ_i α E_ii + Σ α Q: diagonal entries of M and every scalar α, off-diagonal entries 0.
+    const x = new Float64Array(c.symbols.length).fill(spec.init.alpha);
+    for (let i = 0; i < c.K; i++) for (let j = 0; j < c.K; j++) if (i !== j) x[i * c.K + j] = 0;
+    return x;
+  }
   return new Float64Array(spec.blocks.length).fill(spec.init.alpha);
 }
 
 /** The statistics model of a spec (statistics/types.ts). */
 export function specStatModel(spec: ModelSpec, tieRelTol: number, dataMode: StatModel['dataMode']): StatModel {
+  const c = spec.coordinates;
   return {
-    symbols: spec.blocks.map((b) => b.symbol),
-    ranks: Float64Array.from(spec.blocks.map((b) => b.rank)),
-    signal: spec.signalBlock,
-    spike: spec.spikeBlock,
+    symbols: c ? [...c.symbols] : spec.blocks.map((b) => b.symbol),
+    ranks: c ? Float64Array.from(c.ranks) : Float64Array.from(spec.blocks.map((b) => b.rank)),
+    ...(c ? { matrixBlock: c.layout } : {}),
+    // matrix-block coordinates: the signal/spike indices name the diagonal entries of their directions (a, b)
+    signal: c ? c.symbols.indexOf(spec.blocks[spec.signalBlock].symbol) : spec.signalBlock,
+    spike: c ? (spec.spikeBlock >= 0 ? c.symbols.indexOf(spec.blocks[spec.spikeBlock].symbol) : -1) : spec.spikeBlock,
     student: spec.student.kind === 'vector' ? 'vector' : 'matrix',
     tieRelTol,
     dataMode,
   };
 }
 
+
+/**
+ * The spec with the matrix-block coordinates on `directions` (which must contain the signal's): a larger invariant
+ * algebra than needed when the signal touches fewer directions (e.g. the spiked model at φ = 0 on span{u, v}). Tests
+ * use it to check the general path against the commuting-block one.
+ */
+export function withMatrixBlock(spec: ModelSpec, directions: readonly number[]): ModelSpec {
+  return { ...spec, coordinates: matrixBlockCoordinates(spec, directions) };
+}

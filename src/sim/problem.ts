@@ -1,7 +1,7 @@
 /**
  * The full-dimensional problem of one seed (model.md §1, §4): the covariance Σ = Q diag(λ) Qᵀ with eigenbasis Q
  * (identity for the canonical basis, a seeded Haar-random orthogonal matrix for `basis: "random"`), Σ^{1/2}, the
- * signal θ = Q e_s, the block of each eigen-direction, and the student shape (m = d rows for the matrix student,
+ * signal θ = Q Σ_i w_i e_{j_i} (spec.signal; θ = Q e_s when it spans its block), the block of each eigen-direction, and the student shape (m = d rows for the matrix student,
  * m = 1 for the vector student).
  */
 import type { ModelSpec } from '../model/spec.js';
@@ -27,7 +27,7 @@ export interface SimProblem {
   sigmaDiagonal: boolean;
   /** θ (unit vector). */
   theta: Float64Array;
-  /** Block of each eigen-direction and block ranks. */
+  /** Block of each eigen-direction, and the ranks of the summary coordinates (blocks, or matrix-block coordinates). */
   blockOf: Int32Array;
   ranks: Float64Array;
 }
@@ -45,15 +45,14 @@ export function buildProblem(spec: ModelSpec, seed: number): SimProblem {
   const sigma = new Float64Array(d * d);
   const sigmaHalf = new Float64Array(d * d);
   const theta = new Float64Array(d);
-  // The signal is the (rank-1) signal block's eigen-direction.
-  let s = -1;
-  for (let j = 0; j < d; j++) if (spec.blockOf[j] === spec.signalBlock) s = j;
+  // The signal θ = Σ_i w_i q_{j_i} over its eigen-directions (spec.signal; one direction of weight 1 when θ spans
+  // the rank-1 signal block, issue 13 otherwise).
   if (Q === null) {
     for (let j = 0; j < d; j++) {
       sigma[j * d + j] = lambda[j];
       sigmaHalf[j * d + j] = Math.sqrt(lambda[j]);
     }
-    theta[s] = 1;
+    for (const c of spec.signal) theta[c.direction] = c.weight;
   } else {
     // Σ = Σ_j λ_j q_j q_jᵀ, Σ^{1/2} = Σ_j √λ_j q_j q_jᵀ (symmetric: entries k ≥ i computed, mirrored), θ = q_s
     const sqrtLambda = lambda.map(Math.sqrt);
@@ -69,10 +68,13 @@ export function buildProblem(spec: ModelSpec, seed: number): SimProblem {
         sigma[i * d + k] = sigma[k * d + i] = a;
         sigmaHalf[i * d + k] = sigmaHalf[k * d + i] = b;
       }
-      theta[i] = Q[i * d + s];
+      let t = 0;
+      for (const c of spec.signal) t += Q[i * d + c.direction] * c.weight;
+      theta[i] = t;
     }
   }
-  const ranks = Float64Array.from(spec.blocks, (b) => b.rank);
+  // Ranks of the summary coordinates: the blocks', or the matrix-block coordinates' (issue 13).
+  const ranks = spec.coordinates ? Float64Array.from(spec.coordinates.ranks) : Float64Array.from(spec.blocks, (b) => b.rank);
   return {
     spec,
     d,

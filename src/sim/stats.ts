@@ -19,6 +19,7 @@ import { STATISTICS, type FullView, type StatModel } from '../statistics/index.j
 import type { LinalgBackend } from '../core/linalg.js';
 import { populationLoss, populationWorkspace, type PopulationWorkspace } from './gradient.js';
 import type { SimProblem } from './problem.js';
+import { specStatModel } from '../model/spec.js';
 
 export interface StatsWorkspace {
   WQ: Float64Array;
@@ -126,8 +127,57 @@ export class FullStatView implements FullView {
   }
 }
 
+/**
+ * Matrix-block coordinates of W (issue 13, model/coordinates.ts) into ws.signed, magnitudes into ws.mag2:
+ * M_ij = q_{j_i}ᵀ W q_{j_k} on S (magnitude |M_ij|), c_k = tr(Q_k W)/ρ_k with Q_k the remaining directions of block k
+ * (magnitude ‖W Q_k‖_F/√ρ_k). On the manifold they are the reduced coordinates.
+ */
+function matrixBlockCoordinatesOf(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: StatsWorkspace): void {
+  const { d, Q, blockOf, ranks } = problem;
+  const co = problem.spec.coordinates!;
+  const K = co.K;
+  const { signed, mag2 } = ws;
+  signed.fill(0);
+  mag2.fill(0);
+  let WQ = W;
+  if (Q !== null) {
+    backend.gemm(false, false, d, d, d, 1, W, Q, 0, ws.WQ);
+    WQ = ws.WQ;
+  }
+  // q_aᵀ W q_b = Σ_i Q[i, a] (WQ)[i, b]
+  const form = (a: number, b: number): number => {
+    if (Q === null) return W[a * d + b];
+    let s = 0;
+    for (let i = 0; i < d; i++) s += Q[i * d + a] * WQ[i * d + b];
+    return s;
+  };
+  for (let i = 0; i < K; i++)
+    for (let j = 0; j < K; j++) {
+      const v = form(co.directions[i], co.directions[j]);
+      signed[i * K + j] = v;
+      mag2[i * K + j] = Math.abs(v);
+    }
+  for (let k = 0; k < co.scalars.length; k++) {
+    const block = co.scalars[k].block;
+    let tr = 0;
+    let f2 = 0;
+    for (let j = 0; j < d; j++) {
+      if (blockOf[j] !== block || co.directions.includes(j)) continue;
+      tr += form(j, j);
+      for (let i = 0; i < d; i++) f2 += WQ[i * d + j] * WQ[i * d + j];
+    }
+    const r = ranks[K * K + k];
+    signed[K * K + k] = tr / r;
+    mag2[K * K + k] = Math.sqrt(f2 / r);
+  }
+}
+
 /** Signed block coefficients and block magnitudes of W into ws.signed and ws.mag2 (see the module comment). */
 function blockCoefficients(problem: SimProblem, backend: LinalgBackend, W: Float64Array, ws: StatsWorkspace): void {
+  if (problem.spec.coordinates && problem.m === problem.d) {
+    matrixBlockCoordinatesOf(problem, backend, W, ws);
+    return;
+  }
   const { d, m, Q, blockOf, ranks } = problem;
   const { signed, mag2 } = ws;
   signed.fill(0);
@@ -193,16 +243,7 @@ function topProjection2(backend: LinalgBackend, d: number, M: Float64Array, thet
 
 /** The statistics model of a simulation problem (statistics/types.ts). */
 export function statModel(problem: SimProblem, tieRelTol: number, dataMode: StatModel['dataMode']): StatModel {
-  const spec = problem.spec;
-  return {
-    symbols: spec.blocks.map((b) => b.symbol),
-    ranks: Float64Array.from(problem.ranks),
-    signal: spec.signalBlock,
-    spike: spec.spikeBlock,
-    student: problem.m === 1 ? 'vector' : 'matrix',
-    tieRelTol,
-    dataMode,
-  };
+  return { ...specStatModel(problem.spec, tieRelTol, dataMode), ranks: Float64Array.from(problem.ranks), student: problem.m === 1 ? 'vector' : 'matrix' };
 }
 
 export interface WStats {

@@ -5,8 +5,11 @@
  *  - full: vector student WᵀW = wwᵀ, u₁ = w/‖w‖, alignment |θᵀw|/‖w‖ (0 when w = 0); matrix student √min(1, ‖Π_top θ‖²).
  *  - reduced, matrix student W = Σ_k a_k P_k: WᵀW = Σ_k a_k² P_k, eigenspaces range(P_k), θ spans range(P_s): 1 if
  *    a_s² is tied with the largest a_k², else 0. Vector student: |a_s| / √(Σ_k r_k a_k²) (0 when w = 0).
+ *  - reduced, matrix-block coordinates (issue 13): WᵀW = MᵀM ⊕ c_k² P_k, √‖Π_top θ‖² from the K×K eigenproblem
+ *    (core/matrix-block.ts `matrixBlockTopProjection2`), non-trivial from step 0.
  */
 import { tiedWithTop } from '../core/blocks.js';
+import { matrixBlockTopProjection2 } from '../core/matrix-block.js';
 import type { Statistic } from './types.js';
 
 export const statistic: Statistic = {
@@ -32,6 +35,10 @@ export const statistic: Statistic = {
   },
   reduced(a, m, out, offset) {
     const s = m.signal;
+    if (m.matrixBlock) {
+      out[offset] = Math.sqrt(Math.min(1, matrixBlockTopProjection2(a, m.matrixBlock, a.length, m.tieRelTol)));
+      return;
+    }
     if (m.student === 'vector') {
       let norm2 = 0;
       for (let k = 0; k < a.length; k++) norm2 += m.ranks[k] * a[k] * a[k];

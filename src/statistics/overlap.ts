@@ -1,7 +1,8 @@
 /**
  * Overlap θᵀWᵀWθ / ‖WᵀW‖_F (model.md §5; 0 when W = 0). On the manifold: matrix a_s² / √(Σ_k r_k a_k⁴); vector
- * (WᵀW = wwᵀ) a_s² / Σ_k r_k a_k².
+ * (WᵀW = wwᵀ) a_s² / Σ_k r_k a_k². Matrix-block coordinates (issue 13): ‖Mt‖² / √(‖MᵀM‖_F² + Σ_k r_k c_k⁴).
  */
+import { matrixBlockOverlap } from '../core/matrix-block.js';
 import type { Statistic } from './types.js';
 
 export const statistic: Statistic = {
@@ -31,6 +32,10 @@ export const statistic: Statistic = {
     out[offset] = fro > 0 ? tMt / fro : 0;
   },
   reduced(a, m, out, offset) {
+    if (m.matrixBlock) {
+      out[offset] = matrixBlockOverlap(a, m.matrixBlock, m.ranks, a.length);
+      return;
+    }
     let den = 0;
     for (let k = 0; k < a.length; k++) den += m.student === 'matrix' ? m.ranks[k] * a[k] ** 4 : m.ranks[k] * a[k] * a[k];
     const as2 = a[m.signal] * a[m.signal];

@@ -1,8 +1,11 @@
 /**
  * Misalignment ratio (model.md §5, core/blocks.ts): spiked model b/a (signed); other models max_{k≠s}|a_k|/|a_s|;
- * 0 when a_s = 0. One id on both sides: `ratio`.
+ * 0 when a_s = 0. One id on both sides: `ratio`. Matrix-block coordinates (issue 13): ‖Wθ⊥‖/‖Wθ‖ (spiked) or
+ * max(‖MΠ⊥‖₂, max_k|c_k|)/‖Wθ‖ (core/matrix-block.ts `matrixBlockMisalignment`; invariant under W → OW, |b/a| at
+ * φ = 0), from the coordinates on both sides.
  */
 import { blockMisalignmentRatio } from '../core/blocks.js';
+import { matrixBlockMisalignment } from '../core/matrix-block.js';
 import type { Statistic } from './types.js';
 
 export const statistic: Statistic = {
@@ -14,9 +17,9 @@ export const statistic: Statistic = {
   inTheory: true,
   names: () => ['ratio'],
   full(view, m, out, offset) {
-    out[offset] = blockMisalignmentRatio(view.signed, m.signal, m.spike);
+    out[offset] = m.matrixBlock ? matrixBlockMisalignment(view.signed, m.matrixBlock, view.signed.length, m.spike >= 0) : blockMisalignmentRatio(view.signed, m.signal, m.spike);
   },
   reduced(a, m, out, offset) {
-    out[offset] = blockMisalignmentRatio(a, m.signal, m.spike, a.length);
+    out[offset] = m.matrixBlock ? matrixBlockMisalignment(a, m.matrixBlock, a.length, m.spike >= 0) : blockMisalignmentRatio(a, m.signal, m.spike, a.length);
   },
 };

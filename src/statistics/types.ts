@@ -8,6 +8,8 @@
  * Like the algorithm registry, this module imports only `core/`.
  */
 
+import type { MatrixBlockLayout } from '../core/matrix-block.js';
+
 /** What a statistic needs to know of the model (both sides). */
 export interface StatModel {
   /** Block coefficient symbols (a, b, c or a_1..a_d). */
@@ -21,6 +23,12 @@ export interface StatModel {
   readonly tieRelTol: number;
   /** Data mode of the run ("population" for the reduced theory). */
   readonly dataMode: 'population' | 'full-batch' | 'online';
+  /**
+   * Present when θ touches several eigen-directions (issue 13): the coordinates are then the K×K block M on
+   * S = span{θ_k} (row-major) followed by one scalar per remaining block, `symbols`/`ranks` are theirs, and the
+   * statistics use core/matrix-block.ts.
+   */
+  readonly matrixBlock?: MatrixBlockLayout;
 }
 
 /** The reduced side: the model plus the reduced population loss L(a). */

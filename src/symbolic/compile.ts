@@ -10,6 +10,7 @@ import { compilePoly, compilePolys } from './codegen.js';
 import type { Poly } from './poly.js';
 import type { CompiledSystem } from './compiled.js';
 import { derive, type Derivation } from './derive.js';
+import { matrixBlockSystemFor } from './matrix-block-derive.js';
 
 /** Numeric values of the derivation's parameters for `spec` (κ from the spec's loss scale). */
 export function paramValues(derivation: Derivation, spec: ModelSpec): Record<string, number> {
@@ -80,6 +81,8 @@ function structureKey(spec: ModelSpec): string {
  * spec object and per (structure, d, κ, variances) — the closures are pure, so equal numbers can share them.
  */
 export function systemFor(spec: ModelSpec): CompiledSystem {
+  // θ over several eigen-directions: the matrix-block coordinates (issue 13).
+  if (spec.coordinates) return matrixBlockSystemFor(spec);
   const hit = systemCache.get(spec);
   if (hit) return hit;
   const key = structureKey(spec);

@@ -7,7 +7,14 @@
  *  - matrix student: W = Σ_k a_k P_k;   vector student: w = Σ_k a_k P_k 𝟙 (𝟙 = all-ones in the eigenbasis).
  *  - g_k = block coefficient of the gradient (∇L = Σ_k g_k P_k, resp. Σ_k g_k P_k 𝟙) = (1/r_k) ∂L/∂a_k.
  */
+import type { MatrixBlockLayout } from '../core/matrix-block.js';
+
 export interface CompiledSystem {
+  /**
+   * Present for the matrix-block coordinates (issue 13, model/coordinates.ts): the state is then the K×K block M
+   * (row-major) followed by the scalars, and g its coordinate gradient (∇L = (G_S, g)).
+   */
+  readonly matrixBlock?: MatrixBlockLayout;
   /** Number of blocks n. */
   readonly n: number;
   /** Coefficient symbols (a, b, c or a_1..a_d). */

@@ -13,6 +13,7 @@
  * In both cases ∂L/∂a_k = r_k g_k, which the engine verifies exactly.
  */
 import type { ModelSpec } from '../model/spec.js';
+import { ConfigError } from '../core/errors.js';
 import { ProjectorAlgebra, type Elem } from './algebra.js';
 import { ex, type Expr } from './expr.js';
 import { Poly, Rational } from './poly.js';
@@ -341,6 +342,10 @@ export function deriveSymbolic(spec: ModelSpec): Derivation {
  * numeric model and the checks (Monte Carlo moments, full-dimensional gradient, finite differences of the loss).
  */
 export function derive(spec: ModelSpec, opts: DeriveOptions = {}): Derivation {
+  if (spec.coordinates) {
+    // θ over several eigen-directions: the commuting-block derivation does not apply (issue 13); never derive it silently.
+    throw new ConfigError('model.covariance', spec.covarianceKind, `a signal on one eigen-direction for this derivation (θ touches ${spec.coordinates.K}; its matrix-block derivation is \`deriveMatrixBlock\` in symbolic/matrix-block-derive.ts, document: derivations/matrix-block.md)`);
+  }
   const d = deriveSymbolic(spec);
   if (opts.fixedPoints ?? true) d.fixedPoints = computeFixedPoints(d);
   if (opts.checks ?? true) d.checks = runChecks(d, opts.seed ?? 1);

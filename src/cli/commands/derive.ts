@@ -12,7 +12,9 @@ import { CheckFailure } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance } from '../../core/trajectory.js';
-import { buildModelSpec } from '../../model/spec.js';
+import { buildModelSpec, type ModelSpec } from '../../model/spec.js';
+import { matrixBlockJson, renderMatrixBlockDerivation } from '../../report/matrix-block-doc.js';
+import { deriveMatrixBlock } from '../../symbolic/matrix-block-derive.js';
 import { derivationJson, renderDerivation, type DerivationFormat } from '../../report/derivation-doc.js';
 import { derive } from '../../symbolic/derive.js';
 import { checkOutFile, configOptions, parseFormat } from '../args.js';
@@ -33,6 +35,8 @@ export function deriveDocuments<F extends DerivationFormat>(opts: Omit<DeriveCli
 function renderDocuments<F extends DerivationFormat>(config: ExperimentConfig, opts: Omit<DeriveCliOptions, 'format'>, formats: readonly F[]): Record<F, string> {
   checkBudget(derivationTerms(config));
   const spec = buildModelSpec(config);
+  // θ over several eigen-directions (issue 13): the matrix-block derivation and its document.
+  if (spec.coordinates) return renderMatrixBlockDocuments(spec, opts.config !== undefined ? basename(opts.config) : opts.preset, formats);
   const der = derive(spec);
   const failed = der.checks.filter((c) => !c.passed);
   if (failed.length) {
@@ -43,6 +47,16 @@ function renderDocuments<F extends DerivationFormat>(config: ExperimentConfig, o
   assertFiniteDeep(derivationJson(der, { alpha }), 'derivation');
   const out = {} as Record<F, string>;
   for (const f of formats) out[f] = renderDerivation(der, f, { alpha, name });
+  return out;
+}
+
+function renderMatrixBlockDocuments<F extends DerivationFormat>(spec: ModelSpec, name: string | undefined, formats: readonly F[]): Record<F, string> {
+  const der = deriveMatrixBlock(spec);
+  const failed = der.checks.filter((c) => !c.passed);
+  if (failed.length) throw new CheckFailure(`derivation check failed: ${failed.map((c) => `${c.id} (error ${c.error} > tolerance ${c.tolerance})`).join('; ')}`);
+  assertFiniteDeep(matrixBlockJson(der), 'derivation');
+  const out = {} as Record<F, string>;
+  for (const f of formats) out[f] = renderMatrixBlockDerivation(der, f, { name });
   return out;
 }
 

@@ -27,6 +27,8 @@ export interface Block {
    * Symbolic derivations keep it symbolic.
    */
   rankInD: { coef: number; offset: number };
+  /** Label of a rank-1 block's direction in matrix-block symbols (spiked: u, v; default: the 1-based index). */
+  axis?: string;
 }
 
 /** The blocks of a covariance in its eigenbasis. */
@@ -40,6 +42,12 @@ export interface BlockDecomposition {
   blockOf: Int32Array;
   /** "canonical": the eigenbasis is the coordinate basis; "random": a seeded rotation (simulation only). */
   basis: 'canonical' | 'random';
+  /**
+   * The signal θ = Σ_i weight_i q_{direction_i} over eigen-directions (0-based, ascending, non-zero weights of unit
+   * norm). One component (weight ±1): θ spans its own rank-1 block, the commuting-block case of model.md §4; several:
+   * the matrix-block reduction of issue 13 (symbolic/matrix-block*.ts).
+   */
+  signal: { direction: number; weight: number }[];
 }
 
 /** A parsed covariance config object of some family (its `kind` plus the family's fields). */
