@@ -1,0 +1,176 @@
+/**
+ * The non-orthogonal spike study (issue 13, item 4), computed once per plan (`runs.shared`) and read by the angle
+ * claims and figures 11–12. The spiked model with θ = cos φ·u + sin φ·v at the reproduction's λ_θ = σ² = 1, α,
+ * η̃ (GD) and η (SpecGD), reduced maps only (they equal the full-dimensional population runs to 1e-12:
+ * test/algorithms/matrix-block-exactness.test.ts).
+ *
+ * Measured quantities (each from the registries: the escape event and the `ratio` and `alignment` statistics):
+ *  - escape step k_esc: the first step of the run's `escape` event (the signal coefficient the angle derivation
+ *    defines — dynamics/statistics.ts `signalValue` — reaching events.escapeLevel); null when not within the budget;
+ *  - peak misalignment: max_{0 ≤ k ≤ k_esc} |ratio(W_k)| over the escaping stage, ratio the registry's misalignment
+ *    statistic (b/a at φ = 0); null without escape;
+ *  - lowest alignment: min_{0 ≤ k ≤ k_esc} |⟨θ, u₁(W_kᵀW_k)⟩| over the same stage;
+ *  - GD's largest stable step: angle-stable-step.ts;
+ *  - phase diagram: GD's escape step at (λ_v, φ) against the isotropic reference λ_v = 1 (Σ = I) at the same φ and
+ *    η̃: `helps` when it escapes strictly earlier, `hurts` when strictly later or not within the budget while the
+ *    reference escapes, `neutral` at the same step, `diverged` when GD diverges within the budget, `undecided`
+ *    when the reference does not escape within the budget (no comparison is possible).
+ */
+import type { AngleCurve, AnglePhase, AnglePhaseCell, AngleRunSummary, AngleSection, AngleStableCurve } from '../compare/angle-section.js';
+import { algorithmsOf } from '../compare/algorithm-list.js';
+import { parseConfig, type ExperimentConfig } from '../config/config.js';
+import type { Trajectory } from '../core/trajectory.js';
+import type { AngleParams } from './angle-params.js';
+import { largestStableStep, type StableStepRules } from './angle-stable-step.js';
+import { geometric, spikedConfig, type ReproduceParams } from './params.js';
+import type { RunRequest, RunSet } from './runs.js';
+
+/**
+ * A population config of the study: the plan's spiked config at (λ_v, φ). φ = 0 leaves `signalSpikeAngle` absent,
+ * so the φ = 0 runs are commuting-block runs like the rest of the report's.
+ */
+export function angleConfig(p: ReproduceParams, a: AngleParams, o: { lambdaV: number; phi: number; algorithms?: unknown[]; steps?: number; record?: unknown }): ExperimentConfig {
+  const base = spikedConfig(p, { lambdaV: o.lambdaV, d: a.d, steps: o.steps ?? a.steps, ...(o.algorithms ? { algorithms: o.algorithms } : {}), ...(o.record !== undefined ? { record: o.record } : {}) });
+  return o.phi === 0 ? base : withAngle(base, o.phi);
+}
+
+/** The config with covariance.signalSpikeAngle = φ (spiked). */
+export function withAngle(config: ExperimentConfig, phi: number): ExperimentConfig {
+  const raw = JSON.parse(JSON.stringify(config)) as { model: { covariance: Record<string, unknown> } };
+  raw.model.covariance.signalSpikeAngle = phi;
+  return parseConfig(raw);
+}
+
+/** The curve runs (GD and SpecGD, every step recorded: the stage maxima are over every step). */
+export const curveConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, record: 'all' });
+/** The phase-diagram runs: GD alone. */
+export const phaseConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, algorithms: [{ name: 'gd', eta: p.etaGd }] });
+/** The stable-step models (GD alone; only the compiled system and W₀ are read). */
+export const stableConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, algorithms: [{ name: 'gd', eta: p.etaGd }], steps: a.stable.horizon });
+
+/** Every run the study reads (declared by the claims and the figures that use it). */
+export function angleRuns(p: ReproduceParams): RunRequest[] {
+  const a = p.angle;
+  if (!a) return [];
+  const out: RunRequest[] = [];
+  for (const lambdaV of a.lambdaV) for (const phi of a.phi) out.push({ config: curveConfig(p, a, lambdaV, phi), purpose: `angle curves at λ_v = ${lambdaV}, φ = ${phi}` });
+  for (const lambdaV of geometric(a.phase.lambdaV)) for (const phi of a.phase.phi) out.push({ config: phaseConfig(p, a, lambdaV, phi), purpose: `angle phase diagram at λ_v = ${lambdaV}, φ = ${phi}` });
+  for (const lambdaV of a.stable.lambdaV) for (const phi of a.phi) out.push({ config: stableConfig(p, a, lambdaV, phi), purpose: `GD largest stable step at λ_v = ${lambdaV}, φ = ${phi}` });
+  return out;
+}
+
+/** A run summarized over its escaping stage (module comment). */
+export function summarizeStage(t: Trajectory): AngleRunSummary {
+  const esc = t.events.find((e) => e.name === 'escape');
+  const escapeStep = esc && esc.step !== null ? esc.step : null;
+  if (escapeStep === null) return { status: t.status, escapeStep: null, peakMisalignment: null, peakStep: null, minAlignment: null };
+  const ratio = t.series.ratio as number[] | undefined;
+  const alignment = t.series.alignment as number[] | undefined;
+  if (!ratio || !alignment) throw new Error(`angle study: the ${t.algorithm} trajectory has no ratio/alignment series`);
+  let peak = -Infinity;
+  let peakStep = 0;
+  let minAlignment = Infinity;
+  for (let i = 0; i < t.step.length && t.step[i] <= escapeStep; i++) {
+    if (Math.abs(ratio[i]) > peak) {
+      peak = Math.abs(ratio[i]);
+      peakStep = t.step[i];
+    }
+    minAlignment = Math.min(minAlignment, alignment[i]);
+  }
+  return { status: t.status, escapeStep, peakMisalignment: peak, peakStep, minAlignment };
+}
+
+/** Classify one phase-diagram cell against the reference (module comment). */
+export function phaseCell(escape: number | null, diverged: boolean, reference: number | null): { cell: AnglePhaseCell; reason: string | null } {
+  if (diverged) return { cell: 'diverged', reason: 'GD diverges within the step budget at this η̃' };
+  if (reference === null) return { cell: 'undecided', reason: 'the isotropic reference does not escape within the step budget' };
+  if (escape === null) return { cell: 'hurts', reason: `no escape within the budget (reference: step ${reference})` };
+  if (escape < reference) return { cell: 'helps', reason: null };
+  if (escape > reference) return { cell: 'hurts', reason: null };
+  return { cell: 'neutral', reason: null };
+}
+
+export const PHASE_RULE =
+  "GD's escape step at (λ_v, φ) vs the isotropic reference λ_v = 1 (Σ = I) at the same φ, η̃ and budget: helps = strictly earlier; hurts = strictly later, or no escape within the budget while the reference escapes; neutral = the same step; diverged = GD diverges within the budget; undecided = the reference does not escape within the budget";
+
+/** The phase diagram from escape steps and statuses (rows: λ_v ascending from the reference λ_v = 1). */
+export function phaseDiagram(lambdaV: number[], phi: number[], escape: (number | null)[][], diverged: boolean[][], steps: number, config: ExperimentConfig): AnglePhase {
+  const r = lambdaV.indexOf(1);
+  if (r < 0) throw new Error(`angle phase diagram: the λ_v grid (${lambdaV.join(', ')}) lacks the isotropic reference λ_v = 1`);
+  const reference = phi.map((_, j) => (diverged[r][j] ? null : escape[r][j]));
+  const cells = lambdaV.map((_, i) => phi.map((_, j) => phaseCell(escape[i][j], diverged[i][j], reference[j])));
+  return { lambdaV, phi, config, escapeStep: escape, reference, cell: cells.map((row) => row.map((c) => c.cell)), reason: cells.map((row) => row.map((c) => c.reason)), steps, rule: PHASE_RULE };
+}
+
+const STABLE_RULE =
+  'stableUpTo: the lower end of the final bisection bracket of the largest η̃ at which GD from W₀ = αI, run for H steps, stays within the divergence bound and ends with L(W_H) ≤ ρ·L(W₀); the stable set must be a prefix of a geometric grid over [β/4, 4β], β = 2/μ_max at the optimum (else undecided)';
+
+export function angleStudy(runs: RunSet, p: ReproduceParams): AngleSection | null {
+  const a = p.angle;
+  if (!a) return null;
+  return runs.shared('angle-study', () => {
+    const curves: AngleCurve[] = a.lambdaV.map((lambdaV) => {
+      const out: Record<string, AngleRunSummary[]> = {};
+      for (const phi of a.phi) {
+        const config = curveConfig(p, a, lambdaV, phi);
+        const th = runs.run(config).theory();
+        for (const alg of algorithmsOf(config)) {
+          const t = th.find((x) => x.algorithm === alg.id);
+          if (!t) throw new Error(`angle study: no ${alg.id} theory trajectory`);
+          (out[alg.id] ??= []).push(summarizeStage(t));
+        }
+      }
+      return { lambdaV, phi: [...a.phi], config: curveConfig(p, a, lambdaV, 0), runs: out };
+    });
+    const rules: StableStepRules = { points: a.stable.points, iterations: a.stable.iterations, horizon: a.stable.horizon, lossRatio: a.stable.lossRatio };
+    const stable: AngleStableCurve[] = a.stable.lambdaV.map((lambdaV) => {
+      const res = a.phi.map((phi) => {
+        const run = runs.run(stableConfig(p, a, lambdaV, phi));
+        return largestStableStep(run.system(), run.spec(), rules);
+      });
+      return {
+        lambdaV,
+        phi: [...a.phi],
+        config: stableConfig(p, a, lambdaV, 0),
+        status: res.map((r) => r.status),
+        stableUpTo: res.map((r) => r.stableUpTo),
+        bracketHi: res.map((r) => r.bracket?.[1] ?? null),
+        optimumBound: res.map((r) => r.optimumBound),
+        horizonBias: res[0]?.horizonBias ?? 0,
+        reason: res.map((r) => r.reason ?? null),
+        rule: STABLE_RULE,
+      };
+    });
+    const L = geometric(a.phase.lambdaV);
+    const esc: (number | null)[][] = [];
+    const div: boolean[][] = [];
+    for (const lambdaV of L) {
+      const e: (number | null)[] = [];
+      const dv: boolean[] = [];
+      for (const phi of a.phase.phi) {
+        const [t] = runs.run(phaseConfig(p, a, lambdaV, phi)).theory();
+        const s = summarizeStage(t);
+        e.push(s.escapeStep);
+        dv.push(t.status === 'diverged');
+      }
+      esc.push(e);
+      div.push(dv);
+    }
+    const phase = phaseDiagram(L, [...a.phase.phi], esc, div, a.steps, phaseConfig(p, a, 1, 0));
+    return {
+      level: p.escapeLevel,
+      d: a.d,
+      steps: a.steps,
+      curves,
+      stable,
+      phase,
+      definitions: {
+        escapeStep: 'first step of the escape event: the signal coefficient of the reduced map’s escape event (dynamics/statistics.ts signalValue) reaches events.escapeLevel',
+        peakMisalignment: 'max over steps 0..escape step of |ratio|, the registry misalignment statistic (b/a at φ = 0)',
+        minAlignment: 'min over steps 0..escape step of the alignment |⟨θ, u₁⟩|',
+        stableUpTo: STABLE_RULE,
+        phase: PHASE_RULE,
+      },
+    };
+  });
+}
