@@ -19,7 +19,13 @@
 import type { AngleCurve, AnglePhase, AnglePhaseCell, AngleRunSummary, AngleSection, AngleStableCurve } from '../compare/angle-section.js';
 import { algorithmsOf } from '../compare/algorithm-list.js';
 import { parseConfig, type ExperimentConfig } from '../config/config.js';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Trajectory } from '../core/trajectory.js';
+import { algorithmOf, type AlgorithmConfig } from '../algorithms/index.js';
+import { summarizeMap } from '../dynamics/maps.js';
+import { alignment, misalignmentRatio, statContext } from '../dynamics/statistics.js';
+import { initialBlockCoefficients } from '../model/spec.js';
+import type { Run } from './runs.js';
 import type { AngleParams } from './angle-params.js';
 import { largestStableStep, type StableStepRules } from './angle-stable-step.js';
 import { geometric, spikedConfig, type ReproduceParams } from './params.js';
@@ -41,8 +47,8 @@ export function withAngle(config: ExperimentConfig, phi: number): ExperimentConf
   return parseConfig(raw);
 }
 
-/** The curve runs (GD and SpecGD, every step recorded: the stage maxima are over every step). */
-export const curveConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, record: 'all' });
+/** The curve runs (GD and SpecGD; their reduced maps are iterated step by step: stageSummary). */
+export const curveConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi });
 /** The phase-diagram runs: GD alone. */
 export const phaseConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, algorithms: [{ name: 'gd', eta: p.etaGd }] });
 /** The stable-step models (GD alone; only the compiled system and W₀ are read). */
@@ -80,6 +86,44 @@ export function summarizeStage(t: Trajectory): AngleRunSummary {
   return { status: t.status, escapeStep, peakMisalignment: peak, peakStep, minAlignment };
 }
 
+/**
+ * The same summary straight from the reduced map of `alg` on a run's compiled system, every step (no recording):
+ * the run's status, divergence and escape step from dynamics/maps.ts `summarizeMap` (the sweeps' and the escape
+ * event's definition), then the iterates 0..k_esc again for the stage maxima of |ratio| and minima of the alignment
+ * (dynamics/statistics.ts, the functions behind the registry statistics).
+ */
+export function stageSummary(run: Run, alg: AlgorithmConfig): AngleRunSummary {
+  const spec = run.spec();
+  const sys = run.system();
+  const ctx = statContext(sys, spec, DEFAULTS.signTieRelTol);
+  const a0 = initialBlockCoefficients(spec);
+  if (!a0) throw new Error('angle study: needs a scaled-identity initialization');
+  const sum = summarizeMap(sys, ctx, a0, alg, run.config.steps, run.config.events.escapeLevel, DEFAULTS.divergenceBound);
+  const k = sum.escapeStep;
+  if (k === null) return { status: sum.status, escapeStep: null, peakMisalignment: null, peakStep: null, minAlignment: null };
+  const stepper = algorithmOf(alg).reduced(alg, sys);
+  let x = Float64Array.from(a0);
+  let next = new Float64Array(sys.n);
+  const g = new Float64Array(sys.n);
+  const dir = new Float64Array(sys.n);
+  let peak = -Infinity;
+  let peakStep = 0;
+  let minAlignment = Infinity;
+  for (let i = 0; ; i++) {
+    const r = Math.abs(misalignmentRatio(x, ctx));
+    if (r > peak) {
+      peak = r;
+      peakStep = i;
+    }
+    minAlignment = Math.min(minAlignment, alignment(x, ctx));
+    if (i === k) break;
+    sys.grad(x, g);
+    stepper.step(x, g, next, dir);
+    [x, next] = [next, x];
+  }
+  return { status: sum.status, escapeStep: k, peakMisalignment: peak, peakStep, minAlignment };
+}
+
 /** Classify one phase-diagram cell against the reference (module comment). */
 export function phaseCell(escape: number | null, diverged: boolean, reference: number | null): { cell: AnglePhaseCell; reason: string | null } {
   if (diverged) return { cell: 'diverged', reason: 'GD diverges within the step budget at this η̃' };
@@ -113,12 +157,8 @@ export function angleStudy(runs: RunSet, p: ReproduceParams): AngleSection | nul
       const out: Record<string, AngleRunSummary[]> = {};
       for (const phi of a.phi) {
         const config = curveConfig(p, a, lambdaV, phi);
-        const th = runs.run(config).theory();
-        for (const alg of algorithmsOf(config)) {
-          const t = th.find((x) => x.algorithm === alg.id);
-          if (!t) throw new Error(`angle study: no ${alg.id} theory trajectory`);
-          (out[alg.id] ??= []).push(summarizeStage(t));
-        }
+        const run = runs.run(config);
+        for (const alg of algorithmsOf(config)) (out[alg.id] ??= []).push(stageSummary(run, alg.config));
       }
       return { lambdaV, phi: [...a.phi], config: curveConfig(p, a, lambdaV, 0), runs: out };
     });
@@ -148,10 +188,13 @@ export function angleStudy(runs: RunSet, p: ReproduceParams): AngleSection | nul
       const e: (number | null)[] = [];
       const dv: boolean[] = [];
       for (const phi of a.phase.phi) {
-        const [t] = runs.run(phaseConfig(p, a, lambdaV, phi)).theory();
-        const s = summarizeStage(t);
-        e.push(s.escapeStep);
-        dv.push(t.status === 'diverged');
+        const config = phaseConfig(p, a, lambdaV, phi);
+        const run = runs.run(config);
+        const spec = run.spec();
+        const sys = run.system();
+        const sum = summarizeMap(sys, statContext(sys, spec, DEFAULTS.signTieRelTol), initialBlockCoefficients(spec)!, config.algorithms[0], config.steps, config.events.escapeLevel, DEFAULTS.divergenceBound);
+        e.push(sum.escapeStep);
+        dv.push(sum.status === 'diverged');
       }
       esc.push(e);
       div.push(dv);
