@@ -35,6 +35,10 @@ export type { CompiledSystem } from './symbolic/compiled.js';
 export { runTheory, type TheoryOptions } from './dynamics/theory.js';
 export { stabilityReport, type StabilityReport } from './dynamics/stability.js';
 export { runSweep, type SweepResult, type SweepSpec } from './dynamics/sweep.js';
+// θ over several eigen-directions (issue 13): the matrix-block reduction (runTheory / runSimulation / runSweep use it).
+export { deriveMatrixBlock, matrixBlockSystemFor, type MatrixBlockDerivation } from './symbolic/matrix-block-derive.js';
+export { renderMatrixBlockDerivation } from './report/matrix-block-doc.js';
+export { withMatrixBlock, type MatrixBlockCoordinates } from './model/spec.js';
 
 // Simulation.
 export { runSimulation, runSimulationSeeds, type SimulateOptions, type SeedRun } from './sim/simulate.js';

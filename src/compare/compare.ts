@@ -98,7 +98,8 @@ export function defaultComparedSeries(theory: Trajectory, sim: Trajectory, confi
 /** The signal block's coefficient symbol of a config's model. */
 export function signalSymbolOf(config: ExperimentConfig): string {
   const spec = buildModelSpec(config);
-  return spec.blocks[spec.signalBlock].symbol;
+  // θ over several eigen-directions (issue 13): the rotation-invariant signal norm ‖Wθ‖ (statistics/signal.ts).
+  return spec.coordinates ? 'signal' : spec.blocks[spec.signalBlock].symbol;
 }
 
 /** Compare one simulation trajectory with its theory. */

@@ -248,42 +248,49 @@ export function matrixBlockTopProjection2(x: ArrayLike<number>, L: MatrixBlockLa
 }
 
 /**
- * Misalignment on the matrix-block coordinates, generalizing core/blocks.ts's ratio (equal to it on the
- * commuting-block manifold):
- *  - spiked model (K = 2, S = span{u, v}): the signed ratio θ⊥ᵀWθ⊥ / θᵀWθ with θ⊥ = −t₂u + t₁v the direction of S
- *    orthogonal to θ (at φ = 0: b/a);
- *  - otherwise: max(‖Π⊥ M Π⊥‖₂, max_k |c_k|) / |θᵀWθ|, Π⊥ = I − ttᵀ on S (at K = 1: max_{k≠s}|a_k|/|a_s|).
- * 0 when θᵀWθ = 0.
+ * ‖Wθ‖ = ‖Mt‖ = √(θᵀWᵀWθ): the signal coefficient that is invariant under W → OW (the student f_W = xᵀWᵀWx only
+ * sees WᵀW, and off φ = 0 GD drives W to r θᵀ with r ≠ θ, so θᵀWθ need not grow while the loss vanishes). On the
+ * commuting-block manifold it is |a_s|. Escape is |‖Wθ‖| ≥ escapeLevel on the matrix-block coordinates.
+ */
+export function signalNorm(x: ArrayLike<number>, L: MatrixBlockLayout): number {
+  const { K, weights: t } = L;
+  let s = 0;
+  for (let i = 0; i < K; i++) {
+    let r = 0;
+    for (let j = 0; j < K; j++) r += x[i * K + j] * t[j];
+    s += r * r;
+  }
+  return Math.sqrt(s);
+}
+
+/**
+ * Misalignment on the matrix-block coordinates, invariant under W → OW like the alignment (the rotation-invariant
+ * form of core/blocks.ts's ratio; equal to its absolute value on the commuting-block manifold):
+ *  - spiked model (K = 2, S = span{u, v}): ‖Wθ⊥‖ / ‖Wθ‖ with θ⊥ = −t₂u + t₁v the direction of S orthogonal to θ
+ *    (at φ = 0: |b/a|; the bulk is left out, as in b/a);
+ *  - otherwise: max(‖M Π⊥‖₂, max_k |c_k|) / ‖Wθ‖, Π⊥ = I − ttᵀ on S (at K = 1: max_{k≠s}|a_k|/|a_s|).
+ * 0 when Wθ = 0.
  */
 export function matrixBlockMisalignment(x: ArrayLike<number>, L: MatrixBlockLayout, n: number, spiked: boolean): number {
   const K = L.K;
   const t = L.weights;
-  const a = signalCoefficient(x, L);
+  const a = signalNorm(x, L);
   if (a === 0) return 0;
   if (spiked && K === 2) {
     const p0 = -t[1];
     const p1 = t[0];
-    const b = p0 * (x[0] * p0 + x[1] * p1) + p1 * (x[2] * p0 + x[3] * p1);
-    return b / a;
+    return Math.hypot(x[0] * p0 + x[1] * p1, x[2] * p0 + x[3] * p1) / a;
   }
   const w = ws(K);
-  // P⊥ M P⊥ = M − t(tᵀM) − (Mt)tᵀ + (tᵀMt) ttᵀ
-  const Mt = w.e;
+  // M Π⊥ = M − (Mt) tᵀ
   for (let i = 0; i < K; i++) {
-    let s = 0;
-    for (let j = 0; j < K; j++) s += x[i * K + j] * t[j];
-    Mt[i] = s;
-  }
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      let tM = 0;
-      for (let k = 0; k < K; k++) tM += t[k] * x[k * K + j];
-      w.P[i * K + j] = x[i * K + j] - t[i] * tM - Mt[i] * t[j] + a * t[i] * t[j];
-    }
+    let mt = 0;
+    for (let j = 0; j < K; j++) mt += x[i * K + j] * t[j];
+    for (let j = 0; j < K; j++) w.P[i * K + j] = x[i * K + j] - mt * t[j];
   }
   let m = blockNorm2(w.P, K);
   for (let k = K * K; k < n; k++) m = Math.max(m, Math.abs(x[k]));
-  return m / Math.abs(a);
+  return m / a;
 }
 
 /** Overlap θᵀWᵀWθ / ‖WᵀW‖_F = ‖Mt‖² / √(‖MᵀM‖_F² + Σ_k r_k c_k⁴) (0 when W = 0). */

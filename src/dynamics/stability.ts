@@ -22,6 +22,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import { derive, type Derivation } from '../symbolic/derive.js';
+import { ConfigError } from '../core/errors.js';
 import { computeFixedPoints, type FixedPoints } from '../symbolic/fixedpoints.js';
 import { paramValues } from '../symbolic/compile.js';
 import { iterateMap } from './maps.js';
@@ -321,6 +322,11 @@ export interface StabilityOptions {
 /** The stability report of a config (see the module comment). */
 export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions = {}): StabilityReport {
   const { spec, sys, ctx, a0 } = theorySetup(config, opts.system);
+  if (spec.coordinates) {
+    // Issue 13: off φ = 0 the optima form a continuum (W = r θᵀ, ‖r‖ = 1, r ∈ S), which the fixed-point enumeration
+    // and the run classifier of the step-size scan do not handle yet: refuse instead of reporting a wrong bound.
+    throw new ConfigError('model.covariance', spec.covarianceKind, `a signal on one eigen-direction for \`specgd thresholds\` (θ touches ${spec.coordinates.K}: the optima W = rθᵀ form a continuum the stability scan does not classify yet); use \`specgd sweep --grid lambda-phi\` for divergence over (λ_v, φ)`);
+  }
   const n = sys.n;
   const gd = config.algorithms.find((a) => algorithmOf(a) === gdAlgorithm);
   const sg = config.algorithms.find((a) => algorithmOf(a) === specgdAlgorithm);

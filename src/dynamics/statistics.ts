@@ -19,7 +19,7 @@ import type { CompiledSystem } from '../symbolic/compiled.js';
 import type { ModelSpec } from '../model/spec.js';
 import { blockMisalignmentRatio, tiedWithTop } from '../core/blocks.js';
 import type { ReducedStatContext } from '../statistics/index.js';
-import { matrixBlockMisalignment, matrixBlockTopProjection2, signalCoefficient, type MatrixBlockLayout } from '../core/matrix-block.js';
+import { matrixBlockMisalignment, matrixBlockTopProjection2, signalNorm, type MatrixBlockLayout } from '../core/matrix-block.js';
 
 export interface StatContext {
   readonly n: number;
@@ -49,11 +49,11 @@ export function statContext(sys: CompiledSystem, spec: ModelSpec, tieRelTol: num
 }
 
 /**
- * The signal coefficient that defines escape: a_s on the block manifold, θᵀWθ = tᵀMt on the matrix-block
- * coordinates (issue 13; equal to a_s when θ spans a block).
+ * The signal coefficient that defines escape: a_s on the block manifold, ‖Wθ‖ = ‖Mt‖ on the matrix-block
+ * coordinates (issue 13, core/matrix-block.ts `signalNorm`: invariant under W → OW; |a_s| when θ spans a block).
  */
 export function signalValue(a: Float64Array, ctx: StatContext): number {
-  return ctx.matrixBlock ? signalCoefficient(a, ctx.matrixBlock) : a[ctx.signal];
+  return ctx.matrixBlock ? signalNorm(a, ctx.matrixBlock) : a[ctx.signal];
 }
 
 /** |⟨θ, u₁⟩| (see the module comment for the derivation and the tie rule). */

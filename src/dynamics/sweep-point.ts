@@ -1,6 +1,6 @@
 /**
  * One point of a parameter sweep (pure, used by the workers and in-process): the reduced map of a registry algorithm for the
- * base config with (λ_v, x) substituted, x = η̃ (or η), d or α by grid, run for `steps` steps without recording.
+ * base config with (λ_v, x) substituted, x = η̃ (or η), d, α or φ by grid, run for `steps` steps without recording.
  * Reports the escape step, the peak of b/a and its step, the final loss and divergence.
  */
 import type { ExperimentConfig } from '../config/config.js';
@@ -12,7 +12,8 @@ import { systemFor } from '../symbolic/compile.js';
 import { summarizeMap } from './maps.js';
 import { statContext } from './statistics.js';
 
-export type SweepGrid = 'lambda-eta' | 'lambda-d' | 'lambda-alpha';
+/** lambda-phi (issue 13): the second axis is the spiked model's signalSpikeAngle φ (θ = cos φ·u + sin φ·v). */
+export type SweepGrid = 'lambda-eta' | 'lambda-d' | 'lambda-alpha' | 'lambda-phi';
 /** Registry id of a swept algorithm (src/algorithms/): "gd", "specgd", "muon", ... */
 export type SweepAlgorithm = string;
 
@@ -21,7 +22,7 @@ export interface SweepJob {
   base: ExperimentConfig;
   grid: SweepGrid;
   lambdaV: number[];
-  /** Second axis: η̃/η, d or α. */
+  /** Second axis: η̃/η, d, α or φ. */
   values: number[];
   algorithms: SweepAlgorithm[];
   steps: number;
@@ -83,12 +84,14 @@ export function pointConfig(job: SweepJob, index: number): { config: ExperimentC
   let eta = baseAlg.eta;
   let d = base.model.d;
   let init = base.model.init;
+  let angle: Record<string, number> = {};
   if (job.grid === 'lambda-eta') eta = x;
   else if (job.grid === 'lambda-d') d = x;
+  else if (job.grid === 'lambda-phi') angle = { signalSpikeAngle: x };
   else init = { kind: 'scaled-identity', alpha: x };
   const config: ExperimentConfig = {
     ...base,
-    model: { ...base.model, d, init, covariance: { ...base.model.covariance, spikeVariance: lambdaV } },
+    model: { ...base.model, d, init, covariance: { ...base.model.covariance, spikeVariance: lambdaV, ...angle } },
     steps: job.steps,
   };
   return { config, algorithm, algorithmConfig: { ...baseAlg, eta }, lambdaV, x, eta };

@@ -1,5 +1,5 @@
 /**
- * `runSweep(spec, opts)`: grids over (λ_v, η̃), (λ_v, d) or (λ_v, α) of the reduced maps of registry algorithms, reporting per
+ * `runSweep(spec, opts)`: grids over (λ_v, η̃), (λ_v, d), (λ_v, α) or (λ_v, φ) (issue 13: φ = signalSpikeAngle) of the reduced maps of registry algorithms, reporting per
  * point the escape step, the peak of b/a, the final loss and divergence (`sweep-point.ts`). Points are handed out in
  * chunks to worker threads (default: one per core, at most the available parallelism), and the results are put back
  * in index order, so the output does not depend on the number of workers or on scheduling.
@@ -31,7 +31,7 @@ export interface SweepOptions {
 
 export interface SweepResult {
   grid: SweepGrid;
-  axes: { lambdaV: number[]; x: { name: 'eta' | 'd' | 'alpha'; values: number[] } };
+  axes: { lambdaV: number[]; x: { name: 'eta' | 'd' | 'alpha' | 'phi'; values: number[] } };
   algorithms: SweepAlgorithm[];
   steps: number;
   /** In index order: algorithm-major, then λ_v, then x. */
@@ -44,15 +44,20 @@ export function validateSweep(spec: SweepSpec): void {
   if (spec.base.model.covariance.kind !== 'spiked') throw new ConfigError('model.covariance.kind', spec.base.model.covariance.kind, '"spiked" for a sweep over λ_v');
   if (spec.base.model.init.kind !== 'scaled-identity') throw new ConfigError('model.init.kind', spec.base.model.init.kind, '"scaled-identity" for the reduced theory');
   if (spec.lambdaV.length === 0 || spec.lambdaV.some((v) => !(v >= VARIANCE_MIN && v <= VARIANCE_MAX))) throw new ConfigError('--lambda-v', spec.lambdaV, `values in [${VARIANCE_MIN}, ${VARIANCE_MAX}] (the supported variance range)`);
-  const axis = spec.grid === 'lambda-eta' ? '--eta' : spec.grid === 'lambda-d' ? '--d' : '--alpha';
-  if (spec.values.length === 0 || spec.values.some((v) => !(Number.isFinite(v) && v > 0))) throw new ConfigError(axis, spec.values, 'finite values > 0');
+  const axis = spec.grid === 'lambda-eta' ? '--eta' : spec.grid === 'lambda-d' ? '--d' : spec.grid === 'lambda-phi' ? '--phi' : '--alpha';
+  if (spec.grid === 'lambda-phi') {
+    if (spec.values.length === 0 || spec.values.some((v) => !(Number.isFinite(v) && v >= -Math.PI && v <= Math.PI))) throw new ConfigError(axis, spec.values, 'angles φ in radians within [−π, π] (θ = cos φ·u + sin φ·v)');
+  } else if (spec.values.length === 0 || spec.values.some((v) => !(Number.isFinite(v) && v > 0))) throw new ConfigError(axis, spec.values, 'finite values > 0');
   if (spec.grid === 'lambda-alpha' && spec.values.some((v) => v > INIT_SCALE_MAX)) throw new ConfigError('--alpha', spec.values, `values in (0, ${INIT_SCALE_MAX}] (larger is diverged from the start)`);
   if (spec.grid === 'lambda-d' && spec.values.some((v) => !Number.isInteger(v) || v < 3)) throw new ConfigError('--d', spec.values, 'integers ≥ 3 (signal, spike and a bulk of rank d − 2 ≥ 1)');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new ConfigError('--steps', spec.steps, 'an integer ≥ 1');
   const ids = ALGORITHMS.map((a) => a.id);
   if (spec.algorithms.length === 0 || spec.algorithms.some((a) => !ids.includes(a))) throw new ConfigError('--algorithms', spec.algorithms, `a non-empty list of ${ids.join(', ')}`);
   for (const id of spec.algorithms) {
-    const why = algorithmById(id).reducible({ student: spec.base.model.student.kind, basis: spec.base.model.covariance.kind === 'spiked' ? (spec.base.model.covariance.basis ?? 'canonical') : 'canonical' });
+    // θ off the signal-variance direction (a φ grid, or a base angle ≠ 0) puts the state on the 2×2 matrix block (issue 13).
+    const cov = spec.base.model.covariance;
+    const spread = spec.grid === 'lambda-phi' || (cov.kind === 'spiked' && (cov.signalSpikeAngle ?? 0) !== 0);
+    const why = algorithmById(id).reducible({ student: spec.base.model.student.kind, basis: cov.kind === 'spiked' ? (cov.basis ?? 'canonical') : 'canonical', signalDirections: spread ? 2 : 1 });
     if (why !== null) throw new ConfigError('--algorithms', id, `algorithms that reduce to the block manifold (sweeps run the reduced maps; ${id}: ${why})`);
   }
 }
@@ -77,7 +82,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions = {}): Promis
   let points: SweepPoint[];
   if (nWorkers <= 0) points = inProcess(spec, start, end, opts.onProgress);
   else points = await withWorkers(spec, start, end, nWorkers, opts.onProgress);
-  const xName = spec.grid === 'lambda-eta' ? 'eta' : spec.grid === 'lambda-d' ? 'd' : 'alpha';
+  const xName = spec.grid === 'lambda-eta' ? 'eta' : spec.grid === 'lambda-d' ? 'd' : spec.grid === 'lambda-phi' ? 'phi' : 'alpha';
   return {
     grid: spec.grid,
     axes: { lambdaV: [...spec.lambdaV], x: { name: xName, values: [...spec.values] } },
@@ -144,7 +149,7 @@ export const SWEEP_COLUMNS: Column[] = [
   { name: 'label', description: 'label of the point, unique in this file' },
   ...ALGORITHM_COLUMNS,
   ...MODEL_COLUMNS,
-  { name: 'grid', description: 'the sweep grid: lambda-eta, lambda-d or lambda-alpha' },
+  { name: 'grid', description: 'the sweep grid: lambda-eta, lambda-d, lambda-alpha or lambda-phi' },
   { name: 'status', description: 'ok or diverged' },
   { name: 'statistic', description: 'escape_step, peak_ratio (peak of b/a), peak_step, final_loss, last_finite_loss, diverged_at' },
   { name: 'value', description: 'the value; empty for none (no escape, no divergence, final loss of a diverged run)' },

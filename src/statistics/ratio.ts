@@ -1,8 +1,8 @@
 /**
  * Misalignment ratio (model.md §5, core/blocks.ts): spiked model b/a (signed); other models max_{k≠s}|a_k|/|a_s|;
- * 0 when a_s = 0. One id on both sides: `ratio`. Matrix-block coordinates (issue 13): θ⊥ᵀWθ⊥/θᵀWθ (spiked) or
- * max(‖Π⊥MΠ⊥‖₂, max_k|c_k|)/|θᵀWθ| (core/matrix-block.ts `matrixBlockMisalignment`), from the coordinates on both
- * sides.
+ * 0 when a_s = 0. One id on both sides: `ratio`. Matrix-block coordinates (issue 13): ‖Wθ⊥‖/‖Wθ‖ (spiked) or
+ * max(‖MΠ⊥‖₂, max_k|c_k|)/‖Wθ‖ (core/matrix-block.ts `matrixBlockMisalignment`; invariant under W → OW, |b/a| at
+ * φ = 0), from the coordinates on both sides.
  */
 import { blockMisalignmentRatio } from '../core/blocks.js';
 import { matrixBlockMisalignment } from '../core/matrix-block.js';

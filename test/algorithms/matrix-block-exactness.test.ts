@@ -89,6 +89,13 @@ describe('matrix-block reduced maps = full-dimensional population runs (issue 13
     }
   });
 
+  it('heavy-ball (a linear rule) reduces on the matrix block too: = full run to 1e-12 (φ = 0.1, λ_v = 10)', () => {
+    const r = measure(spiked(0.1, 10), { name: 'heavy-ball', eta: 0.001, beta: 0.5 }, 1500);
+    expect(r.window).toBeGreaterThanOrEqual(MIN_WINDOW);
+    expect(r.escape).toBeLessThan(r.window);
+    for (const s of r.names) expect(r.err[s], `${s}: ${r.err[s]}`).toBeLessThanOrEqual(1e-12);
+  });
+
   it('φ ≠ 0: the off-diagonal entries are non-zero and the alignment is below 1 from the first step', () => {
     const r = measure(spiked(0.4, 10), ALGS[0][1], 50);
     const th = r.theory.series as Record<string, number[]>;

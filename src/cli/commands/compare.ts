@@ -17,7 +17,7 @@ import { buildModelSpec } from '../../model/spec.js';
 import { algorithmLabel } from '../../algorithms/index.js';
 import { runTheory } from '../../dynamics/theory.js';
 import { runSimulation } from '../../sim/simulate.js';
-import { compareTrajectories, DEFAULT_WINDOW_LEVEL, type Comparison } from '../../compare/compare.js';
+import { compareTrajectories, DEFAULT_WINDOW_LEVEL, signalSymbolOf, type Comparison } from '../../compare/compare.js';
 import { fmt } from '../../report/text.js';
 import { checkOutFile, configOptions } from '../args.js';
 import { writeOutputs } from '../output.js';
@@ -147,7 +147,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
     sim = runSimulation(config, { command: 'compare' });
   }
   const spec = buildModelSpec(config);
-  const signalSymbol = spec.blocks[spec.signalBlock].symbol;
+  const signalSymbol = signalSymbolOf(config);
   const out: Comparison[] = [];
   for (const alg of config.algorithms) {
     const label = algorithmLabel(alg);

@@ -34,6 +34,7 @@ export interface SweepCliOptions {
   eta?: string;
   d?: string;
   alpha?: string;
+  phi?: string;
   algorithms: string;
   steps?: string;
   workers?: string;
@@ -45,15 +46,15 @@ export interface SweepCliOptions {
 }
 
 /** Default second-axis ranges per grid. */
-export const SWEEP_DEFAULTS = { lambdaV: '1:50:20', eta: '0.001:0.3:20', d: '3:400:20', alpha: '1e-6:0.1:20', algorithms: 'gd,specgd' } as const;
+export const SWEEP_DEFAULTS = { lambdaV: '1:50:20', eta: '0.001:0.3:20', d: '3:400:20', alpha: '1e-6:0.1:20', phi: '0:1.5707963267948966:20', algorithms: 'gd,specgd' } as const;
 
 /** Resolve CLI options to a validated sweep spec (ConfigError on bad input). */
 export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   checkOutFiles({ '--out': opts.out, '--csv': opts.csv });
-  const grid = parseFormat<SweepGrid>('--grid', opts.grid, ['lambda-eta', 'lambda-d', 'lambda-alpha']);
+  const grid = parseFormat<SweepGrid>('--grid', opts.grid, ['lambda-eta', 'lambda-d', 'lambda-alpha', 'lambda-phi']);
   const scale = parseFormat<'lin' | 'log'>('--lambda-scale', opts.lambdaScale, ['lin', 'log']);
-  const own = grid === 'lambda-eta' ? 'eta' : grid === 'lambda-d' ? 'd' : 'alpha';
-  for (const other of ['eta', 'd', 'alpha'] as const) {
+  const own = grid === 'lambda-eta' ? 'eta' : grid === 'lambda-d' ? 'd' : grid === 'lambda-phi' ? 'phi' : 'alpha';
+  for (const other of ['eta', 'd', 'alpha', 'phi'] as const) {
     if (other !== own && opts[other] !== undefined) throw new ConfigError(`--${other}`, opts[other], `no --${other} with --grid ${grid} (its second axis is --${own})`);
   }
   const maxN = { value: maxSweepAxis(), why: 'points of one axis within the memory budget (SPECGD_MEMORY_LIMIT_MB)' };
@@ -61,6 +62,7 @@ export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   let values: number[];
   if (own === 'eta') values = parseRange('--eta', opts.eta ?? SWEEP_DEFAULTS.eta, 'lin', true, { maxN });
   else if (own === 'd') values = [...new Set(parseRange('--d', opts.d ?? SWEEP_DEFAULTS.d, 'lin', true, { maxN, max: { value: MAX_STEPS, why: 'dimensions are int32 array lengths' } }).map((x) => Math.round(x)))];
+  else if (own === 'phi') values = parseRange('--phi', opts.phi ?? SWEEP_DEFAULTS.phi, 'lin', false, { maxN, min: { value: -Math.PI, why: 'angles within [−π, π]' }, max: { value: Math.PI, why: 'angles within [−π, π]' } });
   else values = parseRange('--alpha', opts.alpha ?? SWEEP_DEFAULTS.alpha, 'log', undefined, { maxN });
   const algs = opts.algorithms.split(',').map((s) => s.trim());
   const algorithms = algs.map((a) => parseFormat<SweepAlgorithm>('--algorithms', a, ALGORITHMS.map((x) => x.id)));
@@ -105,15 +107,16 @@ export function sweepCsvMeta(result: SweepOutput, csv: string): string {
 export function register(program: Command): void {
   program
     .command('sweep')
-    .description('parameter grids over (λ_v, η̃), (λ_v, d) or (λ_v, α) for GD and SpecGD: escape step, peak b/a, final loss, divergence')
+    .description('parameter grids over (λ_v, η̃), (λ_v, d), (λ_v, α) or (λ_v, φ) for GD and SpecGD: escape step, peak b/a, final loss, divergence')
     .option('--preset <name>', 'model preset with a spiked covariance (spiked, spiked-vector, isotropic); default spiked')
     .option('--config <file>', 'JSON experiment config (instead of --preset); must be spiked')
-    .option('--grid <grid>', 'lambda-eta, lambda-d or lambda-alpha', 'lambda-eta')
+    .option('--grid <grid>', 'lambda-eta, lambda-d, lambda-alpha or lambda-phi', 'lambda-eta')
     .option('--lambda-v <range>', 'spike variances LO:HI:N', SWEEP_DEFAULTS.lambdaV)
     .option('--lambda-scale <scale>', 'lin or log spacing of --lambda-v', 'lin')
     .option('--eta <range>', `step sizes LO:HI:N (lambda-eta; default ${SWEEP_DEFAULTS.eta})`)
     .option('--d <range>', `dimensions LO:HI:N, rounded (lambda-d; default ${SWEEP_DEFAULTS.d})`)
     .option('--alpha <range>', `init scales LO:HI:N, geometric (lambda-alpha; default ${SWEEP_DEFAULTS.alpha})`)
+    .option('--phi <range>', `signal–spike angles φ LO:HI:N in radians, θ = cos φ·u + sin φ·v (lambda-phi; default ${SWEEP_DEFAULTS.phi})`)
     .option('--algorithms <list>', `comma-separated registry ids (${ALGORITHMS.map((a) => a.id).join(', ')})`, SWEEP_DEFAULTS.algorithms)
     .option('--steps <n>', 'steps per point (default: the config steps)')
     .option('--workers <n>', 'worker threads (default $SLURM_CPUS_PER_TASK, else 2, or 0 for tiny sweeps; 0 = this thread)')
