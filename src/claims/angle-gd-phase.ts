@@ -9,6 +9,9 @@
  *  - `angle-gd-phase-orthogonal` (finding): an orthogonal spike (φ = 0) never speeds up GD's escape. Measured: the
  *    number of `helps` cells in the φ = 0 column; tolerance 0; `inconclusive` when the column has undecided cells.
  *    Control: the same count in the largest-φ column.
+ *  - `angle-gd-phase-tilted` (finding): a spike tilted towards the signal (φ > 0) never delays GD's escape where GD
+ *    does not diverge. Measured: the number of `hurts` cells with φ > 0 and λ_v > 1; tolerance 0; `inconclusive`
+ *    when such cells are undecided. Control: the same count in the φ = 0 column (λ_v > 1).
  */
 import type { Claim } from '../compare/claim.js';
 import type { AnglePhase } from '../compare/angle-section.js';
@@ -70,14 +73,34 @@ export function phaseClaims(ph: AnglePhase): Claim[] {
     ...(o.helps === 0 && o.undecided > 0 ? { reason: `${o.undecided} cells of the φ = 0 column are undecided (the reference does not escape within the budget)` } : {}),
     control: { case: `the same count in the φ = ${ph.phi[jTop].toPrecision(4)} column (a spike along the signal)`, measured: oc.helps, verdict: oc.helps > 0 ? 'fail' : oc.undecided > 0 ? 'inconclusive' : 'pass' },
   };
-  return [isotropic, orthogonal];
+  const count = (cols: number[], cell: string) => ph.cell.reduce((n, row, i) => n + (i === r ? 0 : cols.filter((j) => row[j] === cell).length), 0);
+  const tiltedCols = ph.phi.map((f, j) => (f > 0 ? j : -1)).filter((j) => j >= 0);
+  const hurts = count(tiltedCols, 'hurts');
+  const undecided = count(tiltedCols, 'undecided');
+  const hurts0 = count([j0], 'hurts');
+  const tilted: Claim = {
+    id: 'angle-gd-phase-tilted',
+    kind: 'finding',
+    statement: 'A spike tilted towards the signal (φ > 0) never delays GD’s escape below the divergence edge: every such cell either escapes earlier than the isotropic reference or diverges at this η̃.',
+    quantity: `number of “hurts” cells with φ > 0 and λ_v > 1 (${tiltedCols.length} φ × ${ph.lambdaV.length - 1} λ_v; rule: ${ph.rule})`,
+    measured: hurts,
+    predicted: 0,
+    tolerance: 0,
+    test: 'measured ≤ tolerance',
+    toleranceRule: 'a count of cells decided at step granularity: 0 allowed',
+    source: 'reduced GD maps of the phase diagram',
+    verdict: hurts > 0 ? 'fail' : undecided > 0 ? 'inconclusive' : 'pass',
+    ...(hurts === 0 && undecided > 0 ? { reason: `${undecided} tilted cells are undecided (the reference does not escape within the budget)` } : {}),
+    control: { case: 'the same count in the φ = 0 column (an orthogonal spike)', measured: hurts0, verdict: hurts0 > 0 ? 'fail' : 'pass' },
+  };
+  return [isotropic, orthogonal, tilted];
 }
 
 export const angleGdPhase: ClaimDefinition = {
   id: 'angle-gd-phase',
   family: true,
-  statement: 'GD’s (λ_v, φ) phase diagram: the angle is immaterial at Σ = I, and an orthogonal spike never speeds up GD’s escape.',
-  falsifiedBy: 'escape steps at λ_v = 1 differing across φ by more than one step, or a φ = 0 cell escaping earlier than the isotropic reference.',
+  statement: 'GD’s (λ_v, φ) phase diagram: the angle is immaterial at Σ = I, an orthogonal spike never speeds up GD’s escape, and a tilted one never delays it where GD does not diverge.',
+  falsifiedBy: 'escape steps at λ_v = 1 differing across φ by more than one step, a φ = 0 cell escaping earlier than the isotropic reference, or a φ > 0 cell escaping later.',
   runs: angleRuns,
   measure(runs, p) {
     const s = angleStudy(runs, p);
