@@ -45,7 +45,7 @@ export function angleParams(quick: boolean): AngleParams {
     steps: 3000,
     phi: quarterTurn(13),
     lambdaV: [1, 3, 10, 30],
-    phase: { lambdaV: { from: 1, to: 100, points: 9 }, phi: quarterTurn(10) },
+    phase: { lambdaV: { from: 1, to: 100, points: 9 }, phi: quarterTurn(9) },
     stable: { lambdaV: [1, 3, 10], points: 13, iterations: 10, horizon: 6000, lossRatio: 1e-6 },
   };
 }

@@ -16,7 +16,11 @@
  *    reference escapes, `neutral` at the same step, `diverged` when GD diverges within the budget, `undecided`
  *    when the reference does not escape within the budget (no comparison is possible).
  */
-import type { AngleCurve, AnglePhase, AnglePhaseCell, AngleRunSummary, AngleSection, AngleStableCurve } from '../compare/angle-section.js';
+import type { AngleCurve, AngleEdge, AnglePhase, AnglePhaseCell, AngleRunSummary, AngleSection, AngleSimulation, AngleStableCurve } from '../compare/angle-section.js';
+import { crossingStep } from '../compare/measure.js';
+import { seriesMean } from '../compare/series.js';
+import { jacobianEigenvalues, linearBound } from '../dynamics/stability/bounds.js';
+import { optimumPoint } from './angle-stable-step.js';
 import { algorithmsOf } from '../compare/algorithm-list.js';
 import { parseConfig, type ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
@@ -124,6 +128,98 @@ export function stageSummary(run: Run, alg: AlgorithmConfig): AngleRunSummary {
   return { status: sum.status, escapeStep: k, peakMisalignment: peak, peakStep, minAlignment };
 }
 
+/** The simulation's summary over its escaping stage: escape on the `signal` series (‖Wθ‖; `a` at φ = 0). */
+export function simulationStage(t: Trajectory, level: number): AngleRunSummary {
+  const name = t.series.signal !== undefined ? 'signal' : 'a';
+  const sig = seriesMean(t, name).map(Math.abs);
+  const k = crossingStep(t.step, sig, level);
+  if (k === null) return { status: t.status, escapeStep: null, peakMisalignment: null, peakStep: null, minAlignment: null };
+  const ratio = seriesMean(t, 'ratio');
+  const al = seriesMean(t, 'alignment');
+  let peak = -Infinity;
+  let peakStep = 0;
+  let minAlignment = Infinity;
+  for (let i = 0; i < t.step.length && t.step[i] <= k; i++) {
+    if (Math.abs(ratio[i]) > peak) {
+      peak = Math.abs(ratio[i]);
+      peakStep = t.step[i];
+    }
+    minAlignment = Math.min(minAlignment, al[i]);
+  }
+  return { status: t.status, escapeStep: k, peakMisalignment: peak, peakStep, minAlignment };
+}
+
+/** φ of the simulation check: the curves' grid point nearest π/4. */
+export function simPhi(a: AngleParams): number {
+  return a.phi.reduce((best, f) => (Math.abs(f - Math.PI / 4) < Math.abs(best - Math.PI / 4) ? f : best), a.phi[0]);
+}
+
+/**
+ * Full-dimensional population runs at φ ≈ π/4 (`simPhi`) for each curve λ_v > 1, every step recorded, for
+ * ⌈1.25 × the largest reduced-map escape step⌉ steps (adaptive: `runs.probe`); summarized like the reduced maps.
+ */
+function simulationCheck(runs: RunSet, p: ReproduceParams, a: AngleParams): AngleSimulation {
+  const lambdaV = a.lambdaV.filter((l) => l > 1);
+  const SIM_PHI = simPhi(a);
+  const out: Record<string, AngleRunSummary[]> = {};
+  const steps: number[] = [];
+  for (const l of lambdaV) {
+    const reduced = runs.run(curveConfig(p, a, l, SIM_PHI));
+    const esc = algorithmsOf(reduced.config).map((alg) => stageSummary(reduced, alg.config).escapeStep ?? a.steps);
+    const n = Math.min(a.steps, Math.ceil(1.25 * Math.max(...esc)));
+    steps.push(n);
+    const sim = runs.probe(angleConfig(p, a, { lambdaV: l, phi: SIM_PHI, steps: n, record: 'all' })).simulation();
+    for (const alg of algorithmsOf(reduced.config)) {
+      const t = sim.find((x) => x.algorithm === alg.id);
+      if (!t) throw new Error(`angle study: no ${alg.id} simulation`);
+      (out[alg.id] ??= []).push(simulationStage(t, p.escapeLevel));
+    }
+  }
+  return { phi: SIM_PHI, lambdaV, steps, runs: out };
+}
+
+const EDGE_ITERATIONS = 10;
+/** Relative slack of the monotonicity check (rounding of μ_max: a flat 2/μ_max at λ_v = 1 is not an increase). */
+const MONOTONE_REL_TOL = 1e-9;
+export const EDGE_RULE = `predicted loss of convergence: φ* where the optimum's bound 2/μ_max(λ_v, φ) falls to the plan's η̃ (above it the optimum repels GD: it cycles or diverges) (${EDGE_ITERATIONS} bisections in φ on [0, π/2]; 2/μ_max must decrease along the phase diagram's φ grid, else none)`;
+
+/** The predicted divergence edge φ*(λ_v) of GD at η̃ (AngleEdge). */
+function divergenceEdge(runs: RunSet, p: ReproduceParams, a: AngleParams, lambdaV: number[]): AngleEdge {
+  const eta = p.etaGd;
+  const bound = (l: number, phi: number): number => {
+    const r = runs.probe(angleConfig(p, a, { lambdaV: l, phi, algorithms: [{ name: 'gd', eta }], steps: 1 }));
+    const sys = r.system();
+    return linearBound(jacobianEigenvalues(sys, optimumPoint(sys, r.spec()))) ?? Infinity;
+  };
+  const phis: (number | null)[] = [];
+  const reasons: (string | null)[] = [];
+  for (const l of lambdaV) {
+    const grid = a.phase.phi.map((f) => bound(l, f));
+    const end = bound(l, Math.PI / 2);
+    if (end > eta && grid.every((b) => b > eta)) {
+      phis.push(null);
+      reasons.push(`2/μ_max ≥ ${Math.min(end, ...grid).toPrecision(4)} > η̃ on the φ grid and at π/2: no edge`);
+    } else if (grid.some((b, j) => j > 0 && b > grid[j - 1] * (1 + MONOTONE_REL_TOL))) {
+      phis.push(null);
+      reasons.push('2/μ_max is not decreasing in φ on the grid');
+    } else if (grid[0] <= eta) {
+      phis.push(0);
+      reasons.push(null);
+    } else {
+      let lo = 0;
+      let hi = Math.PI / 2;
+      for (let i = 0; i < EDGE_ITERATIONS; i++) {
+        const mid = (lo + hi) / 2;
+        if (bound(l, mid) > eta) lo = mid;
+        else hi = mid;
+      }
+      phis.push((lo + hi) / 2);
+      reasons.push(null);
+    }
+  }
+  return { etaTilde: eta, lambdaV, phi: phis, reason: reasons, rule: EDGE_RULE };
+}
+
 /** Classify one phase-diagram cell against the reference (module comment). */
 export function phaseCell(escape: number | null, diverged: boolean, reference: number | null): { cell: AnglePhaseCell; reason: string | null } {
   if (diverged) return { cell: 'diverged', reason: 'GD diverges within the step budget at this η̃' };
@@ -200,7 +296,11 @@ export function angleStudy(runs: RunSet, p: ReproduceParams): AngleSection | nul
       div.push(dv);
     }
     const phase = phaseDiagram(L, [...a.phase.phi], esc, div, a.steps, phaseConfig(p, a, 1, 0));
+    const simulation = simulationCheck(runs, p, a);
+    const edge = divergenceEdge(runs, p, a, L);
     return {
+      simulation,
+      edge,
       level: p.escapeLevel,
       d: a.d,
       steps: a.steps,

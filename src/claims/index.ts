@@ -25,6 +25,7 @@ import { anglePhi0Exact } from './angle-phi0-exact.js';
 import { angleSpecgdEscape } from './angle-specgd-escape.js';
 import { angleGdPhase } from './angle-gd-phase.js';
 import { angleGdStableStep } from './angle-gd-stable-step.js';
+import { angleSimulation } from './angle-simulation.js';
 
 export const CLAIMS: readonly ClaimDefinition[] = [
   gdGrowth,
@@ -50,6 +51,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
   angleSpecgdEscape,
   angleGdPhase,
   angleGdStableStep,
+  angleSimulation,
 ];
 
 /** Does a measured claim id belong to a registry entry (its id, or `${id}-<block>` for a family)? */
@@ -78,4 +80,5 @@ export { phi0Claim, maxRelativeDeviation } from './angle-phi0-exact.js';
 export { specgdEscapeClaims } from './angle-specgd-escape.js';
 export { phaseClaims } from './angle-gd-phase.js';
 export { stableStepClaim } from './angle-gd-stable-step.js';
+export { simulationClaim } from './angle-simulation.js';
 export { UNIT_ROUNDOFF, FALSE_ALARM, POWER, END_CYCLE_FRACTION, slopeTolerance, slopePower } from './constants.js';

@@ -61,7 +61,30 @@ export interface AnglePhase {
   rule: string;
 }
 
+/** Full-dimensional population runs at one φ (the curves' λ_v > 1): the same stage summary from the simulation. */
+export interface AngleSimulation {
+  phi: number;
+  lambdaV: number[];
+  /** Steps run: ⌈1.25 × the largest reduced-map escape step⌉ (the crossing lies inside). */
+  steps: number[];
+  runs: Record<string, AngleRunSummary[]>;
+}
+
+/**
+ * The predicted divergence edge of GD at the plan's η̃: per λ_v, the φ* where the optimum's bound 2/μ_max(λ_v, φ)
+ * falls to η̃ (bisection in φ; null with a reason when there is none on [0, π/2] or 2/μ_max is not monotone there).
+ */
+export interface AngleEdge {
+  etaTilde: number;
+  lambdaV: number[];
+  phi: (number | null)[];
+  reason: (string | null)[];
+  rule: string;
+}
+
 export interface AngleSection {
+  simulation: AngleSimulation;
+  edge: AngleEdge;
   /** Escape level of the signal (config events.escapeLevel). */
   level: number;
   d: number;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { angleRuns, angleStudy, phaseCell, phaseDiagram } from '../../src/claims/angle-scan.js';
-import { quarterTurn } from '../../src/claims/angle-params.js';
+import { smallAngleParams } from '../helpers/synthetic.js';
 import { largestStableStep } from '../../src/claims/angle-stable-step.js';
 import { CLAIMS } from '../../src/claims/index.js';
 import { reproduceParams, type ReproduceParams } from '../../src/claims/params.js';
@@ -21,18 +21,7 @@ import { systemFor } from '../../src/symbolic/compile.js';
 import { angleConfig } from '../../src/claims/angle-scan.js';
 
 const quick = reproduceParams(true);
-/** A small study: d = 6, 4 angles, λ_v ∈ {1, 10}. */
-const small = (steps = 600): ReproduceParams => ({
-  ...quick,
-  angle: {
-    d: 6,
-    steps,
-    phi: quarterTurn(4),
-    lambdaV: [1, 10],
-    phase: { lambdaV: { from: 1, to: 10, points: 3 }, phi: quarterTurn(4) },
-    stable: { lambdaV: [1, 10], points: 7, iterations: 5, horizon: 1500, lossRatio: 1e-6 },
-  },
-});
+const small = smallAngleParams;
 
 async function measureAll(p: ReproduceParams): Promise<{ claims: Claim[]; study: AngleSection }> {
   const store = new RunStore('test');
@@ -44,7 +33,7 @@ async function measureAll(p: ReproduceParams): Promise<{ claims: Claim[]; study:
 describe('angle study claims', () => {
   it('every angle claim passes on the small grid and its negative control fails', async () => {
     const { claims } = await measureAll(small());
-    expect(claims.map((c) => c.id).sort()).toEqual(['angle-gd-phase-isotropic', 'angle-gd-phase-orthogonal', 'angle-gd-phase-tilted', 'angle-gd-stable-step', 'angle-phi0-exact', 'angle-specgd-escape-eigen', 'angle-specgd-escape-tilted']);
+    expect(claims.map((c) => c.id).sort()).toEqual(['angle-gd-phase-isotropic', 'angle-gd-phase-orthogonal', 'angle-gd-phase-tilted', 'angle-gd-stable-step', 'angle-phi0-exact', 'angle-simulation', 'angle-specgd-escape-eigen', 'angle-specgd-escape-tilted']);
     for (const c of claims) {
       expect(c.verdict, `${c.id}: measured ${c.measured}, tolerance ${c.tolerance}`).toBe('pass');
       expect(c.control.verdict, `${c.id} control (${c.control.case}): ${c.control.measured}`).toBe('fail');
@@ -124,7 +113,7 @@ describe('figures 11 and 12', () => {
       expect(csv.length - 1).toBe(fig.panels.reduce((n, p) => n + p.series.reduce((m, s) => m + s.x.length, 0), 0));
     }
     const ph = study.phase;
-    const drawn = anglePhaseFigure(study).panels[0].series.flatMap((s) => s.x.map((x, i) => `${x}|${s.y[i]}`));
+    const drawn = anglePhaseFigure(study).panels[0].series.filter((s) => s.role === 'marker').flatMap((s) => s.x.map((x, i) => `${x}|${s.y[i]}`));
     expect(drawn.sort()).toEqual(ph.lambdaV.flatMap((l) => ph.phi.map((f) => `${l}|${f}`)).sort());
   }, 60_000);
 });

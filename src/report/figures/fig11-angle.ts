@@ -39,6 +39,21 @@ export function angleCurvesFigure(s: AngleSection) {
       peak.push({ label: `${alg.label}, λ_v = ${c.lambdaV}`, ...base, ...defined(c.phi, r.map((x) => x.peakMisalignment)) });
     }
   });
+  // full-dimensional population runs at one φ: markers on the reduced-map curves
+  const sim = s.simulation;
+  sim.lambdaV.forEach((l) => {
+    const i = s.curves.findIndex((c) => c.lambdaV === l);
+    const c = s.curves[i];
+    const k = sim.lambdaV.indexOf(l);
+    for (const alg of algorithmsOf(c.config)) {
+      const r = sim.runs[alg.id]?.[k];
+      if (!r) continue;
+      const base = { role: 'simulation' as const, color: PALETTE[i % PALETTE.length], params: angleParams(c.config, alg.config, alg.id) };
+      const label = `simulation ${alg.label}, λ_v = ${l}`;
+      escape.push({ label, ...base, ...defined([sim.phi], [r.escapeStep]) });
+      peak.push({ label, ...base, ...defined([sim.phi], [r.peakMisalignment]) });
+    }
+  });
   const stable: FigureSeries[] = [];
   s.stable.forEach((c, i) => {
     const color = PALETTE[i % PALETTE.length];
@@ -53,6 +68,7 @@ export function angleCurvesFigure(s: AngleSection) {
     caption:
       `Reduced maps (= full-dimensional population runs to 1e-12), d = ${s.d}, budget ${s.steps} steps. Left: escape step (${s.definitions.escapeStep}; level ${s.level}); a missing point did not escape within the budget. ` +
       `Middle: peak misalignment, ${s.definitions.peakMisalignment}. Right: GD’s largest stable step η̃ (markers; ${s.definitions.stableUpTo}) beside the optimum’s linearized bound 2/μ_max (dashed). ` +
+      `Points at φ = ${sim.phi.toPrecision(4)}: full-dimensional population simulation (d = ${s.d}). ` +
       'SpecGD (dashed in the left panels) moves W by spectral norm η per step, so within H steps ‖W‖ ≤ α + Hη: it cannot reach the divergence bound and has no largest stable step to draw. Solid: GD; colour: λ_v.',
     panels: [
       { title: 'escape step vs φ', x: { label: 'signal–spike angle φ (rad)', log: false }, y: { label: 'escape step', log: false }, series: escape },
