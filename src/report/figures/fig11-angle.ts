@@ -66,7 +66,7 @@ export function angleCurvesFigure(s: AngleSection) {
     id: 'fig11-angle',
     title: 'Non-orthogonal spike θ = cos φ·u + sin φ·v: escape, misalignment and GD’s stable step vs φ',
     caption:
-      `Reduced maps (= full-dimensional population runs to 1e-12), d = ${s.d}, budget ${s.steps} steps. Left: escape step (${s.definitions.escapeStep}; level ${s.level}); a missing point did not escape within the budget. ` +
+      `Reduced maps (= full-dimensional population runs to 1e-12), d = ${s.d}, budget ${s.steps} steps. Left: escape step (${s.definitions.escapeStep}; level ${s.level}); a missing point did not escape within the budget; where η̃ exceeds GD’s largest stable step (right) GD escapes and then cycles or diverges, and its escape step is still drawn. ` +
       `Middle: peak misalignment, ${s.definitions.peakMisalignment}. Right: GD’s largest stable step η̃ (markers; ${s.definitions.stableUpTo}) beside the optimum’s linearized bound 2/μ_max (dashed). ` +
       `Points at φ = ${sim.phi.toPrecision(4)}: full-dimensional population simulation (d = ${s.d}). ` +
       'SpecGD (dashed in the left panels) moves W by spectral norm η per step, so within H steps ‖W‖ ≤ α + Hη: it cannot reach the divergence bound and has no largest stable step to draw. Solid: GD; colour: λ_v.',
