@@ -69,29 +69,9 @@ export function angleRuns(p: ReproduceParams): RunRequest[] {
   return out;
 }
 
-/** A run summarized over its escaping stage (module comment). */
-export function summarizeStage(t: Trajectory): AngleRunSummary {
-  const esc = t.events.find((e) => e.name === 'escape');
-  const escapeStep = esc && esc.step !== null ? esc.step : null;
-  if (escapeStep === null) return { status: t.status, escapeStep: null, peakMisalignment: null, peakStep: null, minAlignment: null };
-  const ratio = t.series.ratio as number[] | undefined;
-  const alignment = t.series.alignment as number[] | undefined;
-  if (!ratio || !alignment) throw new Error(`angle study: the ${t.algorithm} trajectory has no ratio/alignment series`);
-  let peak = -Infinity;
-  let peakStep = 0;
-  let minAlignment = Infinity;
-  for (let i = 0; i < t.step.length && t.step[i] <= escapeStep; i++) {
-    if (Math.abs(ratio[i]) > peak) {
-      peak = Math.abs(ratio[i]);
-      peakStep = t.step[i];
-    }
-    minAlignment = Math.min(minAlignment, alignment[i]);
-  }
-  return { status: t.status, escapeStep, peakMisalignment: peak, peakStep, minAlignment };
-}
-
 /**
- * The same summary straight from the reduced map of `alg` on a run's compiled system, every step (no recording):
+ * A run summarized over its escaping stage (module comment), from the reduced map of `alg` on the run's compiled
+ * system, every step (no recording):
  * the run's status, divergence and escape step from dynamics/maps.ts `summarizeMap` (the sweeps' and the escape
  * event's definition), then the iterates 0..k_esc again for the stage maxima of |ratio| and minima of the alignment
  * (dynamics/statistics.ts, the functions behind the registry statistics).
