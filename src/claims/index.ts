@@ -21,6 +21,11 @@ import { optimizerMuonMomentum } from './optimizer-muon-momentum.js';
 import { optimizerNsStepFactors } from './optimizer-ns-step-factors.js';
 import { optimizerAdamBasis } from './optimizer-adam-basis.js';
 import { optimizerSpecgdBasis } from './optimizer-specgd-basis.js';
+import { anglePhi0Exact } from './angle-phi0-exact.js';
+import { angleSpecgdEscape } from './angle-specgd-escape.js';
+import { angleGdPhase } from './angle-gd-phase.js';
+import { angleGdStableStep } from './angle-gd-stable-step.js';
+import { angleSimulation } from './angle-simulation.js';
 
 export const CLAIMS: readonly ClaimDefinition[] = [
   gdGrowth,
@@ -42,6 +47,11 @@ export const CLAIMS: readonly ClaimDefinition[] = [
   optimizerNsStepFactors,
   optimizerAdamBasis,
   optimizerSpecgdBasis,
+  anglePhi0Exact,
+  angleSpecgdEscape,
+  angleGdPhase,
+  angleGdStableStep,
+  angleSimulation,
 ];
 
 /** Does a measured claim id belong to a registry entry (its id, or `${id}-<block>` for a family)? */
@@ -66,4 +76,9 @@ export { endStateClaim, exponentFit, type EndCycle, type EndStateQuantity } from
 export { qualitativeClaim } from './powerlaw-picture.js';
 export { finiteSampleScalingClaim } from './finite-sample-rate.js';
 export { finiteSamplePictureClaim } from './finite-sample-picture.js';
+export { phi0Claim, maxRelativeDeviation } from './angle-phi0-exact.js';
+export { specgdEscapeClaims } from './angle-specgd-escape.js';
+export { phaseClaims } from './angle-gd-phase.js';
+export { stableStepClaim } from './angle-gd-stable-step.js';
+export { simulationClaim } from './angle-simulation.js';
 export { UNIT_ROUNDOFF, FALSE_ALARM, POWER, END_CYCLE_FRACTION, slopeTolerance, slopePower } from './constants.js';

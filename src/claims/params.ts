@@ -7,6 +7,7 @@ import { parseConfig, type ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { ALGORITHMS, algorithmById } from '../algorithms/index.js';
 import { withBasis } from '../dynamics/optimizer-family.js';
+import { angleParams, type AngleParams } from './angle-params.js';
 
 export interface ReproduceParams {
   quick: boolean;
@@ -48,6 +49,8 @@ export interface ReproduceParams {
   optimizers: { d: number; lambdaV: number; steps: number; etas: number[]; tEnd: number; tailSteps: number; factorSteps: number };
   /** Records kept per trajectory in the bundle (comparisons use the full runs). */
   maxPoints: number;
+  /** The non-orthogonal spike θ = cos φ·u + sin φ·v (issue 13; claims/angle-*.ts, figures 11–12); absent: not studied. */
+  angle?: AngleParams;
   /**
    * Algorithms run beside GD and SpecGD in every two-algorithm run (figures, comparisons, escape scan), as config
    * entries, e.g. Muon `{ name: 'specgd', eta: 0.002, polar: 'newton-schulz', nsSteps: 5 }`. Absent in the reproduce
@@ -86,6 +89,7 @@ export function reproduceParams(quick: boolean): ReproduceParams {
       // the η scan is of 3-block reduced maps (≈ 1 s): the same η as the full run (fewer points do not resolve the end-state exponents)
       optimizers: { d: 12, lambdaV: 10, steps: 800, etas: [0.004, 0.002, 0.001, 0.0005, 0.00025, 0.000125], tEnd: 4, tailSteps: 400, factorSteps: 800 },
       maxPoints: 400,
+      angle: angleParams(true),
     };
   }
   return {
@@ -104,6 +108,7 @@ export function reproduceParams(quick: boolean): ReproduceParams {
     finiteSample: { d: 8, lambdaV: 10, n: [500, 1000, 2000, 4000, 8000], seeds: Array.from({ length: 24 }, (_, i) => i + 1), steps: 500 },
     optimizers: { d: 16, lambdaV: 10, steps: 1500, etas: [0.004, 0.002, 0.001, 0.0005, 0.00025, 0.000125], tEnd: 4, tailSteps: 400, factorSteps: 1500 },
     maxPoints: 600,
+    angle: angleParams(false),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ExperimentConfig } from '../config/config.js';
 import type { Provenance, Trajectory } from '../core/trajectory.js';
+import type { AngleSection } from './angle-section.js';
 import type { Claim } from './claim.js';
 import type { Comparison } from './compare.js';
 
@@ -77,6 +78,8 @@ export interface ResultsBundle {
   escape?: EscapeScan;
   stability?: StabilityScan;
   phase?: PhaseDiagram;
+  /** The non-orthogonal spike study (issue 13, figures 11–12). */
+  angle?: AngleSection;
   comparisons: Comparison[];
   claims: Claim[];
 }

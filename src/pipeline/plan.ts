@@ -16,7 +16,7 @@ import type { ClaimDefinition } from '../claims/definition.js';
 import { reproduceParams, type ReproduceParams } from '../claims/params.js';
 import { trajectoryOf } from '../claims/runs.js';
 import { derivationBlocks, derivationJson } from '../report/derivation-doc.js';
-import type { FigureDefinition } from '../report/figures/definition.js';
+import type { FigureDefinition, FigureSection } from '../report/figures/definition.js';
 import { runId } from './run-id.js';
 import { RunStore } from './runs.js';
 
@@ -137,7 +137,7 @@ export async function runPlan(plan: Plan, opts: { onProgress?: Progress } = {}):
     claims.push(...(await def.measure(runs.view(`claim ${def.id}`, def.runs(params)), params)));
   }
 
-  const sections: Partial<Pick<ResultsBundle, 'escape' | 'stability' | 'phase'>> = {};
+  const sections: Partial<Pick<ResultsBundle, FigureSection>> = {};
   for (const fig of collecting) {
     stage(`figure data ${fig.id}`);
     Object.assign(sections, await fig.collect!(runs.view(`figure ${fig.id}`, fig.runs?.(params) ?? []), params));

@@ -9,6 +9,11 @@ import type { Trajectory } from '../../src/core/trajectory.js';
 import { RESULTS_FORMAT, type ResultsBundle, type RunGroup } from '../../src/compare/bundle.js';
 import type { Claim } from '../../src/compare/claim.js';
 import { compareTrajectories } from '../../src/compare/compare.js';
+import type { AngleSection } from '../../src/compare/angle-section.js';
+import { angleRuns, angleStudy } from '../../src/claims/angle-scan.js';
+import { quarterTurn } from '../../src/claims/angle-params.js';
+import { reproduceParams, type ReproduceParams } from '../../src/claims/params.js';
+import { RunStore } from '../../src/pipeline/runs.js';
 
 export interface SpikedParams {
   lambdaTheta: number;
@@ -93,6 +98,29 @@ export function noisySim(theory: Trajectory, seeds: number, noise: number, seed 
   return { ...theory, kind: 'simulation', series, provenance: prov('test-sim', Array.from({ length: seeds }, (_, i) => i + 1)) };
 }
 
+/** The quick plan with a small angle study (d = 6, 4 angles, λ_v ∈ {1, 10}; `steps` the budget). */
+export function smallAngleParams(steps = 600): ReproduceParams {
+  return {
+    ...reproduceParams(true),
+    angle: {
+      d: 6,
+      steps,
+      phi: quarterTurn(4),
+      lambdaV: [1, 10],
+      phase: { lambdaV: { from: 1, to: 10, points: 3 }, phi: quarterTurn(4) },
+      stable: { lambdaV: [1, 10], points: 7, iterations: 5, horizon: 1500, lossRatio: 1e-6 },
+    },
+  };
+}
+
+let angleSection: AngleSection | undefined;
+/** The small angle study's bundle section (real reduced maps; computed once per test file). */
+export function syntheticAngleSection(): AngleSection {
+  const p = smallAngleParams();
+  angleSection ??= angleStudy(new RunStore('test').view('synthetic', angleRuns(p)), p)!;
+  return angleSection;
+}
+
 /** A compact but complete results bundle for report tests (small sizes). */
 export function syntheticBundle(): ResultsBundle {
   const steps = 500;
@@ -158,6 +186,7 @@ export function syntheticBundle(): ResultsBundle {
     },
     stability: { lambdaV: [1, 10, 50], linearized: [0.33, 0.1, 0.02], measured: [0.33, 0.1, 0.02], resolution: [1e-3, 1e-3, 1e-3] },
     phase: { lambdaV: [1, 10, 50], etaTilde: [0.01, 0.05, 0.2], diverged: [[false, false, false], [false, false, true], [false, true, true]], escapeStep: [[200, 40, 10], [200, 40, null], [200, null, null]], steps: 1000 },
+    angle: syntheticAngleSection(),
     comparisons,
     claims,
   };
