@@ -46,7 +46,7 @@ const transpose = (d: number, A: number[]) => A.map((_, idx) => A[(idx % d) * d 
 /** Symmetric eigen-decomposition by cyclic Jacobi (test-local): returns V (columns) and eigenvalues. */
 function jacobi(d: number, S: number[]): { V: number[]; w: number[] } {
   const A = S.slice();
-  const V = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
+  const V: number[] = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += A[p * d + q] ** 2;
