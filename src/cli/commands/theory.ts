@@ -43,7 +43,7 @@ export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: stri
     return config.algorithms.find((a) => algorithmOf(a) === owner)?.eta ?? owner.defaults.eta;
   };
   checkBudget(theoryTerms(config, flows.map((kind) => ({ kind, tEnd: etaOf(kind) * config.steps, epsilon }))));
-  const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory' });
+  const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory', corrected: true });
   const out = { trajectories };
   assertFiniteDeep(out, 'theory');
   return { json: toJson(out), csv: trajectoriesCsv(trajectories), trajectories };
