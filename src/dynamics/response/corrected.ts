@@ -13,7 +13,9 @@ import type { ExperimentConfig } from '../../config/config.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { algorithmOf } from '../../algorithms/index.js';
 import { buildModelSpec, initialBlockCoefficients, type ModelSpec } from '../../model/spec.js';
-import { propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
+import { normalQuantile } from '../../core/special.js';
+import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
+import { sourceMoments, type ResponseBlocks } from './moments.js';
 import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
 
 /** What a corrected trajectory carries besides its series (`Trajectory.correction`). */
@@ -23,8 +25,12 @@ export interface CorrectionInfo {
   /** n or B. */
   size: number;
   mode: 'full-batch' | 'online';
-  /** "ok" over the whole run, "sign-switch" (SpecGD: stopped at the first sign switch) or "diverged". */
-  validity: 'ok' | 'sign-switch' | 'diverged';
+  /**
+   * "ok" over the whole run; "sign-switch" (SpecGD: stopped where a block gradient reaches zero, in the population or
+   * within the sampling spread of the empirical gradient); "expansion-breakdown" (the predicted shift of a block
+   * coefficient exceeds half its population value); "diverged".
+   */
+  validity: 'ok' | 'sign-switch' | 'expansion-breakdown' | 'diverged';
   /** Last step with a prediction. */
   validUntilStep: number;
   message: string;
@@ -54,6 +60,9 @@ export function correctionApplies(config: ExperimentConfig): string | null {
 
 export interface AlgorithmResponse {
   label: string;
+  blocks: ResponseBlocks;
+  signal: number;
+  specgd: boolean;
   run: ResponseRun;
   predictions: StatisticPrediction[];
   escape: EscapePrediction;
@@ -70,9 +79,58 @@ export function responsesOf(config: ExperimentConfig): AlgorithmResponse[] {
     const ra = responseAlgorithm(alg, spec);
     if (!ra) continue;
     const run = propagateResponse({ blocks, signal: spec.signalBlock, a0, algorithm: ra, mode: config.data.mode === 'online' ? 'online' : 'full-batch', steps: config.steps, divergenceBound: DEFAULTS.divergenceBound });
-    out.push({ label: algorithmOf(alg).label(alg), run, predictions: predictStatistics(run, ctx), escape: predictEscape(run, spec.signalBlock, blocks.rank[spec.signalBlock], config.events.escapeLevel) });
+    out.push({ label: algorithmOf(alg).label(alg), blocks, signal: spec.signalBlock, specgd: ra.kind === 'specgd', run, predictions: predictStatistics(run, ctx), escape: predictEscape(run, spec.signalBlock, blocks.rank[spec.signalBlock], config.events.escapeLevel) });
   }
   return out;
+}
+
+/** Two-sided tail per step at which a block gradient counts as resolved from zero (SpecGD validity): 1e-4. */
+export const SWITCH_TAIL = 1e-4;
+
+/**
+ * Last valid step of a response at size N (and why it ends), from the run's own end and two cuts:
+ *  - expansion: the first step where some block's predicted shift |E δa_k| = |t2_k|/(r_k N) exceeds ½|ā_k| (the
+ *    1/N series is no longer an expansion: with a ratio ≤ ½ between terms its remainder is below the first
+ *    correction, beyond it nothing bounds it);
+ *  - SpecGD: the first step where some block gradient's population value |g̃_k| is within s_k of zero, s_k the
+ *    sampling spread of the empirical gradient's eigenvalues in block k: s_k = Z·√(Var tr R_kk)/r_k + 2√(E‖R̃_kk‖²/r_k)
+ *    (the Gaussian trace part at Z = Φ⁻¹(1 − SWITCH_TAIL/2), plus the semicircle edge of the traceless part, itself
+ *    already an extreme): there the sample's own sign switch can come first, which the expansion about a fixed sign
+ *    pattern cannot follow.
+ */
+export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: number, specgd: boolean, N: number): { last: number; validity: CorrectionInfo['validity']; message: string } {
+  const K = blocks.lambda.length;
+  const sm = sourceMoments(blocks);
+  const Z = normalQuantile(1 - SWITCH_TAIL / 2);
+  const e = new Float64Array(K);
+  const gt = new Float64Array(K);
+  for (let i = 0; i < run.points.length; i++) {
+    const p = run.points[i];
+    for (let k = 0; k < K; k++) {
+      if (Math.abs(p.mean[k]) / (blocks.rank[k] * N) > 0.5 * Math.abs(p.a[k])) {
+        return { last: Math.max(0, i - 1), validity: 'expansion-breakdown', message: `the predicted finite-sample shift of block ${k} exceeds half its population value at step ${p.step} (N = ${N}): the expansion is not valid beyond; prediction stopped at step ${Math.max(0, i - 1)}` };
+      }
+    }
+    if (specgd) {
+      populationGradientFactors(blocks, signal, p.a, e, gt);
+      const c = Float64Array.from({ length: sm.J }, (_, j) => (j < K ? e[j] : 1));
+      for (let k = 0; k < K; k++) {
+        let tr = 0;
+        let tl = 0;
+        for (let j = 0; j < sm.J; j++) for (let jp = 0; jp < sm.J; jp++) {
+          tr += c[j] * c[jp] * sm.tr(j, jp, k, k);
+          tl += c[j] * c[jp] * sm.tl(j, jp, k);
+        }
+        const edge = 2 * Math.sqrt(Math.max(0, tl) / (N * blocks.rank[k]));
+        const spread = Z * (Math.sqrt(Math.max(0, tr) / N) / blocks.rank[k]) + edge;
+        if (Math.abs(gt[k]) <= spread) {
+          return { last: Math.max(0, i - 1), validity: 'sign-switch', message: `SpecGD response valid until step ${Math.max(0, i - 1)}: at step ${p.step} the population gradient of block ${k} (|g̃| = ${Math.abs(gt[k]).toPrecision(3)}) is within the sampling spread ${spread.toPrecision(3)} (N = ${N}) of the empirical gradient's eigenvalues of zero, so the sample's own sign switch can come first; prediction stopped` };
+        }
+      }
+    }
+  }
+  const last = run.points.length - 1;
+  return { last, validity: run.status, message: run.status === 'ok' ? 'ok' : run.message };
 }
 
 /** The `theory-corrected` trajectories of a finite-sample or online config (one per GD/SpecGD algorithm). */
@@ -82,8 +140,10 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
   const order = config.data.mode === 'online' ? '1/B' : '1/n';
   const out: Trajectory[] = [];
   for (const r of responsesOf(config)) {
-    const last = r.run.points.length - 1;
+    const range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
+    const last = range.last;
     const steps = Array.from(record).filter((k) => k <= last);
+    const escapeValid = r.escape.step !== null && r.escape.step <= last;
     const series: Record<string, number[]> = {};
     const sd: Record<string, number[]> = {};
     const coefficients: Record<string, number[]> = {};
@@ -96,8 +156,8 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
       population[p.name] = steps.map((k) => p.population[k]);
     }
     const eta = config.algorithms.find((a) => algorithmOf(a).label(a) === r.label)!.eta;
-    const validity = r.run.status;
-    const message = `population theory + predicted ${order} correction (${config.data.mode}, ${order === '1/n' ? 'n' : 'B'} = ${N}); ${validity === 'ok' ? `valid over all ${config.steps} steps` : r.run.message}`;
+    const validity = range.validity;
+    const message = `population theory + predicted ${order} correction (${config.data.mode}, ${order === '1/n' ? 'n' : 'B'} = ${N}); ${validity === 'ok' ? `valid over all ${config.steps} steps` : range.message}`;
     const correction: CorrectionInfo = {
       order,
       size: N,
@@ -105,7 +165,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
       validity,
       validUntilStep: Math.max(0, last),
       message,
-      escape: { level: r.escape.level, populationStep: r.escape.step, meanShift: r.escape.shift === null ? null : r.escape.shift / N, sd: r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) },
+      escape: { level: r.escape.level, populationStep: r.escape.step, meanShift: !escapeValid || r.escape.shift === null ? null : r.escape.shift / N, sd: !escapeValid || r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) },
       coefficients,
       population,
     };
