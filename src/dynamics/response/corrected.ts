@@ -92,6 +92,8 @@ export const SWITCH_TAIL = 1e-4;
  *  - expansion: the first step where some block's predicted shift |E δa_k| = |t2_k|/(r_k N) exceeds ½|ā_k| (the
  *    1/N series is no longer an expansion: with a ratio ≤ ½ between terms its remainder is below the first
  *    correction, beyond it nothing bounds it);
+ *  - pieces: the first step where an off-diagonal piece of W₁ has a per-entry RMS √(E‖X_ab‖²/(N r_a r_b)) above
+ *    ½ max(|ā_a|, |ā_b|) (W₁ is no longer small against W̄ in that pair; the same ½ as above);
  *  - SpecGD: the first step where some block gradient's population value |g̃_k| is within s_k of zero, s_k the
  *    sampling spread of the empirical gradient's eigenvalues in block k: s_k = Z·√(Var tr R_kk)/r_k + 2√(E‖R̃_kk‖²/r_k)
  *    (the Gaussian trace part at Z = Φ⁻¹(1 − SWITCH_TAIL/2), plus the semicircle edge of the traceless part, itself
@@ -109,6 +111,14 @@ export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: num
     for (let k = 0; k < K; k++) {
       if (Math.abs(p.mean[k]) / (blocks.rank[k] * N) > 0.5 * Math.abs(p.a[k])) {
         return { last: Math.max(0, i - 1), validity: 'expansion-breakdown', message: `the predicted finite-sample shift of block ${k} exceeds half its population value at step ${p.step} (N = ${N}): the expansion is not valid beyond; prediction stopped at step ${Math.max(0, i - 1)}` };
+      }
+    }
+    // pieces: the per-entry RMS of each off-diagonal pair of W₁ against the larger of its two population coefficients
+    for (let x = 0; x < K; x++) for (let y = 0; y < K; y++) {
+      if (x === y) continue;
+      const rms = Math.sqrt(Math.max(0, p.mom.off2[x * K + y]) / (N * blocks.rank[x] * blocks.rank[y]));
+      if (rms > 0.5 * Math.max(Math.abs(p.a[x]), Math.abs(p.a[y]))) {
+        return { last: Math.max(0, i - 1), validity: 'expansion-breakdown', message: `the predicted fluctuation of the block pair (${x}, ${y}) of W (per-entry RMS ${rms.toPrecision(3)}) exceeds half the larger population coefficient at step ${p.step} (N = ${N}): the expansion is not valid beyond; prediction stopped at step ${Math.max(0, i - 1)}` };
       }
     }
     if (specgd) {
