@@ -116,8 +116,9 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
       ? { ...w, toStep: Math.ceil(theoryTimeAtStepIndex(theory, w.toStep) / opts.eta) }
       : w;
     const lastPredicted = theory.step[theory.step.length - 1] ?? 0;
-    if (theory.kind === 'theory-corrected' && lastPredicted < window.toStep) {
-      window = { ...window, toStep: lastPredicted, rule: `${window.rule}; the corrected theory stops at step ${lastPredicted} (${theory.message})` };
+    const validity = (theory.correction as { validity?: string } | undefined)?.validity;
+    if (theory.kind === 'theory-corrected' && (lastPredicted < window.toStep || (validity !== undefined && validity !== 'ok'))) {
+      window = { ...window, toStep: Math.min(window.toStep, lastPredicted), rule: `${window.rule}; the corrected theory stops at step ${lastPredicted} (${theory.message})` };
     }
   }
   const aligned = alignTheoryToSim(theory, sim, opts.eta).filter((p) => p.step >= window.fromStep && p.step <= window.toStep);
