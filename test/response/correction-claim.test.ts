@@ -22,7 +22,7 @@ describe('finite-sample-correction claim', () => {
       const se = scale * Math.sqrt(n) / 16;
       return { n, y: c1 + c2 / n + se * rng.normal(), se };
     });
-    const good = finiteSampleCorrectionClaim(pts(1), c1, 10);
+    const good = finiteSampleCorrectionClaim(pts(0.3), c1, 10);
     expect(good.verdict).toBe('pass');
     expect(good.control.verdict).toBe('fail');
     expect(finiteSampleCorrectionClaim(pts(40), c1, 10).verdict).toBe('inconclusive');
