@@ -381,11 +381,16 @@ export function propagateResponse(pb: ResponseProblem): ResponseRun {
     }
     const c = sourceCoefficients(e, J);
     if (full) mom = momentsOfImages(images!, sm, pairs, K);
-    else mom.offx.fill(0), mom.off2.fill(0), pairs.forEach(([x, y], p) => {
-      mom.off2[x * K + y] = pairMom[4 * p];
-      mom.offx[x * K + y] = mom.offx[y * K + x] = pairMom[4 * p + 1];
-      mom.off2[y * K + x] = pairMom[4 * p + 3];
-    });
+    else {
+      // online: the pair second moments [S00, S01, S10, S11] = [E‖X_ab‖², E tr(X_ab X_ba), ·, E‖X_ba‖²]
+      mom.offx.fill(0);
+      mom.off2.fill(0);
+      pairs.forEach(([x, y], p) => {
+        mom.off2[x * K + y] = pairMom[4 * p];
+        mom.offx[x * K + y] = mom.offx[y * K + x] = pairMom[4 * p + 1];
+        mom.off2[y * K + x] = pairMom[4 * p + 3];
+      });
+    }
     points.push({ step: k, a: Float64Array.from(a), gt: Float64Array.from(gt), mean: Float64Array.from(mean), mom: { tt: Float64Array.from(mom.tt), off2: Float64Array.from(mom.off2), offx: Float64Array.from(mom.offx), tl: Float64Array.from(mom.tl) } });
     const bad = !a.every((x) => Number.isFinite(x) && Math.abs(x) <= bound) || !mean.every(Number.isFinite) || !mom.tt.every(Number.isFinite);
     if (bad) return { points: points.slice(0, -1), status: 'diverged', message: `response diverged at step ${k} (population coefficient or response beyond ${bound})` };
