@@ -125,7 +125,10 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
   const seeds = ensembleSize(sim);
   const finite = opts.config.data.mode !== 'population';
   const reference: Reference | null = finite ? (theory.kind === 'theory-corrected' ? 'corrected' : 'population') : null;
-  const rule = toleranceRule(opts.config, seeds, aligned.length, isFlow(theory), reference ?? 'population');
+  const rule: ToleranceRule =
+    reference === 'corrected' && window.toStep <= window.fromStep
+      ? { kind: 'not-testable', rule: `the corrected theory has no valid step after step ${window.fromStep} (${theory.message}): nothing to compare` }
+      : toleranceRule(opts.config, seeds, aligned.length, isFlow(theory), reference ?? 'population');
   const names = opts.series ?? defaultComparedSeries(theory, sim, opts.config);
   const series = names.map((name) => deviation(theory, sim, name, aligned, rule));
   const verdicts = series.map((s) => s.verdict);
