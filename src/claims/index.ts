@@ -11,6 +11,7 @@ import { gdStableStepLinearized } from './gd-stable-step-linearized.js';
 import { gdStableStepShrinks } from './gd-stable-step-shrinks.js';
 import { finiteSamplePicture } from './finite-sample-picture.js';
 import { finiteSampleRate } from './finite-sample-rate.js';
+import { finiteSampleCorrection } from './finite-sample-correction.js';
 import { powerlawPicture } from './powerlaw-picture.js';
 import { specgdBulkManifold, specgdBulkSteps } from './specgd-bulk-manifold.js';
 import { specgdEndState } from './specgd-end-state.js';
@@ -42,6 +43,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
   specgdEndState,
   powerlawPicture,
   finiteSampleRate,
+  finiteSampleCorrection,
   finiteSamplePicture,
   optimizerMuonMomentum,
   optimizerNsStepFactors,

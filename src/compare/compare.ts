@@ -14,12 +14,12 @@ import { comparedSeries } from '../statistics/index.js';
 import type { Trajectory } from '../core/trajectory.js';
 import { alignTheoryToSim, isFlow, theoryValueAt, type AlignedPoint } from './timemap.js';
 import { ensembleSize, seriesView } from './series.js';
-import { POPULATION_REL_TOL, toleranceRule, type ToleranceRule } from './tolerance.js';
+import { POPULATION_REL_TOL, toleranceRule, type Reference, type ToleranceRule } from './tolerance.js';
 
 /** Default escaping-stage window level of the signal coefficient (issue 5). */
 export const DEFAULT_WINDOW_LEVEL = 0.9;
 
-export type Verdict = 'pass' | 'fail' | 'n/a';
+export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'n/a';
 
 export interface SeriesDeviation {
   series: string;
@@ -47,6 +47,8 @@ export interface WindowSpec {
 
 export interface Comparison {
   label: string;
+  /** Finite-sample comparisons: against the corrected theory or the population theory (null otherwise). */
+  reference: Reference | null;
   theory: { kind: string; algorithm: string; status: string };
   simulation: { kind: string; algorithm: string; status: string; seeds: number };
   timeMap: string;
@@ -110,20 +112,37 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
   let window: WindowSpec;
   if (opts.window) window = { fromStep: opts.window[0], toStep: opts.window[1], rule: `explicit steps ${opts.window[0]}..${opts.window[1]}` };
   else {
-    const w = escapingWindow(theory, signal, level);
+    const w = escapingWindow(theory.kind === 'theory-corrected' ? populationView(theory) : theory, signal, level);
     window = /flow/.test(theory.algorithm)
       ? { ...w, toStep: Math.ceil(theoryTimeAtStepIndex(theory, w.toStep) / opts.eta) }
       : w;
+    const lastPredicted = theory.step[theory.step.length - 1] ?? 0;
+    const validity = (theory.correction as { validity?: string } | undefined)?.validity;
+    if (theory.kind === 'theory-corrected' && (lastPredicted < window.toStep || (validity !== undefined && validity !== 'ok'))) {
+      window = { ...window, toStep: Math.min(window.toStep, lastPredicted), rule: `${window.rule}; the corrected theory stops at step ${lastPredicted} (${theory.message})` };
+    }
   }
   const aligned = alignTheoryToSim(theory, sim, opts.eta).filter((p) => p.step >= window.fromStep && p.step <= window.toStep);
   const seeds = ensembleSize(sim);
-  const rule = toleranceRule(opts.config, seeds, aligned.length, isFlow(theory));
+  const finite = opts.config.data.mode !== 'population';
+  const reference: Reference | null = finite ? (theory.kind === 'theory-corrected' ? 'corrected' : 'population') : null;
+  const rule: ToleranceRule =
+    reference === 'corrected' && window.toStep <= window.fromStep
+      ? { kind: 'not-testable', rule: `the corrected theory has no valid step after step ${window.fromStep} (${theory.message}): nothing to compare` }
+      : toleranceRule(opts.config, seeds, aligned.length, isFlow(theory), reference ?? 'population');
   const names = opts.series ?? defaultComparedSeries(theory, sim, opts.config);
   const series = names.map((name) => deviation(theory, sim, name, aligned, rule));
   const verdicts = series.map((s) => s.verdict);
-  const verdict: Verdict = verdicts.includes('fail') ? 'fail' : verdicts.length && verdicts.every((v) => v === 'pass') ? 'pass' : 'n/a';
+  const verdict: Verdict = verdicts.includes('fail')
+    ? 'fail'
+    : verdicts.length && verdicts.every((v) => v === 'pass')
+      ? 'pass'
+      : verdicts.includes('inconclusive')
+        ? 'inconclusive'
+        : 'n/a';
   return {
     label: opts.label ?? `${sim.algorithm}: simulation vs ${theory.algorithm} theory`,
+    reference,
     theory: { kind: theory.kind, algorithm: theory.algorithm, status: theory.status },
     simulation: { kind: sim.kind, algorithm: sim.algorithm, status: sim.status, seeds },
     timeMap: /flow/.test(theory.algorithm) ? `simulation step k ↔ flow time t = ${opts.eta}·k` : 'simulation step k ↔ theory step k',
@@ -132,6 +151,29 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
     series,
     verdict,
   };
+}
+
+/**
+ * The population series of a corrected trajectory as a theory trajectory (the escaping-stage window is the population
+ * theory's; the corrected trajectory ends at its last valid prediction, so the aligned points stop there too).
+ */
+function populationView(theory: Trajectory): Trajectory {
+  const pop = (theory.correction as { population?: Record<string, number[]> } | undefined)?.population ?? (theory.series as Record<string, number[]>);
+  return { ...theory, kind: 'theory', series: pop };
+}
+
+/**
+ * Next-order term r_k of a corrected theory at its record i (tolerance.ts): ρ² |μ − s̄|, ρ = σ/max(|s̄|, |μ|).
+ */
+function nextOrderTerm(theory: Trajectory, name: string, i: number): number {
+  const pop = (theory.correction as { population?: Record<string, number[]> } | undefined)?.population?.[name];
+  const sd = theory.sd?.[name];
+  const mu = (theory.series as Record<string, number[]>)[name]?.[i];
+  if (!pop || !sd || mu === undefined) return 0;
+  const scale = Math.max(Math.abs(pop[i]), Math.abs(mu));
+  if (!(scale > 0)) return 0;
+  const rho = sd[i] / scale;
+  return rho * rho * Math.abs(mu - pop[i]);
 }
 
 /** Flow trajectories may carry step = [] (continuous time): the time at the window end. */
@@ -170,9 +212,9 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
       rule.kind === 'population-exact'
         ? popTol
         : rule.kind === 'finite-sample'
-          ? rule.z * Math.sqrt(rule.seeds) * sv.se[p.simIndex] + POPULATION_REL_TOL * scale
+          ? rule.z * sv.se[p.simIndex] + (rule.reference === 'corrected' ? nextOrderTerm(theory, name, p.theoryIndex) : 0) + POPULATION_REL_TOL * scale
           : Number.NaN;
-    if (rule.kind === 'not-testable') {
+    if (rule.kind === 'not-testable' || rule.kind === 'inconclusive') {
       if (a > maxAbs) {
         worstStep = p.step;
         devAtWorst = a;
@@ -189,7 +231,7 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
     if (a > maxAbs) maxAbs = a;
   });
   const n = aligned.length;
-  const testable = rule.kind !== 'not-testable' && n > 0;
+  const testable = rule.kind !== 'not-testable' && rule.kind !== 'inconclusive' && n > 0;
   return {
     series: name,
     points: n,
@@ -200,6 +242,6 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
     tolerance: rule.kind === 'population-exact' ? popTol : tolAtWorst,
     // A zero standard error with a nonzero deviation is an infinite ratio: report it as the largest finite double.
     worstRatio: testable ? (Number.isFinite(worstRatio) ? worstRatio : Number.MAX_VALUE) : null,
-    verdict: testable ? (worstRatio <= 1 ? 'pass' : 'fail') : 'n/a',
+    verdict: testable ? (worstRatio <= 1 ? 'pass' : 'fail') : rule.kind === 'inconclusive' && n > 0 ? 'inconclusive' : 'n/a',
   };
 }

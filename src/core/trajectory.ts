@@ -48,7 +48,8 @@ export interface Provenance {
 }
 
 export interface Trajectory {
-  kind: 'theory' | 'simulation';
+  /** "theory-corrected": the population theory plus its predicted finite-sample correction (dynamics/response/). */
+  kind: 'theory' | 'simulation' | 'theory-corrected';
   /** "gd", "specgd", "gradient-flow", "sign-flow", "specgd-ns5", ... */
   algorithm: string;
   status: TrajectoryStatus;
@@ -59,6 +60,10 @@ export interface Trajectory {
   series: Record<string, number[]> | Record<string, { mean: number[]; se: number[] }>;
   events: TrajectoryEvent[];
   provenance: Provenance;
+  /** theory-corrected only: the predicted per-seed standard deviation of each series (same names and lengths). */
+  sd?: Record<string, number[]>;
+  /** theory-corrected only: what the correction is (dynamics/response/corrected.ts `CorrectionInfo`). */
+  correction?: Record<string, unknown>;
 }
 
 /** Throw if any number in a JSON-bound value is not finite (a bug: NaN must never be written as data). */

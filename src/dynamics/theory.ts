@@ -16,6 +16,7 @@ import { flowOwner, integrateReducedFlow, type FlowKind } from './flows.js';
 import { recordSteps } from '../config/record.js';
 import { theorySetup } from './setup.js';
 import { divergenceMessage } from './stability.js';
+import { correctedTheory } from './response/corrected.js';
 
 export interface TheoryOptions {
   /** Continuous-time limits to add. */
@@ -26,6 +27,11 @@ export interface TheoryOptions {
   system?: CompiledSystem;
   /** Command recorded in the provenance. */
   command?: string;
+  /**
+   * Finite-sample or online configs: add per GD/SpecGD algorithm the `theory-corrected` trajectory (population +
+   * predicted leading-order finite-sample shift, with the predicted per-seed SD; dynamics/response/corrected.ts).
+   */
+  corrected?: boolean;
 }
 
 /** A reduced run (map or flow) as a theory `Trajectory`. */
@@ -106,5 +112,6 @@ export function runTheory(config: ExperimentConfig, opts: TheoryOptions = {}): T
     }
     out.push(theoryTrajectory(flow, run, message, prov(settings)));
   }
+  if (opts.corrected) out.push(...correctedTheory(config, record, opts.command ?? 'theory'));
   return out;
 }

@@ -43,7 +43,8 @@ const isFiniteArray = (v: unknown): v is number[] => Array.isArray(v) && v.every
 function trajectoryProblem(x: unknown, kind: Trajectory['kind']): string | null {
   if (x === null || typeof x !== 'object' || Array.isArray(x)) return 'is not an object';
   const t = x as Record<string, unknown>;
-  if (t.kind !== kind) return `has kind ${JSON.stringify(t.kind)} (expected "${kind}")`;
+  const kindOk = t.kind === kind || (kind === 'theory' && t.kind === 'theory-corrected');
+  if (!kindOk) return `has kind ${JSON.stringify(t.kind)} (expected "${kind}"${kind === 'theory' ? ' or "theory-corrected"' : ''})`;
   if (typeof t.algorithm !== 'string') return 'has no "algorithm" name';
   if (typeof t.status !== 'string') return 'has no "status"';
   if (!isFiniteArray(t.step) || !isFiniteArray(t.t) || t.t.length !== t.step.length) return 'has no finite "step" and "t" arrays of one length';
@@ -143,7 +144,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
   } else {
     config = resolveConfigOption({ preset: opts.preset, config: opts.config });
     checkBudget([...theoryTerms(config), ...simulationTerms(config)]);
-    theory = runTheory(config, { command: 'compare' });
+    theory = runTheory(config, { command: 'compare', corrected: true });
     sim = runSimulation(config, { command: 'compare' });
   }
   const spec = buildModelSpec(config);
@@ -151,11 +152,15 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
   const out: Comparison[] = [];
   for (const alg of config.algorithms) {
     const label = algorithmLabel(alg);
-    const th = theory.find((t) => t.algorithm === label);
+    const th = theory.find((t) => t.algorithm === label && t.kind === 'theory');
     const sm = sim.find((t) => t.algorithm === label);
     if (!th || !sm) throw new ConfigError('--theory/--simulation', label, `trajectories for every algorithm of the config (missing ${label} on the ${th ? 'simulation' : 'theory'} side)`);
     const series = config.data.mode === 'population' ? undefined : [...spec.blocks.map((b) => `${b.symbol}_mag`), 'loss'];
-    out.push(compareTrajectories(th, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs reduced map` }));
+    // finite-sample: first against the corrected theory (population + predicted finite-sample shift), then the
+    // population-only comparison as the second table
+    const corrected = theory.find((t) => t.kind === 'theory-corrected' && t.algorithm === label);
+    if (corrected) out.push(compareTrajectories(corrected, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs corrected theory` }));
+    out.push(compareTrajectories(th, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs reduced map${config.data.mode === 'population' ? '' : ' (population)'}` }));
   }
   assertFiniteDeep(out, 'comparisons');
   return { comparisons: out, config, level };

@@ -41,7 +41,7 @@ export function theoryOutputs(opts: TheoryCliOptions): { json: string; csv: stri
   if (opts.flow) flows.push('gradient-flow');
   if (opts.signFlow) flows.push('sign-flow');
   checkBudget(theoryTerms(config, theoryFlowRequests(config, flows, epsilon), { csv: opts.csv }));
-  const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory' });
+  const trajectories = runTheory(config, { flows, signFlowEpsilon: epsilon, command: 'theory', corrected: true });
   const out = { trajectories };
   assertFiniteDeep(out, 'theory');
   return { json: toJson(out), csv: opts.csv !== undefined ? trajectoriesCsv(trajectories) : '', trajectories };

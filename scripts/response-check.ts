@@ -1,0 +1,77 @@
+/**
+ * Measure the finite-sample response prediction against seed ensembles (issue 11):
+ *   npx tsx scripts/response-check.ts --d 40 --lambda 10 --mode full-batch --size 8000 --seeds 16 --steps 400
+ * Prints, per algorithm and compared series, the max over the recorded escaping-stage steps of
+ *   |mean − corrected| / SE  and  |mean − population| / SE,  and measured/predicted per-seed SD, and the compare
+ * verdicts against the corrected and the population theory (compare/compare.ts).
+ */
+import { parseConfig } from '../src/config/config.js';
+import { runTheory } from '../src/dynamics/theory.js';
+import { correctedTheory } from '../src/dynamics/response/corrected.js';
+import { runSimulation } from '../src/sim/simulate.js';
+import { seriesView } from '../src/compare/series.js';
+import { compareTrajectories } from '../src/compare/compare.js';
+
+const args = process.argv.slice(2);
+const opt = (k: string, d: string) => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? args[i + 1] : d;
+};
+const d = Number(opt('d', '40'));
+const lambdaV = Number(opt('lambda', '10'));
+const mode = opt('mode', 'full-batch');
+const size = Number(opt('size', '8000'));
+const seeds = Number(opt('seeds', '16'));
+const steps = Number(opt('steps', '400'));
+const etaGd = Number(opt('eta-gd', '0.01'));
+const etaSg = Number(opt('eta-specgd', '0.002'));
+const alpha = Number(opt('alpha', '0.001'));
+const algs = opt('algorithms', 'gd,specgd').split(',');
+const config = parseConfig({
+  model: { d, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: lambdaV, bulkVariance: 1 }, student: { kind: 'matrix' }, init: { kind: 'scaled-identity', alpha } },
+  algorithms: algs.map((a) => (a === 'gd' ? { name: 'gd', eta: etaGd } : { name: 'specgd', eta: etaSg })),
+  steps,
+  data: mode === 'online' ? { mode: 'online', batch: size } : { mode: 'full-batch', n: size },
+  seeds: Array.from({ length: seeds }, (_, i) => i + 1),
+  record: 'all',
+});
+const t0 = Date.now();
+const pop = runTheory(config);
+const cor = correctedTheory(config, pop[0].step);
+const sim = runSimulation(config);
+console.log(`d=${d} λ_v=${lambdaV} ${mode} ${mode === 'online' ? 'B' : 'n'}=${size} seeds=${seeds} steps=${steps}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+for (const c of cor) {
+  const s = sim.find((t) => t.algorithm === c.algorithm)!;
+  const p = pop.find((t) => t.algorithm === c.algorithm)!;
+  const info = c.correction as { validUntilStep: number; message: string; escape: unknown };
+  const esc = (p.series as Record<string, number[]>).a;
+  const escIdx = esc.findIndex((x) => x >= 0.9);
+  const until = Math.min(info.validUntilStep, escIdx >= 0 ? p.step[escIdx] : steps);
+  console.log(`${c.algorithm}: ${info.message}; window 0..${until}; escape ${JSON.stringify(info.escape)}`);
+  for (const name of ['a_mag', 'b_mag', 'c_mag', 'loss', 'a', 'b', 'c', 'ratio']) {
+    const sv = seriesView(s, name);
+    if (!sv) continue;
+    let zc = 0, zp = 0, sdr = [Infinity, 0], atc = 0, atp = 0;
+    c.step.forEach((k, i) => {
+      if (k > until || k === 0) return;
+      const j = s.step.indexOf(k);
+      const pi = p.step.indexOf(k);
+      const se = sv.se[j];
+      const m = sv.mean[j];
+      const popv = name.endsWith('_mag') ? Math.abs((p.series as Record<string, number[]>)[name.slice(0, -4)][pi]) : (p.series as Record<string, number[]>)[name][pi];
+      if (se > 0) {
+        const a1 = Math.abs(m - (c.series as Record<string, number[]>)[name][i]) / se;
+        const a2 = Math.abs(m - popv) / se;
+        if (a1 > zc) (zc = a1), (atc = k);
+        if (a2 > zp) (zp = a2), (atp = k);
+        const r = (se * Math.sqrt(seeds)) / c.sd![name][i];
+        if (c.sd![name][i] > 0) sdr = [Math.min(sdr[0], r), Math.max(sdr[1], r)];
+      }
+    });
+    console.log(`  ${name.padEnd(6)} max|m−corr|/SE ${zc.toFixed(2).padStart(7)} @${String(atc).padStart(4)}   max|m−pop|/SE ${zp.toFixed(2).padStart(8)} @${String(atp).padStart(4)}   SD meas/pred ${sdr[0].toFixed(2)}..${sdr[1].toFixed(2)}`);
+  }
+  for (const [ref, th] of [['corrected', c], ['population', p]] as const) {
+    const cmp = compareTrajectories(th, s, { eta: config.algorithms.find((a) => a.name === c.algorithm)!.eta, config, series: ['a_mag', 'b_mag', 'c_mag', 'loss'] });
+    console.log(`  compare vs ${ref}: ${cmp.verdict}; ` + cmp.series.map((x) => `${x.series} ${x.verdict} (${x.worstRatio?.toFixed(2)})`).join(', '));
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The `theory-corrected` trajectory of a finite-sample or online config (issue 11): per algorithm, the population
+ * (reduced) trajectory plus the predicted leading-order finite-sample correction of the ensemble mean,
+ *   E s_k ≈ s(W̄_k) + c_k / N,   N = n (full batch, order 1/n) or B (online SGD, order 1/B),
+ * with the predicted per-seed standard deviation σ_k/√N beside it (`sd`). The coefficients come from the linear
+ * response of propagate.ts and predict.ts. GD: over the whole run (the expansion's next order is part of the
+ * comparison's tolerance, compare/tolerance.ts). SpecGD: up to the first sign switch of a block gradient, where the
+ * polar factor is not differentiable; the trajectory stops there and says so (`correction.validity`).
+ */
+import { provenance } from '../../core/provenance.js';
+import type { Trajectory } from '../../core/trajectory.js';
+import type { ExperimentConfig } from '../../config/config.js';
+import { DEFAULTS } from '../../config/defaults.js';
+import { algorithmOf } from '../../algorithms/index.js';
+import { buildModelSpec, initialBlockCoefficients, type ModelSpec } from '../../model/spec.js';
+import { normalQuantile } from '../../core/special.js';
+import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
+import { sourceMoments, type ResponseBlocks } from './moments.js';
+import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
+
+/** What a corrected trajectory carries besides its series (`Trajectory.correction`). */
+export interface CorrectionInfo {
+  /** "1/n" (full batch) or "1/B" (online). */
+  order: '1/n' | '1/B';
+  /** n or B. */
+  size: number;
+  mode: 'full-batch' | 'online';
+  /**
+   * "ok" over the whole run; "sign-switch" (SpecGD: stopped where a block gradient reaches zero, in the population or
+   * within the sampling spread of the empirical gradient); "expansion-breakdown" (the predicted shift of a block
+   * coefficient exceeds half its population value); "diverged".
+   */
+  validity: 'ok' | 'sign-switch' | 'expansion-breakdown' | 'diverged';
+  /** Last step with a prediction. */
+  validUntilStep: number;
+  message: string;
+  /** Predicted escape-step shift (mean, per-seed SD) at this size, in steps. */
+  escape: { level: number; populationStep: number | null; meanShift: number | null; sd: number | null };
+  /** Mean-shift coefficients c_k (E s − s̄ ≈ c/N) per series, for claims and figures. */
+  coefficients: Record<string, number[]>;
+  /** Population values s(W̄_k) per series. */
+  population: Record<string, number[]>;
+}
+
+/** The response problem of one algorithm of a config (null when the algorithm has no response model). */
+function responseAlgorithm(alg: ExperimentConfig['algorithms'][number], spec: ModelSpec): ResponseAlgorithm | null {
+  const id = algorithmOf(alg).id;
+  if (id === 'gd') return { kind: 'gd', h: 4 * spec.lossScale * alg.eta };
+  if (id === 'specgd') return { kind: 'specgd', eta: alg.eta };
+  return null;
+}
+
+/** Whether a config has a finite-sample correction: full batch or online, matrix student, W₀ = αI. */
+export function correctionApplies(config: ExperimentConfig): string | null {
+  if (config.data.mode === 'population') return 'population data: no finite-sample correction';
+  if (config.model.student.kind !== 'matrix') return 'vector student: the response is derived for the matrix student (m = d)';
+  if (config.model.init.kind !== 'scaled-identity') return `initialization ${config.model.init.kind}: the response is about the block manifold (W₀ = αI)`;
+  return null;
+}
+
+export interface AlgorithmResponse {
+  label: string;
+  blocks: ResponseBlocks;
+  signal: number;
+  specgd: boolean;
+  run: ResponseRun;
+  predictions: StatisticPrediction[];
+  escape: EscapePrediction;
+}
+
+/** Response runs and predictions per GD/SpecGD algorithm of a config (unsupported algorithms are skipped). */
+export function responsesOf(config: ExperimentConfig): AlgorithmResponse[] {
+  const spec = buildModelSpec(config);
+  const a0 = initialBlockCoefficients(spec)!;
+  const blocks = { lambda: Float64Array.from(spec.blocks.map((b) => b.variance)), rank: Float64Array.from(spec.blocks.map((b) => b.rank)), labelNoise: spec.labelNoise };
+  const ctx: PredictionContext = { blocks, symbols: spec.blocks.map((b) => b.symbol), signal: spec.signalBlock, spike: spec.spikeBlock, lossScale: spec.lossScale };
+  const out: AlgorithmResponse[] = [];
+  for (const alg of config.algorithms) {
+    const ra = responseAlgorithm(alg, spec);
+    if (!ra) continue;
+    const run = propagateResponse({ blocks, signal: spec.signalBlock, a0, algorithm: ra, mode: config.data.mode === 'online' ? 'online' : 'full-batch', steps: config.steps, divergenceBound: DEFAULTS.divergenceBound });
+    out.push({ label: algorithmOf(alg).label(alg), blocks, signal: spec.signalBlock, specgd: ra.kind === 'specgd', run, predictions: predictStatistics(run, ctx), escape: predictEscape(run, spec.signalBlock, blocks.rank[spec.signalBlock], config.events.escapeLevel) });
+  }
+  return out;
+}
+
+/** Two-sided tail per step at which a block gradient counts as resolved from zero (SpecGD validity): 1e-4. */
+export const SWITCH_TAIL = 1e-4;
+
+/**
+ * Last valid step of a response at size N (and why it ends), from the run's own end and two cuts:
+ *  - expansion: the first step where some block's predicted shift |E δa_k| = |t2_k|/(r_k N) exceeds ½|ā_k| (the
+ *    1/N series is no longer an expansion: with a ratio ≤ ½ between terms its remainder is below the first
+ *    correction, beyond it nothing bounds it);
+ *  - pieces: the first step where an off-diagonal piece of W₁ has a per-entry RMS √(E‖X_ab‖²/(N r_a r_b)) above
+ *    ½ max(|ā_a|, |ā_b|) (W₁ is no longer small against W̄ in that pair; the same ½ as above);
+ *  - SpecGD: the first step where some block gradient's population value |g̃_k| is within s_k of zero, s_k the
+ *    sampling spread of the empirical gradient's eigenvalues in block k: s_k = Z·√(Var tr R_kk)/r_k + 2√(E‖R̃_kk‖²/r_k)
+ *    (the Gaussian trace part at Z = Φ⁻¹(1 − SWITCH_TAIL/2), plus the semicircle edge of the traceless part, itself
+ *    already an extreme): there the sample's own sign switch can come first, which the expansion about a fixed sign
+ *    pattern cannot follow.
+ */
+export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: number, specgd: boolean, N: number): { last: number; validity: CorrectionInfo['validity']; message: string } {
+  const K = blocks.lambda.length;
+  const sm = sourceMoments(blocks);
+  const Z = normalQuantile(1 - SWITCH_TAIL / 2);
+  const e = new Float64Array(K);
+  const gt = new Float64Array(K);
+  for (let i = 0; i < run.points.length; i++) {
+    const p = run.points[i];
+    for (let k = 0; k < K; k++) {
+      if (Math.abs(p.mean[k]) / (blocks.rank[k] * N) > 0.5 * Math.abs(p.a[k])) {
+        return { last: Math.max(0, i - 1), validity: 'expansion-breakdown', message: `the predicted finite-sample shift of block ${k} exceeds half its population value at step ${p.step} (N = ${N}): the expansion is not valid beyond; prediction stopped at step ${Math.max(0, i - 1)}` };
+      }
+    }
+    // pieces: the per-entry RMS of each off-diagonal pair of W₁ against the larger of its two population coefficients
+    for (let x = 0; x < K; x++) for (let y = 0; y < K; y++) {
+      if (x === y) continue;
+      const rms = Math.sqrt(Math.max(0, p.mom.off2[x * K + y]) / (N * blocks.rank[x] * blocks.rank[y]));
+      if (rms > 0.5 * Math.max(Math.abs(p.a[x]), Math.abs(p.a[y]))) {
+        return { last: Math.max(0, i - 1), validity: 'expansion-breakdown', message: `the predicted fluctuation of the block pair (${x}, ${y}) of W (per-entry RMS ${rms.toPrecision(3)}) exceeds half the larger population coefficient at step ${p.step} (N = ${N}): the expansion is not valid beyond; prediction stopped at step ${Math.max(0, i - 1)}` };
+      }
+    }
+    if (specgd) {
+      populationGradientFactors(blocks, signal, p.a, e, gt);
+      const c = Float64Array.from({ length: sm.J }, (_, j) => (j < K ? e[j] : 1));
+      for (let k = 0; k < K; k++) {
+        let tr = 0;
+        let tl = 0;
+        for (let j = 0; j < sm.J; j++) for (let jp = 0; jp < sm.J; jp++) {
+          tr += c[j] * c[jp] * sm.tr(j, jp, k, k);
+          tl += c[j] * c[jp] * sm.tl(j, jp, k);
+        }
+        const edge = 2 * Math.sqrt(Math.max(0, tl) / (N * blocks.rank[k]));
+        const spread = Z * (Math.sqrt(Math.max(0, tr) / N) / blocks.rank[k]) + edge;
+        if (Math.abs(gt[k]) <= spread) {
+          return { last: Math.max(0, i - 1), validity: 'sign-switch', message: `SpecGD response valid until step ${Math.max(0, i - 1)}: at step ${p.step} the population gradient of block ${k} (|g̃| = ${Math.abs(gt[k]).toPrecision(3)}) is within the sampling spread ${spread.toPrecision(3)} (N = ${N}) of the empirical gradient's eigenvalues of zero, so the sample's own sign switch can come first; prediction stopped` };
+        }
+      }
+    }
+  }
+  const last = run.points.length - 1;
+  return { last, validity: run.status, message: run.status === 'ok' ? 'ok' : run.message };
+}
+
+/** The `theory-corrected` trajectories of a finite-sample or online config (one per GD/SpecGD algorithm). */
+export function correctedTheory(config: ExperimentConfig, record: ArrayLike<number>, command = 'theory'): Trajectory[] {
+  if (correctionApplies(config) !== null) return [];
+  const N = config.data.mode === 'full-batch' ? config.data.n : config.data.mode === 'online' ? config.data.batch : 1;
+  const order = config.data.mode === 'online' ? '1/B' : '1/n';
+  const out: Trajectory[] = [];
+  for (const r of responsesOf(config)) {
+    const range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
+    const last = range.last;
+    const steps = Array.from(record).filter((k) => k <= last);
+    const escapeValid = r.escape.step !== null && r.escape.step <= last;
+    const series: Record<string, number[]> = {};
+    const sd: Record<string, number[]> = {};
+    const coefficients: Record<string, number[]> = {};
+    const population: Record<string, number[]> = {};
+    for (const p of r.predictions) {
+      const at = p.atSize(N);
+      series[p.name] = steps.map((k) => at.mean[k]);
+      sd[p.name] = steps.map((k) => at.sd[k]);
+      coefficients[p.name] = steps.map((k) => p.meanShift[k]);
+      population[p.name] = steps.map((k) => p.population[k]);
+    }
+    const eta = config.algorithms.find((a) => algorithmOf(a).label(a) === r.label)!.eta;
+    const validity = range.validity;
+    const message = `population theory + predicted ${order} correction (${config.data.mode}, ${order === '1/n' ? 'n' : 'B'} = ${N}); ${validity === 'ok' ? `valid over all ${config.steps} steps` : range.message}`;
+    const correction: CorrectionInfo = {
+      order,
+      size: N,
+      mode: config.data.mode === 'online' ? 'online' : 'full-batch',
+      validity,
+      validUntilStep: Math.max(0, last),
+      message,
+      escape: { level: r.escape.level, populationStep: r.escape.step, meanShift: !escapeValid || r.escape.shift === null ? null : r.escape.shift / N, sd: !escapeValid || r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) },
+      coefficients,
+      population,
+    };
+    out.push({
+      kind: 'theory-corrected',
+      algorithm: r.label,
+      status: 'ok',
+      message,
+      step: steps,
+      t: steps.map((k) => eta * k),
+      series,
+      sd,
+      events: [],
+      provenance: provenance(command, config, { seeds: config.seeds, settings: { correction: order, size: N, validity, validUntilStep: Math.max(0, last) } }),
+      correction: correction as unknown as Record<string, unknown>,
+    });
+  }
+  return out;
+}
