@@ -55,6 +55,7 @@ export function correctionApplies(config: ExperimentConfig): string | null {
   if (config.data.mode === 'population') return 'population data: no finite-sample correction';
   if (config.model.student.kind !== 'matrix') return 'vector student: the response is derived for the matrix student (m = d)';
   if (config.model.init.kind !== 'scaled-identity') return `initialization ${config.model.init.kind}: the response is about the block manifold (W₀ = αI)`;
+  if (buildModelSpec(config).coordinates !== null) return 'signal over several eigen-directions (matrix-block coordinates): the response is derived about the commuting-block trajectory (θ on one eigen-direction), not this one';
   return null;
 }
 
