@@ -20,7 +20,9 @@ Cases (spiked covariance λ_v = 10, canonical basis, matrix student m = d, κ = 
 Threads: single-step cases use 1 thread on both sides (numpy with OPENBLAS_NUM_THREADS=1, specgd's native
 backend sets 1). numpy runs in child processes with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed from its
 environment (they are left as they are for specgd); its OpenBLAS core name is printed.
-Ratios are throughput ratios, numpy ms / specgd ms (> 1: specgd is faster). Each time is the fastest repetition
+Ratios are throughput ratios, numpy ms / specgd ms (> 1: specgd is faster); the single-step cases also give the
+ratio of the fastest CPU times per call (each process's own CPU time: on a loaded machine it is less affected by
+time slicing than the wall clock). Each time is the fastest repetition
 after a warm-up, and the single-step cases run in ROUNDS alternating rounds (numpy, specgd native, numpy, ...)
 keeping each side's fastest, so both sides see the same machine load. The machine load (uptime) is printed with
 the figures.
@@ -53,14 +55,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def min_time(f, reps):
-    """Fastest of `reps` calls after a warm-up, in ms (on a shared machine other load only adds time)."""
+    """Fastest wall-clock and fastest CPU time (time.process_time: this process) of `reps` calls after a warm-up,
+    in ms (on a shared machine other load only adds wall time; CPU time is what the call itself used)."""
     f()
-    ts = []
+    ms, cpu = float("inf"), float("inf")
     for _ in range(reps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         f()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    return min(ts)
+        ms = min(ms, (time.perf_counter() - t0) * 1e3)
+        cpu = min(cpu, (time.process_time() - c0) * 1e3)
+    return {"ms": ms, "cpuMs": cpu}
 
 
 def reps_for(d, table):
@@ -111,8 +116,8 @@ def numpy_cases():
         def spec():
             state["W"] = state["W"] - eta * polar(grad(state["W"]))
 
-        out.append({"case": "fb-gd", "d": d, "ms": min_time(gd, reps)})
-        out.append({"case": "fb-specgd", "d": d, "ms": min_time(spec, reps)})
+        out.append({"case": "fb-gd", "d": d, **min_time(gd, reps)})
+        out.append({"case": "fb-specgd", "d": d, **min_time(spec, reps)})
 
         def online(direction):
             def step():
@@ -122,11 +127,11 @@ def numpy_cases():
                 state["W"] = state["W"] - eta * (polar(G) if direction else G)
             return step
 
-        out.append({"case": "online-gd", "d": d, "ms": min_time(online(False), reps * 4)})
-        out.append({"case": "online-specgd", "d": d, "ms": min_time(online(True), reps * 4)})
+        out.append({"case": "online-gd", "d": d, **min_time(online(False), reps * 4)})
+        out.append({"case": "online-specgd", "d": d, **min_time(online(True), reps * 4)})
     for d in POLAR_DIMS:
         G = np.random.default_rng(3).standard_normal((d, d))
-        out.append({"case": "polar", "d": d, "ms": min_time(lambda: polar(G), reps_for(d, REPS_NATIVE) * 2)})
+        out.append({"case": "polar", "d": d, **min_time(lambda: polar(G), reps_for(d, REPS_NATIVE) * 2)})
     return out
 
 
@@ -219,6 +224,11 @@ def node(backend, reps, ensemble, cases=True):
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
+def fastest(x, y):
+    """One case's row from two rounds: each time the smaller of the two."""
+    return {**x, "ms": min(x["ms"], y["ms"]), "cpuMs": min(x["cpuMs"], y["cpuMs"])}
+
+
 def key(r):
     return (r["case"], r["d"])
 
@@ -239,8 +249,8 @@ def main():
     for _ in range(ROUNDS):
         a = child("--numpy-cases", 1)
         b = node("native", REPS_NATIVE, None)
-        npc = a if npc is None else {"core": a["core"], "rows": [min(x, y, key=lambda r: r["ms"]) for x, y in zip(npc["rows"], a["rows"])]}
-        nat = b if nat is None else [min(x, y, key=lambda r: r["ms"]) for x, y in zip(nat, b)]
+        npc = a if npc is None else {"core": a["core"], "rows": [fastest(x, y) for x, y in zip(npc["rows"], a["rows"])]}
+        nat = b if nat is None else [fastest(x, y) for x, y in zip(nat, b)]
     all_seeds = ",".join(str(i) for i in range(1, ENSEMBLE["seeds"] + 1))
     ens_threads = child("--numpy-ensemble", cores, [all_seeds])["ms"]
     ens_seq1 = child("--numpy-ensemble", 1, [all_seeds])["ms"]
@@ -258,20 +268,23 @@ def main():
     print(f"load after:  {load1}")
     print(f"n = {N} (full batch), batch = {BATCH} (online); fastest ms per call over {ROUNDS} alternating round(s); ×numpy = numpy ms / specgd ms (> 1: specgd faster);")
     print(f"full-batch rows: specgd ms = step + set-up/{USES} (set-up shown; path = moment operator Q or direct)")
+    print("cpu ×numpy: the same ratio of the fastest CPU times per call (process CPU time, less sensitive to other load than wall time)")
     print(f"ensemble row: numpy as {cores} concurrent processes × 1 BLAS thread (seeds split between them) against specgd's {cores} workers × 1 BLAS thread on the started pool; this like-for-like pair is the target's reference. Other rows 1 thread each")
-    head = f"| {'case':<14} | {'d':>4} | {'numpy ms':>9} | {'native ms':>9} | {'×numpy':>6} | {'path':<7} | {'set-up ms':>9} | {'portable ms':>11} | {'×numpy':>6} |"
+    head = f"| {'case':<14} | {'d':>4} | {'numpy ms':>9} | {'native ms':>9} | {'×numpy':>6} | {'cpu ×numpy':>10} | {'path':<7} | {'set-up ms':>9} | {'portable ms':>11} | {'×numpy':>6} |"
     print(head)
     print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    numpy_cpu = {key(r): r["cpuMs"] for r in npc["rows"]}
     for r in npc["rows"] + [{"case": "ensemble", "d": ENSEMBLE["d"]}]:
         k = key(r)
         a = numpy_ms[k]
         n_ = nat_by.get(k)
         p_ = por_by.get(k)
 
-        def eff(x):
-            return x["ms"] + (x["setupMs"] / USES if x["case"].startswith("fb-") else 0)
+        def eff(x, field="ms"):
+            return x[field] + (x["setupMs"] / USES if x["case"].startswith("fb-") else 0)
 
-        nat_s = f"{eff(n_):>9.3f} | {a / eff(n_):>6.2f} | {n_['path']:<7} | {n_['setupMs']:>9.0f}" if n_ else f"{'-':>9} | {'-':>6} | {'-':<7} | {'-':>9}"
+        cpu_s = f"{numpy_cpu[k] / eff(n_, 'cpuMs'):>10.2f}" if n_ and "cpuMs" in n_ and k in numpy_cpu else f"{'-':>10}"
+        nat_s = f"{eff(n_):>9.3f} | {a / eff(n_):>6.2f} | {cpu_s} | {n_['path']:<7} | {n_['setupMs']:>9.0f}" if n_ else f"{'-':>9} | {'-':>6} | {'-':>10} | {'-':<7} | {'-':>9}"
         por_s = f"{eff(p_):>11.2f} | {a / eff(p_):>6.2f}" if p_ else f"{'not run':>11} | {'-':>6}"
         print(f"| {k[0]:<14} | {k[1]:>4} | {a:>9.3f} | {nat_s} | {por_s} |")
     e = nat_by.get(("ensemble", ENSEMBLE["d"]))
