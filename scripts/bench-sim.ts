@@ -147,9 +147,12 @@ if (args.ensemble) {
   const warm = performance.now() - t0;
   const path = String(out[0].provenance.settings?.gradientPath);
   rows.push({ case: 'ensemble', d: e.d, ms: warm, setupMs: cold - warm, path, backend: B.name, workers });
+  const c0 = process.cpuUsage();
   t0 = performance.now();
   runSimulation(cfg, { backend: B, workers: 1 });
-  rows.push({ case: 'ensemble-seq', d: e.d, ms: performance.now() - t0, setupMs: 0, path, backend: B.name, workers: 1 });
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  rows.push({ case: 'ensemble-seq', d: e.d, ms, cpuMs: (c.user + c.system) / 1000, setupMs: 0, path, backend: B.name, workers: 1 });
 }
 const core = String(B.info.openblasCore ?? '-');
 process.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, core })))}\n`);
