@@ -9,9 +9,12 @@
  *    rank). `setupMs` is the one-time cost of that path (the moment operator Q; 0 for the direct path);
  *  - online-gd / online-specgd: one online step: draw a batch (the data stream), its gradient, the update;
  *  - polar: the polar factor alone of a Gaussian d×d matrix;
- *  - ensemble: `runSimulation` end to end (4 seeds, GD and SpecGD, full batch), seeds on worker threads.
+ *  - ensemble: `runSimulation` end to end (4 seeds, GD and SpecGD, full batch), seeds on one worker thread per
+ *    core: timed on the already started pool (`ms`; `setupMs` = the first run's extra time, the pool's start-up);
+ *  - ensemble-seq: the same ensemble with workers: 1 (seeds one after another on this thread).
  * Usage: npx tsx scripts/bench-sim.ts '<json args, see bench-sim.py>'
  */
+import { availableParallelism } from 'node:os';
 import { parseConfig } from '../src/config/config.js';
 import { DEFAULTS } from '../src/config/defaults.js';
 import { defaultBackend } from '../src/core/linalg.js';
@@ -34,15 +37,20 @@ interface Args {
 const args = JSON.parse(process.argv[2]) as Args;
 const B = defaultBackend();
 const repsFor = (d: number): number => (args.reps.find(([t]) => d <= t) ?? args.reps[args.reps.length - 1])[1];
-function time(f: () => void, reps: number): number {
+/** Fastest wall-clock and fastest CPU time (this process, all its threads) per call, in ms, after a warm-up. */
+function time(f: () => void, reps: number): { ms: number; cpuMs: number } {
   f(); // warm-up (JIT, workspaces)
-  const ts: number[] = [];
+  let ms = Infinity;
+  let cpuMs = Infinity;
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     f();
-    ts.push(performance.now() - t0);
+    ms = Math.min(ms, performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuMs = Math.min(cpuMs, (c.user + c.system) / 1000);
   }
-  return Math.min(...ts);
+  return { ms, cpuMs };
 }
 const spiked = (d: number) => ({ d, covariance: { kind: 'spiked' as const, signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } });
 
@@ -50,9 +58,13 @@ interface Row {
   case: string;
   d: number;
   ms: number;
+  /** fastest CPU time per call (single-step cases) */
+  cpuMs?: number;
   setupMs: number;
   path: string;
   backend: string;
+  /** worker threads (ensemble rows) */
+  workers?: number;
 }
 const rows: Row[] = [];
 const eta = 1e-6; // tiny steps keep W (and so the work) the same across repetitions
@@ -82,8 +94,8 @@ for (const d of args.dims) {
     B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P);
     for (let i = 0; i < d * d; i++) W[i] -= eta * P[i];
   };
-  rows.push({ case: 'fb-gd', d, ms: time(fbGd, reps), setupMs, path: fb.path, backend: B.name });
-  rows.push({ case: 'fb-specgd', d, ms: time(fbSpec, reps), setupMs, path: fb.path, backend: B.name });
+  rows.push({ case: 'fb-gd', d, ...time(fbGd, reps), setupMs, path: fb.path, backend: B.name });
+  rows.push({ case: 'fb-specgd', d, ...time(fbSpec, reps), setupMs, path: fb.path, backend: B.name });
   // online
   const batch = sampleBuffers(p, args.batch);
   const bws = sampleWorkspace(args.batch, d);
@@ -99,8 +111,8 @@ for (const d of args.dims) {
     B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P);
     for (let i = 0; i < d * d; i++) W[i] -= eta * P[i];
   };
-  rows.push({ case: 'online-gd', d, ms: time(onGd, reps * 4), setupMs: 0, path: 'direct', backend: B.name });
-  rows.push({ case: 'online-specgd', d, ms: time(onSpec, reps * 4), setupMs: 0, path: 'direct', backend: B.name });
+  rows.push({ case: 'online-gd', d, ...time(onGd, reps * 4), setupMs: 0, path: 'direct', backend: B.name });
+  rows.push({ case: 'online-specgd', d, ...time(onSpec, reps * 4), setupMs: 0, path: 'direct', backend: B.name });
 }
 
 for (const d of args.polarDims) {
@@ -108,7 +120,7 @@ for (const d of args.polarDims) {
   createRng(3).fillNormal(G);
   const P = new Float64Array(d * d);
   const svd = B.svdWorkspace(d, d);
-  rows.push({ case: 'polar', d, ms: time(() => B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P), repsFor(d) * 2), setupMs: 0, path: '-', backend: B.name });
+  rows.push({ case: 'polar', d, ...time(() => B.thinSvdPolar(G, svd, DEFAULTS.signTieRelTol, P), repsFor(d) * 2), setupMs: 0, path: '-', backend: B.name });
 }
 
 if (args.ensemble) {
@@ -124,10 +136,23 @@ if (args.ensemble) {
     data: { mode: 'full-batch', n: e.n },
     record: 2,
   });
-  const t0 = performance.now();
-  const out = runSimulation(cfg, { backend: B });
+  const workers = availableParallelism();
+  // cold: the first ensemble of the process starts the worker pool (loading specgd in each worker); warm: the
+  // same ensemble again on the started pool (what every later ensemble of a long run pays)
+  let t0 = performance.now();
+  const out = runSimulation(cfg, { backend: B, workers });
+  const cold = performance.now() - t0;
+  t0 = performance.now();
+  runSimulation(cfg, { backend: B, workers });
+  const warm = performance.now() - t0;
+  const path = String(out[0].provenance.settings?.gradientPath);
+  rows.push({ case: 'ensemble', d: e.d, ms: warm, setupMs: cold - warm, path, backend: B.name, workers });
+  const c0 = process.cpuUsage();
+  t0 = performance.now();
+  runSimulation(cfg, { backend: B, workers: 1 });
   const ms = performance.now() - t0;
-  rows.push({ case: 'ensemble', d: e.d, ms, setupMs: 0, path: String(out[0].provenance.settings?.gradientPath), backend: B.name });
+  const c = process.cpuUsage(c0);
+  rows.push({ case: 'ensemble-seq', d: e.d, ms, cpuMs: (c.user + c.system) / 1000, setupMs: 0, path, backend: B.name, workers: 1 });
 }
 const core = String(B.info.openblasCore ?? '-');
 process.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, core })))}\n`);

@@ -126,6 +126,42 @@ export function sampleWorkspace(n: number, m: number): SampleWorkspace {
 }
 
 /**
+ * ‖z‖² of the row z = Z[r0 .. r0 + m) with four partial sums (Σ_{k ≡ c mod 4} z_k², c = 0..3, added at the end):
+ * independent additions the CPU overlaps, instead of one dependent chain.
+ */
+function rowNorm2(Z: Float64Array, r0: number, m: number): number {
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
+  let k = 0;
+  for (; k + 3 < m; k += 4) {
+    const a = Z[r0 + k];
+    const b = Z[r0 + k + 1];
+    const c = Z[r0 + k + 2];
+    const e = Z[r0 + k + 3];
+    f0 += a * a;
+    f1 += b * b;
+    f2 += c * c;
+    f3 += e * e;
+  }
+  for (; k < m; k++) f0 += Z[r0 + k] * Z[r0 + k];
+  return f0 + f1 + (f2 + f3);
+}
+
+/** dst[o + j] = s · src[i + j] for j < len (unrolled by 4). */
+function scaledCopy(dst: Float64Array, o: number, s: number, src: Float64Array, i: number, len: number): void {
+  let j = 0;
+  for (; j + 3 < len; j += 4) {
+    dst[o + j] = s * src[i + j];
+    dst[o + j + 1] = s * src[i + j + 1];
+    dst[o + j + 2] = s * src[i + j + 2];
+    dst[o + j + 3] = s * src[i + j + 3];
+  }
+  for (; j < len; j++) dst[o + j] = s * src[i + j];
+}
+
+/**
  * Z = X Wᵀ and the residuals r_i = ‖Z_i‖² − y_i in one pass over Z (which it leaves scaled: Z_i ← r_i Z_i, the
  * left factor of the gradient); returns Σ r_i². Vector student (m = 1): Z = Xw by gemv and Z_i ← r_i z_i.
  */
@@ -146,23 +182,22 @@ function residuals(backend: LinalgBackend, m: number, d: number, W: Float64Array
   const res = ws.r;
   for (let i = 0; i < n; i++) {
     const r0 = i * m;
-    let f = 0;
-    for (let k = 0; k < m; k++) f += Z[r0 + k] * Z[r0 + k];
-    const r = f - y[i];
+    const r = rowNorm2(Z, r0, m) - y[i];
     res[i] = r;
     sse += r * r;
-    if (scale) for (let k = 0; k < m; k++) Z[r0 + k] *= r;
+    if (scale) scaledCopy(Z, r0, r, Z, r0, m);
   }
   return sse;
 }
 
 /**
  * Finite-sample gradient ∇L_n = (4κ/n) (diag(r) X Wᵀ)ᵀ X into G (m×d) on the sample (X, y) of size n; returns the
- * training loss L_n(W) = (κ/n) Σ r_i². Work: X Wᵀ once (n·m·d), one fused residual pass (n·m), then either
- *  - the product (diag(r)Z)ᵀX (n·m·d), or
+ * training loss L_n(W) = (κ/n) Σ r_i². Work: X Wᵀ once (n·m·d), one fused pass over its rows, then either
+ *  - the product (diag(r)Z)ᵀX (n·m·d; the pass leaves Z_i ← r_i Z_i), or
  *  - the Gram variant ∇L_n = (4κ/n) W Xᵀdiag(r)X with Xᵀdiag(r)X = A₊ᵀA₊ − A₋ᵀA₋, A± the rows √|r_i| x_iᵀ with
- *    r_i ≷ 0: two syrk (n·d²/2 together) and W·S (m·d²), used when m = d, n ≥ 4d and the backend's syrk is at
- *    least as fast per multiply-add as its gemm (relativeCost.syrk ≤ 1: the native backend);
+ *    r_i ≷ 0 (written by the same pass: positive residuals fill A from the top, negative ones from the bottom):
+ *    two syrk (n·d²/2 together) and W·S (m·d²), used when m = d, n ≥ 4d and the backend's syrk is at least as
+ *    fast per multiply-add as its gemm (relativeCost.syrk ≤ 1: the native backend);
  * the vector student uses two gemv.
  */
 export function sampleGradient(
@@ -178,30 +213,31 @@ export function sampleGradient(
   const { d, m } = problem;
   const kappa = problem.spec.lossScale;
   const gram = m === d && m > 1 && n >= 4 * d && backend.relativeCost.syrk <= 1;
-  const sse = residuals(backend, m, d, W, X, y, n, ws, !gram);
-  if (m === 1) backend.gemv(true, n, d, (4 * kappa) / n, X, ws.Z, 0, G);
-  else if (!gram) backend.gemm(true, false, m, d, n, (4 * kappa) / n, ws.Z, X, 0, G);
-  else {
-    const A = (ws.A ??= new Float64Array(n * d));
-    const S = (ws.S ??= new Float64Array(d * d));
-    const r = ws.r;
-    // positive residuals fill A from the top, negative ones from the bottom
-    let top = 0;
-    let bottom = n;
-    for (let i = 0; i < n; i++) {
-      const ri = r[i];
-      if (ri === 0) continue;
-      const row = ri > 0 ? top++ : --bottom;
-      const s = Math.sqrt(Math.abs(ri));
-      const src = i * d;
-      const dst = row * d;
-      for (let j = 0; j < d; j++) A[dst + j] = s * X[src + j];
-    }
-    backend.syrk(true, d, top, 1, A, 0, S);
-    if (bottom < n) backend.syrk(true, d, n - bottom, -1, A.subarray(bottom * d), 1, S);
-    symmetrize(d, S);
-    backend.gemm(false, false, m, d, d, (4 * kappa) / n, W, S, 0, G);
+  if (!gram) {
+    const sse = residuals(backend, m, d, W, X, y, n, ws, true);
+    if (m === 1) backend.gemv(true, n, d, (4 * kappa) / n, X, ws.Z, 0, G);
+    else backend.gemm(true, false, m, d, n, (4 * kappa) / n, ws.Z, X, 0, G);
+    return (kappa / n) * sse;
   }
+  const Z = ws.Z;
+  const A = (ws.A ??= new Float64Array(n * d));
+  const S = (ws.S ??= new Float64Array(d * d));
+  backend.gemm(false, true, n, m, d, 1, X, W, 0, Z);
+  // one pass: r_i = ‖Z_i‖² − y_i, Σ r_i², and the row √|r_i| x_iᵀ of A₊ (top) or A₋ (bottom)
+  let sse = 0;
+  let top = 0;
+  let bottom = n;
+  for (let i = 0; i < n; i++) {
+    const ri = rowNorm2(Z, i * m, m) - y[i];
+    sse += ri * ri;
+    if (ri === 0) continue;
+    const row = ri > 0 ? top++ : --bottom;
+    scaledCopy(A, row * d, Math.sqrt(Math.abs(ri)), X, i * d, d);
+  }
+  backend.syrk(true, d, top, 1, A, 0, S);
+  if (bottom < n) backend.syrk(true, d, n - bottom, -1, A.subarray(bottom * d), 1, S);
+  symmetrize(d, S);
+  backend.gemm(false, false, m, d, d, (4 * kappa) / n, W, S, 0, G);
   return (kappa / n) * sse;
 }
 
