@@ -150,8 +150,14 @@ export function blockPolar(G: ArrayLike<number>, K: number, drop: number, out: F
   const w = ws(K);
   smallSvd(K, G, w.U, w.s, w.V);
   out.fill(0, 0, K * K);
+  // One-sided Jacobi gives each σ_k to an absolute error of about K·u·σ_max (u = 2⁻⁵²): a singular value at that
+  // level is not resolved from 0 and its normalized column of U is rounding noise (not orthogonal to the others), so
+  // it is dropped whatever `drop` the caller passes (found with drop = 0 on an exactly rank-deficient 4×4).
+  let smax = 0;
+  for (let k = 0; k < K; k++) smax = Math.max(smax, w.s[k]);
+  const cut = Math.max(drop, K * 2 ** -52 * smax);
   for (let k = 0; k < K; k++) {
-    if (!(w.s[k] > drop)) continue;
+    if (!(w.s[k] > cut)) continue;
     for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) out[i * K + j] += w.U[i * K + k] * w.V[j * K + k];
   }
 }
