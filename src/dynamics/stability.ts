@@ -234,6 +234,34 @@ function gdStabilityOnSet(sys: CompiledSystem & { matrixBlock: MatrixBlockLayout
   return { analytic, optimumSet: bound, fixedPoints, fromInit, nearOptimum, delta, follows: followsBound(fromInit.stableUpTo, analytic) };
 }
 
+/**
+ * The scan from `a0` alone, up to its first η̃ not converging to the optimum (`extent: 'to-first-edge'`): the same
+ * map, fixed points / optimum set, classifier and grid anchor as `gdStability` (so the same stableUpTo at the same
+ * resolution), without the near-optimum scan. For studies that need only stableUpTo over many models.
+ */
+export function gdStableUpTo(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, opts: { resolution?: number; maxTime?: number; minSteps?: number } = {}): { scan: StepSizeScan; optimumBound: number | null; settings: ReturnType<typeof scanSettings> } {
+  const settings = scanSettings(opts);
+  const mapAt = (eta: number) => gdReducedMap(sys, eta);
+  if (sys.matrixBlock) {
+    const mb = sys as CompiledSystem & { matrixBlock: MatrixBlockLayout };
+    const bound = optimumSetBound(mb, varianceOnS(spec), spec.lossScale);
+    const grow = -Math.min(...jacobianEigenvalues(sys, new Float64Array(sys.n)));
+    const pts = [bound.value, grow > 0 ? 2 / grow : null].filter((x): x is number => x !== null);
+    if (pts.length === 0) pts.push(1);
+    const fixedPoints: ClassifierFixedPoint[] = [{ label: 'the origin W = 0', a: new Float64Array(sys.n), support: [], optimum: false }];
+    const scan = stabilityScan({ mapAt, a0, start: 'the initialization a₀', fixedPoints, optimumSet: optimumSetOf(mb), classifier: settings.classifier, anchor: [Math.min(...pts), Math.max(...pts)], rules: settings.scan, extent: 'to-first-edge' });
+    return { scan, optimumBound: bound.value, settings };
+  }
+  const derivation = derive(spec, { checks: false, fixedPoints: false });
+  const fps = sys.n <= 12 ? computeFixedPoints(derivation) : null;
+  const fixedPoints = classifierFixedPoints(sys, ctx.signal, fps);
+  const analytic = analyticBounds(sys, ctx.signal, optimumFor(sys, ctx, a0), derivation, paramValues(derivation, spec));
+  const bounds = [analytic.optimum.value, analytic.escape?.value, analytic.optimumDivergence?.value].filter((x): x is number => x !== null && x !== undefined);
+  if (bounds.length === 0) bounds.push(1);
+  const scan = stabilityScan({ mapAt, a0, start: 'the initialization a₀', fixedPoints, classifier: settings.classifier, anchor: [Math.min(...bounds), Math.max(...bounds)], rules: settings.scan, extent: 'to-first-edge' });
+  return { scan, optimumBound: analytic.optimum.value, settings };
+}
+
 export interface MeasuredBound {
   /** stableUpTo of the scan. */
   eta: number;
