@@ -10,6 +10,10 @@
  *  - The analytic bounds beside them: `stability/bounds.ts` (the optimum's linearized bound 2/μ_max = period-doubling
  *    onset; the escape-stage bound = crisis of the fastest-growing non-signal block's restricted map), and which of
  *    them the measured stableUpTo follows.
+ *  - Matrix-block coordinates (issue 13, θ over K ≥ 2 eigen-directions): the optimum is the set {rθᵀ, ‖r‖ = 1}
+ *    (`stability/optimum-set.ts`: nearest-point projection, normal bound 2/μ_max from H_S = 8κ[2Σθθᵀ Σ + (θᵀΣθ)Σ],
+ *    the same at every point of the set), classified as one target (classify.ts `OptimumSet`); no escape-stage
+ *    bound and no fixed-point enumeration there (the origin is listed).
  *  - Fixed points of the GD map are the zeros of g, from symbolic/'s exact enumeration (`computeFixedPoints`); the
  *    GD-map Jacobian is I − η̃J, J = ∂g/∂a = R⁻¹H with real eigenvalues (`jacobianEigenvalues`).
  *  - Early-stage anisotropy: at a = 0, J(0) is diagonal (derived by symbolic/) and block k grows by the factor
