@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { theorySetup } from '../../src/dynamics/setup.js';
-import { gdReducedMap, gdStability, optimumAt, optimumSetBound, scanSettings, stabilityReport, stabilityScan } from '../../src/dynamics/stability.js';
+import { divergenceMessage, gdReducedMap, gdStability, optimumAt, optimumSetBound, scanSettings, stabilityReport, stabilityScan } from '../../src/dynamics/stability.js';
 import { statContext } from '../../src/dynamics/statistics.js';
 import { initialBlockCoefficients, withMatrixBlock } from '../../src/model/spec.js';
 import { denseLossGradient, denseOfCoordinates, matrixBlockSystemFor } from '../../src/symbolic/matrix-block-derive.js';
@@ -123,5 +123,10 @@ describe('thresholds on matrix-block coordinates', () => {
       extent: 'to-first-edge',
     });
     expect(control.stableUpTo === null || Math.abs(control.stableUpTo / s - 1) > 0.5).toBe(true);
+
+    // a diverged GD run quotes this stableUpTo (the same, memoized computation)
+    const msg = divergenceMessage(sys, statContext(sys, spec, DEFAULTS.signTieRelTol), spec, a0, { ...config.algorithms[0], eta: 2 * s }, 9);
+    expect(msg).toContain(`stableUpTo = ${s.toPrecision(6)}`);
+    expect(msg).toMatch(/exceeds the stable bound/);
   });
 });
