@@ -4,9 +4,9 @@
  *
  * Statement: for φ > 0 GD's largest stable step is the optimum's bound 2/μ_max (the period-doubling onset at the
  * optimum binds, not an escape-stage crisis). Measured: max over the λ_v of the scan and the φ > 0 of the grid of
- * |stableUpTo − β|/β. Tolerance: max over the same cells of (bracket width)/β + ln(1/ρ)/(4H) (the bisection
- * resolution plus the horizon bias: angle-stable-step.ts). `inconclusive` when a cell is undecided (below or above
- * the grid, or a non-monotone stable set). Control: the same deviation at φ = 0 and the largest λ_v of the scan,
+ * |stableUpTo − β|/β. Tolerance: max over the same cells of (bracket width)/β + ln((B + 1)/ε)/(2H_max) (the scan's
+ * resolution plus the horizon bias of the scan's classifier: angle-stable-step.ts). `inconclusive` when a cell is undecided (below or above
+ * the grid). Control: the same deviation at φ = 0 and the largest λ_v of the scan,
  * where (figure 6) the escape-stage bound binds below the optimum's.
  */
 import type { Claim } from '../compare/claim.js';
@@ -55,8 +55,8 @@ export function stableStepClaim(curves: AngleStableCurve[]): Claim {
     predicted: 0,
     tolerance: tol,
     test: '|measured − predicted| ≤ tolerance',
-    toleranceRule: `max over the cells of bracket width/(2/μ_max) + the horizon bias ln(1/ρ)/(4H) = ${fmtE(curves[0].horizonBias)}`,
-    source: 'reduced GD maps (matrix-block coordinates), bisection from W₀; μ_max from the compiled Jacobian at the optimum θθᵀ',
+    toleranceRule: `max over the cells of bracket width/(2/μ_max) + the horizon bias ln((B + 1)/ε)/(2H_max) = ${fmtE(curves[0].horizonBias)} (angle-stable-step.ts)`,
+    source: 'the step-size scan of `specgd thresholds` on the reduced GD maps (matrix-block coordinates) from W₀; μ_max from the compiled Jacobian at the optimum θθᵀ',
     verdict: undecided.length ? 'inconclusive' : dev <= tol ? 'pass' : 'fail',
     ...(undecided.length ? { reason: `undecided cells: ${undecided.join('; ')}` } : {}),
     control: ctl

@@ -16,9 +16,8 @@ export interface AngleParams {
   /** The (λ_v, φ) phase diagram: geometric λ_v grid from 1 (the isotropic reference Σ = I) and its φ grid. */
   phase: { lambdaV: GeometricGrid; phi: number[] };
   /**
-   * Largest stable GD step (angle-stable-step.ts) at these λ_v over the curves' φ: a geometric η̃ grid of `points`
-   * over [β/4, 4β] (β = the optimum's 2/μ_max), checked for a prefix-shaped stable set, then `iterations`
-   * geometric bisections; every run `horizon` steps, converged when L(W_H) ≤ lossRatio·L(W₀).
+   * Largest stable GD step (angle-stable-step.ts) at these λ_v over the curves' φ: the step-size scan of
+   * `specgd thresholds` (dynamics/stability.ts) at relative resolution `resolution`.
    */
   stable: { lambdaV: number[] } & StableStepRules;
 }
@@ -37,7 +36,7 @@ export function angleParams(quick: boolean): AngleParams {
       phi: quarterTurn(7),
       lambdaV: [1, 3, 10],
       phase: { lambdaV: { from: 1, to: 30, points: 6 }, phi: quarterTurn(7) },
-      stable: { lambdaV: [1, 10], points: 9, iterations: 8, horizon: 3000, lossRatio: 1e-6 },
+      stable: { lambdaV: [1, 10], resolution: 1e-3 },
     };
   }
   return {
@@ -46,6 +45,6 @@ export function angleParams(quick: boolean): AngleParams {
     phi: quarterTurn(13),
     lambdaV: [1, 3, 10, 30],
     phase: { lambdaV: { from: 1, to: 100, points: 9 }, phi: quarterTurn(9) },
-    stable: { lambdaV: [1, 3, 10], points: 13, iterations: 10, horizon: 6000, lossRatio: 1e-6 },
+    stable: { lambdaV: [1, 3, 10], resolution: 2e-4 },
   };
 }

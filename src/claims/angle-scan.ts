@@ -56,7 +56,7 @@ export const curveConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number,
 /** The phase-diagram runs: GD alone. */
 export const phaseConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, algorithms: [{ name: 'gd', eta: p.etaGd }] });
 /** The stable-step models (GD alone; only the compiled system and W₀ are read). */
-export const stableConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, algorithms: [{ name: 'gd', eta: p.etaGd }], steps: a.stable.horizon });
+export const stableConfig = (p: ReproduceParams, a: AngleParams, lambdaV: number, phi: number): ExperimentConfig => angleConfig(p, a, { lambdaV, phi, algorithms: [{ name: 'gd', eta: p.etaGd }], steps: a.steps });
 
 /** Every run the study reads (declared by the claims and the figures that use it). */
 export function angleRuns(p: ReproduceParams): RunRequest[] {
@@ -223,7 +223,7 @@ export function phaseDiagram(lambdaV: number[], phi: number[], escape: (number |
 }
 
 const STABLE_RULE =
-  'stableUpTo: the lower end of the final bisection bracket of the largest η̃ at which GD from W₀ = αI, run for H steps, stays within the divergence bound and ends with L(W_H) ≤ ρ·L(W₀); the stable set must be a prefix of a geometric grid over [β/4, 4β], β = 2/μ_max at the optimum (else undecided)';
+  "stableUpTo: the step-size scan of `specgd thresholds` from W₀ = αI (dynamics/stability.ts): the largest scanned η̃ below which every scanned η̃ converges to the optimum (φ > 0: the optimum set WᵀW = θθᵀ, by the classifier's rules), bracketed by the first scanned η̃ that does not (cycle, bounded, diverges or undecided); undecided when the smallest scanned η̃ is not stable or every one is";
 
 export function angleStudy(runs: RunSet, p: ReproduceParams): AngleSection | null {
   const a = p.angle;
@@ -238,7 +238,7 @@ export function angleStudy(runs: RunSet, p: ReproduceParams): AngleSection | nul
       }
       return { lambdaV, phi: [...a.phi], config: curveConfig(p, a, lambdaV, 0), runs: out };
     });
-    const rules: StableStepRules = { points: a.stable.points, iterations: a.stable.iterations, horizon: a.stable.horizon, lossRatio: a.stable.lossRatio };
+    const rules: StableStepRules = { resolution: a.stable.resolution };
     const stable: AngleStableCurve[] = a.stable.lambdaV.map((lambdaV) => {
       const res = a.phi.map((phi) => {
         const run = runs.run(stableConfig(p, a, lambdaV, phi));

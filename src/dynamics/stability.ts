@@ -10,6 +10,10 @@
  *  - The analytic bounds beside them: `stability/bounds.ts` (the optimum's linearized bound 2/μ_max = period-doubling
  *    onset; the escape-stage bound = crisis of the fastest-growing non-signal block's restricted map), and which of
  *    them the measured stableUpTo follows.
+ *  - Matrix-block coordinates (issue 13, θ over K ≥ 2 eigen-directions): the optimum is the set {rθᵀ, ‖r‖ = 1}
+ *    (`stability/optimum-set.ts`: nearest-point projection, normal bound 2/μ_max from H_S = 8κ[2Σθθᵀ Σ + (θᵀΣθ)Σ],
+ *    the same at every point of the set), classified as one target (classify.ts `OptimumSet`); no escape-stage
+ *    bound and no fixed-point enumeration there (the origin is listed).
  *  - Fixed points of the GD map are the zeros of g, from symbolic/'s exact enumeration (`computeFixedPoints`); the
  *    GD-map Jacobian is I − η̃J, J = ∂g/∂a = R⁻¹H with real eigenvalues (`jacobianEigenvalues`).
  *  - Early-stage anisotropy: at a = 0, J(0) is diagonal (derived by symbolic/) and block k grows by the factor
@@ -22,7 +26,6 @@ import { DEFAULTS } from '../config/defaults.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { CompiledSystem } from '../symbolic/compiled.js';
 import { derive, type Derivation } from '../symbolic/derive.js';
-import { ConfigError } from '../core/errors.js';
 import { computeFixedPoints, type FixedPoints } from '../symbolic/fixedpoints.js';
 import { paramValues } from '../symbolic/compile.js';
 import { iterateMap } from './maps.js';
@@ -36,6 +39,10 @@ import { analyticBounds, jacobianEigenvalues, linearBound, type AnalyticBounds }
 import type { ClassifierFixedPoint, ClassifierRules, MapJacobian, MapStep } from './stability/classify.js';
 import { ScanBudgetExceeded, stabilityScan, type ScanRules, type StepSizeScan } from './stability/scan.js';
 import { currentBudget, THEORY_BLOCK_STEP_OPS } from '../config/budget.js';
+import type { MatrixBlockLayout } from '../core/matrix-block.js';
+import { optimumSetBound, optimumSetOf, optimumAt, projectOnOptimumSet, type OptimumSetBound } from './stability/optimum-set.js';
+
+export { optimumSetBound, optimumSetOf, optimumAt, projectOnOptimumSet, type OptimumSetBound } from './stability/optimum-set.js';
 
 export { jacobianEigenvalues, linearBound, ratioExpr, restrictedMapBounds, analyticBounds, type AnalyticBounds, type RestrictedMapBound, type BoundExpr } from './stability/bounds.js';
 export { classifyRun, classLabel, convergenceRadii, describeRules, type ClassifierFixedPoint, type ClassifierRules, type LongTimeClass, type MapJacobian, type MapStep } from './stability/classify.js';
@@ -119,6 +126,8 @@ export function scanSettings(over: { resolution?: number; maxTime?: number; minS
 
 export interface GdStability {
   analytic: AnalyticBounds;
+  /** Matrix-block coordinates (issue 13): the optimum set's bound and its symmetry check; null on commuting blocks. */
+  optimumSet: OptimumSetBound | null;
   fixedPoints: ClassifierFixedPoint[];
   /** From the config's initialization. */
   fromInit: StepSizeScan;
@@ -161,14 +170,19 @@ const scanCache = new WeakMap<CompiledSystem, Map<string, GdStability>>();
  * bound the measured stableUpTo follows. Memoized per (system, a0, settings): `thresholds`, the reports and the
  * divergence messages read the same computation.
  */
-export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, opts: { resolution?: number; maxTime?: number; minSteps?: number; delta?: number; derivation?: Derivation; fixedPoints?: FixedPoints | null; stepCap?: number } = {}): GdStability {
+export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, opts: { resolution?: number; maxTime?: number; minSteps?: number; delta?: number; derivation?: Derivation; fixedPoints?: FixedPoints | null; stepCap?: number; anchor?: [number, number] } = {}): GdStability {
   const delta = opts.delta ?? 1e-4;
   const settings = scanSettings(opts);
-  const key = JSON.stringify([Array.from(a0), settings, delta]);
+  const key = JSON.stringify([Array.from(a0), settings, delta, opts.anchor ?? null]);
   let perSys = scanCache.get(sys);
   if (!perSys) scanCache.set(sys, (perSys = new Map()));
   const hit = perSys.get(key);
   if (hit) return hit;
+  if (sys.matrixBlock) {
+    const result = gdStabilityOnSet(sys as CompiledSystem & { matrixBlock: MatrixBlockLayout }, spec, a0, settings, delta, opts);
+    perSys.set(key, result);
+    return result;
+  }
   const derivation = opts.derivation ?? derive(spec, { checks: false, fixedPoints: false });
   const fps = opts.fixedPoints !== undefined ? opts.fixedPoints : sys.n <= 12 ? computeFixedPoints(derivation) : null;
   const fixedPoints = classifierFixedPoints(sys, ctx.signal, fps);
@@ -176,15 +190,80 @@ export function gdStability(sys: CompiledSystem, ctx: StatContext, spec: ModelSp
   const analytic = analyticBounds(sys, ctx.signal, aStar, derivation, paramValues(derivation, spec));
   const bounds = [analytic.optimum.value, analytic.escape?.value, analytic.optimumDivergence?.value].filter((x): x is number => x !== null && x !== undefined);
   if (bounds.length === 0) bounds.push(1);
-  const anchor: [number, number] = [Math.min(...bounds), Math.max(...bounds)];
+  const anchor: [number, number] = opts.anchor ?? [Math.min(...bounds), Math.max(...bounds)];
   const mapAt = (eta: number) => gdReducedMap(sys, eta);
   const base = { mapAt, fixedPoints, classifier: settings.classifier, anchor, rules: settings.scan, stepCap: opts.stepCap };
   const fromInit = stabilityScan({ ...base, a0, start: 'the initialization a₀' });
   const near = Float64Array.from(aStar, (x) => x + delta);
   const nearOptimum = stabilityScan({ ...base, a0: near, start: `a* + ${delta} in every block`, extent: 'to-first-edge' });
-  const result: GdStability = { analytic, fixedPoints, fromInit, nearOptimum, delta, follows: followsBound(fromInit.stableUpTo, analytic) };
+  const result: GdStability = { analytic, optimumSet: null, fixedPoints, fromInit, nearOptimum, delta, follows: followsBound(fromInit.stableUpTo, analytic) };
   perSys.set(key, result);
   return result;
+}
+
+/** Σ's variances on the directions of S (matrix-block coordinates). */
+function varianceOnS(spec: ModelSpec): number[] | null {
+  const co = spec.coordinates;
+  return co ? co.directionBlocks.map((b) => spec.blocks[b].variance) : null;
+}
+
+/**
+ * The GD stability on the matrix-block coordinates (issue 13): the optimum is the set {rθᵀ, ‖r‖ = 1}
+ * (stability/optimum-set.ts), classified as one target (classify.ts `OptimumSet`); the listed fixed point besides
+ * it is the origin W = 0 (any other stationary point a run settles on is reported as "an unlisted fixed point", not
+ * the optimum). Analytic bounds: the set's normal bound 2/μ_max; no block-restricted escape-stage bound (the
+ * coordinate lines are not invariant off φ = 0). Grid anchor: [min, max] of 2/μ_max and 2/κ_top, κ_top = −μ_min(J(0))
+ * the fastest growth rate at W = 0 (the crisis 2/κ₁ of an odd-cubic restricted map; an anchor, not a bound).
+ */
+function gdStabilityOnSet(sys: CompiledSystem & { matrixBlock: MatrixBlockLayout }, spec: ModelSpec, a0: Float64Array, settings: ReturnType<typeof scanSettings>, delta: number, opts: { stepCap?: number; anchor?: [number, number] }): GdStability {
+  const set = optimumSetOf(sys);
+  const fixedPoints: ClassifierFixedPoint[] = [{ label: 'the origin W = 0', a: new Float64Array(sys.n), support: [], optimum: false }];
+  const bound = optimumSetBound(sys, varianceOnS(spec), spec.lossScale);
+  const grow = -Math.min(...jacobianEigenvalues(sys, new Float64Array(sys.n)));
+  const anchorPts = [bound.value, grow > 0 ? 2 / grow : null].filter((x): x is number => x !== null);
+  if (anchorPts.length === 0) anchorPts.push(1);
+  const anchor: [number, number] = opts.anchor ?? [Math.min(...anchorPts), Math.max(...anchorPts)];
+  const analytic: AnalyticBounds = {
+    optimum: { value: bound.value, expr: null, eigenvalues: bound.eigenvalues, rule: bound.rule },
+    escape: null,
+    optimumDivergence: null,
+    restricted: [],
+    predictedStableUpTo: bound.value !== null ? { value: bound.value, binds: 'optimum' } : null,
+    predictedDivergesFrom: null,
+  };
+  const base = { mapAt: (eta: number) => gdReducedMap(sys, eta), fixedPoints, optimumSet: set, classifier: settings.classifier, anchor, rules: settings.scan, stepCap: opts.stepCap };
+  const fromInit = stabilityScan({ ...base, a0, start: 'the initialization a₀' });
+  const near = Float64Array.from(optimumAt(sys, 0), (x) => x + delta);
+  const nearOptimum = stabilityScan({ ...base, a0: near, start: `θθᵀ + ${delta} in every coordinate`, extent: 'to-first-edge' });
+  return { analytic, optimumSet: bound, fixedPoints, fromInit, nearOptimum, delta, follows: followsBound(fromInit.stableUpTo, analytic) };
+}
+
+/**
+ * The scan from `a0` alone, up to its first η̃ not converging to the optimum (`extent: 'to-first-edge'`): the same
+ * map, fixed points / optimum set, classifier and grid anchor as `gdStability` (so the same stableUpTo at the same
+ * resolution), without the near-optimum scan. For studies that need only stableUpTo over many models.
+ */
+export function gdStableUpTo(sys: CompiledSystem, ctx: StatContext, spec: ModelSpec, a0: Float64Array, opts: { resolution?: number; maxTime?: number; minSteps?: number } = {}): { scan: StepSizeScan; optimumBound: number | null; settings: ReturnType<typeof scanSettings> } {
+  const settings = scanSettings(opts);
+  const mapAt = (eta: number) => gdReducedMap(sys, eta);
+  if (sys.matrixBlock) {
+    const mb = sys as CompiledSystem & { matrixBlock: MatrixBlockLayout };
+    const bound = optimumSetBound(mb, varianceOnS(spec), spec.lossScale);
+    const grow = -Math.min(...jacobianEigenvalues(sys, new Float64Array(sys.n)));
+    const pts = [bound.value, grow > 0 ? 2 / grow : null].filter((x): x is number => x !== null);
+    if (pts.length === 0) pts.push(1);
+    const fixedPoints: ClassifierFixedPoint[] = [{ label: 'the origin W = 0', a: new Float64Array(sys.n), support: [], optimum: false }];
+    const scan = stabilityScan({ mapAt, a0, start: 'the initialization a₀', fixedPoints, optimumSet: optimumSetOf(mb), classifier: settings.classifier, anchor: [Math.min(...pts), Math.max(...pts)], rules: settings.scan, extent: 'to-first-edge' });
+    return { scan, optimumBound: bound.value, settings };
+  }
+  const derivation = derive(spec, { checks: false, fixedPoints: false });
+  const fps = sys.n <= 12 ? computeFixedPoints(derivation) : null;
+  const fixedPoints = classifierFixedPoints(sys, ctx.signal, fps);
+  const analytic = analyticBounds(sys, ctx.signal, optimumFor(sys, ctx, a0), derivation, paramValues(derivation, spec));
+  const bounds = [analytic.optimum.value, analytic.escape?.value, analytic.optimumDivergence?.value].filter((x): x is number => x !== null && x !== undefined);
+  if (bounds.length === 0) bounds.push(1);
+  const scan = stabilityScan({ mapAt, a0, start: 'the initialization a₀', fixedPoints, classifier: settings.classifier, anchor: [Math.min(...bounds), Math.max(...bounds)], rules: settings.scan, extent: 'to-first-edge' });
+  return { scan, optimumBound: analytic.optimum.value, settings };
 }
 
 export interface MeasuredBound {
@@ -233,14 +312,20 @@ export interface SpecgdCycle {
 
 
 /** SpecGD's end cycle with constant η (see the module comment). */
-export function specgdCycle(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, eta: number, transient: number, window = 512, maxPeriod = 256): SpecgdCycle {
-  const aStar = optimumFor(sys, ctx, a0);
+export function specgdCycle(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, eta: number, transient: number, window = 512, maxPeriod = 256, project?: (a: Float64Array, out: Float64Array) => void): SpecgdCycle {
+  const fixedStar = optimumFor(sys, ctx, a0);
   const pre = iterateMap(sys, ctx, a0, { algorithm: { ...specgdAlgorithm.defaults, eta }, steps: transient, record: new Int32Array(0), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
   const run = iterateMap(sys, ctx, pre.final, { algorithm: { ...specgdAlgorithm.defaults, eta }, steps: window, record: recordSteps(window, 'all'), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
   const n = sys.n;
   const states = run.step.map((_, i) => sys.symbols.map((s) => run.series[s][i]));
   let radius = 0;
-  for (const st of states) for (let k = 0; k < n; k++) radius = Math.max(radius, Math.abs(st[k] - aStar[k]));
+  // radius from a* (commuting blocks) or from each state's nearest optimum (an optimum set: `project`)
+  const aStar = new Float64Array(n);
+  for (const st of states) {
+    if (project) project(Float64Array.from(st), aStar);
+    else aStar.set(fixedStar);
+    for (let k = 0; k < n; k++) radius = Math.max(radius, Math.abs(st[k] - aStar[k]));
+  }
   const maxLoss = Math.max(...run.series.loss);
   let period: number | null = null;
   for (let p = 1; p <= Math.min(maxPeriod, Math.floor(states.length / 2)) && period === null; p++) {
@@ -282,6 +367,8 @@ export interface StabilityReport {
   blocks: { symbol: string; name: string; variance: number; rank: number }[];
   fixedPoints: FixedPointReport[];
   fixedPointEnumeration: string;
+  /** Matrix-block coordinates (issue 13): the optimum set's normal bound and its check along the set. */
+  optimumSet?: OptimumSetBound | null;
   /** The analytic bounds (optimum's linearized bound, escape-stage bound, restricted maps). */
   analytic: AnalyticBounds;
   /** The GD scan from the initialization (stableUpTo, divergesFrom, stable fraction, edges, rules). */
@@ -328,14 +415,69 @@ export function stabilityRuns(config: ExperimentConfig): { linearized: number; e
   return { linearized: config.algorithms.findIndex((a) => algorithmOf(a) === gdAlgorithm), endCycle: config.algorithms.findIndex((a) => algorithmOf(a) === specgdAlgorithm) };
 }
 
+/** sup over the GD trajectory (config's η̃, `steps` steps) of μ_max(J(a_k)), its step and 2/sup. */
+function trajectoryLinearization(sys: CompiledSystem, ctx: StatContext, a0: Float64Array, gd: AlgorithmConfig, steps: number): NonNullable<StabilityReport['linearized']['alongTrajectory']> {
+  const n = sys.n;
+  const run = iterateMap(sys, ctx, a0, { algorithm: gd, steps: steps, record: recordSteps(steps, 'auto'), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
+  let maxEig = -Infinity;
+  let atStep = 0;
+  const sampled: { step: number; maxEigenvalue: number }[] = [];
+  const sampleSteps = new Set(recordSteps(steps, 200));
+  const a = new Float64Array(n);
+  const work = new Float64Array(n * n);
+  run.step.forEach((k, i) => {
+    sys.symbols.forEach((s, j) => (a[j] = run.series[s][i]));
+    const m = Math.max(...jacobianEigenvalues(sys, a, work));
+    if (m > maxEig) {
+      maxEig = m;
+      atStep = k;
+    }
+    if (sampleSteps.has(k)) sampled.push({ step: k, maxEigenvalue: m });
+  });
+  return { eta: gd.eta, maxEigenvalue: maxEig, atStep, bound: maxEig > 0 ? 2 / maxEig : null, sampled };
+}
+
+/**
+ * The stability report on the matrix-block coordinates (issue 13; `gdStability` → gdStabilityOnSet): the scans
+ * with the optimum set as target, the set's normal bound and its symmetry check; the fixed-point list is the point
+ * θθᵀ of the set and the origin (no exact enumeration on these coordinates), the anisotropy is the growth rates
+ * −J_kk(0) (no symbolic thresholds: they are derived on commuting blocks), SpecGD's end cycle measured from each
+ * state's nearest optimum.
+ */
+function matrixBlockStabilityReport(config: ExperimentConfig, spec: ModelSpec, sys: CompiledSystem & { matrixBlock: MatrixBlockLayout }, ctx: StatContext, a0: Float64Array, opts: StabilityOptions): StabilityReport {
+  const n = sys.n;
+  const gd = config.algorithms.find((a) => algorithmOf(a) === gdAlgorithm);
+  const sg = config.algorithms.find((a) => algorithmOf(a) === specgdAlgorithm);
+  const stab = gdStability(sys, ctx, spec, a0, { resolution: opts.resolution, maxTime: opts.maxTime, minSteps: opts.steps, delta: opts.delta, stepCap: opts.stepCap });
+  const origin = new Float64Array(n);
+  const eigs0 = jacobianEigenvalues(sys, origin);
+  const star = optimumAt(sys, 0);
+  const eigsStar = jacobianEigenvalues(sys, star);
+  const fp = (a: Float64Array, kind: string, eigs: number[], bound: number | null): FixedPointReport => ({ support: sys.symbols.filter((_, k) => a[k] !== 0), a: Array.from(a), loss: sys.loss(a), kind, jacobianEigenvalues: eigs, gdMapEigenvalues: gd ? eigs.map((m) => 1 - gd.eta * m) : null, linearizedStableEta: bound });
+  const work = new Float64Array(n * n);
+  sys.gradJacobian(origin, work);
+  const project = (a: Float64Array, out: Float64Array) => projectOnOptimumSet(a, sys.matrixBlock, out);
+  return {
+    algorithms: scanScope(config),
+    blocks: spec.blocks.map((b) => ({ symbol: b.symbol, name: b.name, variance: b.variance, rank: b.rank })),
+    fixedPoints: [fp(star, 'optimum (the point θθᵀ of the optimum set {rθᵀ, ‖r‖ = 1})', eigsStar, stab.analytic.optimum.value), fp(origin, 'stationary point (W = 0)', eigs0, linearBound(eigs0))],
+    fixedPointEnumeration: `not enumerated on the matrix-block coordinates (${sys.symbols.join(', ')}): the optimum set {rθᵀ, ‖r‖ = 1} and the origin are listed`,
+    optimumSet: stab.optimumSet,
+    analytic: stab.analytic,
+    scan: stab.fromInit,
+    scanNearOptimum: stab.nearOptimum,
+    follows: stab.follows,
+    linearized: { atOptimum: stab.analytic.optimum.value, alongTrajectory: gd ? trajectoryLinearization(sys, ctx, a0, gd, config.steps) : null },
+    measured: { fromInit: measured(stab.fromInit, 'init'), nearOptimum: measured(stab.nearOptimum, 'near-optimum') },
+    anisotropy: { growthRates: sys.symbols.map((symbol, k) => ({ symbol, rate: -work[k * n + k] })), thresholds: [] },
+    specgdCycle: sg ? specgdCycle(sys, ctx, a0, sg.eta, Math.max(config.steps, Math.ceil(4 / sg.eta) + 1000), 512, 256, project) : null,
+  };
+}
+
 /** The stability report of a config (see the module comment). */
 export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions = {}): StabilityReport {
   const { spec, sys, ctx, a0 } = theorySetup(config, opts.system);
-  if (spec.coordinates) {
-    // Issue 13: off φ = 0 the optima form a continuum (W = r θᵀ, ‖r‖ = 1, r ∈ S), which the fixed-point enumeration
-    // and the run classifier of the step-size scan do not handle yet: refuse instead of reporting a wrong bound.
-    throw new ConfigError('model.covariance', spec.covarianceKind, `a signal on one eigen-direction for \`specgd thresholds\` (θ touches ${spec.coordinates.K}: the optima W = rθᵀ form a continuum the stability scan does not classify yet); use \`specgd sweep --grid lambda-phi\` for divergence over (λ_v, φ)`);
-  }
+  if (sys.matrixBlock) return matrixBlockStabilityReport(config, spec, sys as CompiledSystem & { matrixBlock: MatrixBlockLayout }, ctx, a0, opts);
   const n = sys.n;
   const gd = config.algorithms.find((a) => algorithmOf(a) === gdAlgorithm);
   const sg = config.algorithms.find((a) => algorithmOf(a) === specgdAlgorithm);
@@ -358,26 +500,7 @@ export function stabilityReport(config: ExperimentConfig, opts: StabilityOptions
   const aStar = optimumFor(sys, ctx, a0);
   const atOptimum = linearBound(jacobianEigenvalues(sys, aStar));
 
-  let alongTrajectory: StabilityReport['linearized']['alongTrajectory'] = null;
-  if (gd) {
-    const run = iterateMap(sys, ctx, a0, { algorithm: gd, steps: config.steps, record: recordSteps(config.steps, 'auto'), escapeLevel: Infinity, divergenceBound: DEFAULTS.divergenceBound });
-    let maxEig = -Infinity;
-    let atStep = 0;
-    const sampled: { step: number; maxEigenvalue: number }[] = [];
-    const sampleSteps = new Set(recordSteps(config.steps, 200));
-    const a = new Float64Array(n);
-    const work = new Float64Array(n * n);
-    run.step.forEach((k, i) => {
-      sys.symbols.forEach((s, j) => (a[j] = run.series[s][i]));
-      const m = Math.max(...jacobianEigenvalues(sys, a, work));
-      if (m > maxEig) {
-        maxEig = m;
-        atStep = k;
-      }
-      if (sampleSteps.has(k)) sampled.push({ step: k, maxEigenvalue: m });
-    });
-    alongTrajectory = { eta: gd.eta, maxEigenvalue: maxEig, atStep, bound: maxEig > 0 ? 2 / maxEig : null, sampled };
-  }
+  const alongTrajectory = gd ? trajectoryLinearization(sys, ctx, a0, gd, config.steps) : null;
 
   const stab = gdStability(sys, ctx, spec, a0, { resolution: opts.resolution, maxTime: opts.maxTime, minSteps: opts.steps, delta: opts.delta, derivation, fixedPoints: fps, stepCap: opts.stepCap });
 
@@ -426,8 +549,6 @@ export function divergenceMessage(sys: CompiledSystem, ctx: StatContext, spec: M
   // The loss scale κ multiplies every gradient: name it when it is not model.md's 1/4 (effective step 4κ·η).
   const model = (spec.spikeBlock >= 0 ? ` for λ_v = ${spec.blocks[spec.spikeBlock].variance}` : '') + (kappa !== 0.25 ? ` at loss scale κ = ${kappa} (effective step 4κ·${etaSym} = ${Number.isFinite(4 * kappa * eta) ? 4 * kappa * eta : 'beyond the float64 range'})` : '');
   if (def !== gdAlgorithm) return `${where}: ${etaSym} = ${eta}${model}; lower eta${kappa !== 0.25 ? ' or κ' : ''}`;
-  // Matrix-block coordinates (issue 13): the stability scan is built on the commuting-block derivation; no bound quoted.
-  if (sys.matrixBlock) return `${where}: η̃ = ${eta}${model}, θ over ${sys.matrixBlock.K} eigen-directions (the step-size scan behind a stable bound is not run on the matrix-block coordinates); lower eta`;
   // The scan behind stableUpTo runs only within the time budget (config/budget.ts); otherwise nothing is quoted.
   const budget = currentBudget();
   let scan: StepSizeScan;

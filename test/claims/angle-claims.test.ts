@@ -19,6 +19,7 @@ import type { AngleSection } from '../../src/compare/angle-section.js';
 import { buildModelSpec } from '../../src/model/spec.js';
 import { systemFor } from '../../src/symbolic/compile.js';
 import { angleConfig } from '../../src/claims/angle-scan.js';
+import { stabilityReport } from '../../src/dynamics/stability.js';
 
 const quick = reproduceParams(true);
 const small = smallAngleParams;
@@ -75,25 +76,17 @@ describe('phase cells and stable steps', () => {
     expect(() => phaseDiagram([2, 3], [0], [[1], [2]], [[false], [false]], 10, cfg)).toThrow(/reference λ_v = 1/);
   });
 
-  it('largestStableStep: undecided when the stable set is not a prefix of the grid, or lies beyond it', () => {
+  it('largestStableStep is the thresholds scan: the same stableUpTo and bracket as `specgd thresholds` at the same resolution', () => {
     const cfg = angleConfig(quick, small().angle!, { lambdaV: 10, phi: 0.5 });
     const spec = buildModelSpec(cfg);
     const sys = systemFor(spec);
-    const rules = { points: 7, iterations: 4, horizon: 100, lossRatio: 1e-6 };
-    const base = largestStableStep(sys, spec, rules, () => true);
-    expect(base.status).toBe('above-grid');
-    expect(base.stableUpTo).toBeNull();
-    const eta = base.grid.eta;
-    expect(largestStableStep(sys, spec, rules, () => false).status).toBe('below-grid');
-    // stable, unstable, stable again: not an interval
-    const holes = largestStableStep(sys, spec, rules, (e) => e <= eta[1] || (e >= eta[3] && e <= eta[3]));
-    expect(holes.status).toBe('non-monotone');
-    expect(holes.reason).toMatch(/not an interval/);
-    const edge = largestStableStep(sys, spec, rules, (e) => e < eta[2] * 1.1);
-    expect(edge.status).toBe('bracketed');
-    expect(edge.bracket![0]).toBeLessThan(eta[2] * 1.1);
-    expect(edge.bracket![1]).toBeGreaterThanOrEqual(eta[2] * 1.1);
-    expect(edge.bracket![1] / edge.bracket![0]).toBeCloseTo((eta[3] / eta[2]) ** (1 / 16), 12);
+    const resolution = small().angle!.stable.resolution;
+    const got = largestStableStep(sys, spec, { resolution });
+    const ref = stabilityReport(cfg, { resolution }).scan;
+    expect(got.status).toBe('bracketed');
+    expect(got.stableUpTo).toBe(ref.stableUpTo);
+    expect(got.bracket).toEqual(ref.bracket);
+    expect(got.horizonBias).toBeGreaterThan(0);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Issue 13 through the CLI: `specgd theory` on the README's example config (examples/spiked-angle.json) gives the
  * five matrix-block coordinates; bad angles / signals exit 2 with a one-line message naming the field and write
- * nothing; commands that do not reduce on these coordinates refuse with their reason (exit 2).
+ * nothing; commands that do not reduce on these coordinates refuse with their reason (exit 2); `thresholds` scans
+ * GD with the optimum set {rθᵀ} as target.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,20 @@ describe('specgd with a signal off the signal-variance direction (issue 13)', ()
     }
   });
 
+  it('thresholds on the README example: GD scanned, the optimum set’s bound 2/μ_max inside the stableUpTo bracket', async () => {
+    const out = join(root, 'thresholds.json');
+    const r = await runCli(['thresholds', '--config', example, '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const { entries } = JSON.parse(readFileSync(out, 'utf8')) as { entries: { stableUpTo: number; bracket: [number, number]; analytic: { optimum: { value: number } }; report: { algorithms: { algorithm: string; scanned: boolean }[]; optimumSet: { alongSet: { maxRelativeDeviation: number } } } }[] };
+    const e = entries[0];
+    expect(e.report.algorithms.map((a) => [a.algorithm, a.scanned])).toEqual([['gd', true], ['specgd', false]]);
+    expect(e.bracket[0]).toBe(e.stableUpTo);
+    expect(e.bracket[0]).toBeLessThanOrEqual(e.analytic.optimum.value);
+    expect(e.analytic.optimum.value).toBeLessThanOrEqual(e.bracket[1]);
+    // the same normal spectrum along the circle, to rounding of a 5×5 eigenproblem
+    expect(e.report.optimumSet.alongSet.maxRelativeDeviation).toBeLessThan(64 * Number.EPSILON);
+  });
+
   const bad = (patch: (c: Record<string, any>) => void) => {
     const c = structuredClone(exampleConfig);
     patch(c);
@@ -40,7 +55,6 @@ describe('specgd with a signal off the signal-variance direction (issue 13)', ()
     ['a zero signal weight', bad((c) => (c.model.covariance = { kind: 'powerlaw', exponent: 1, signal: [{ index: 2, weight: 0 }] })), 'model.covariance.signal[0].weight', [['theory'], ['simulate']]],
     ['the vector student', bad((c) => (c.model.student = { kind: 'vector' })), 'model.student.kind', [['theory'], ['simulate']]],
     ['Muon on the matrix block', bad((c) => (c.algorithms = [{ name: 'muon', eta: 0.01 }])), 'algorithms[].name', [['theory']]],
-    ['the stability scan', exampleConfig, 'model.covariance', [['thresholds']]],
     ['the smoothed sign flow', exampleConfig, 'flows', [['theory', '--sign-flow']]],
   ])('%s: exit 2, the field named, nothing written', async (name, config, field, cmds) => {
     const cfg = writeTemp(root, `bad-${name.replace(/\W+/g, '-')}.json`, config);

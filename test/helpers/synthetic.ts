@@ -108,7 +108,7 @@ export function smallAngleParams(steps = 600): ReproduceParams {
       phi: quarterTurn(4),
       lambdaV: [1, 10],
       phase: { lambdaV: { from: 1, to: 10, points: 3 }, phi: quarterTurn(4) },
-      stable: { lambdaV: [1, 10], points: 7, iterations: 5, horizon: 1500, lossRatio: 1e-6 },
+      stable: { lambdaV: [1, 10], resolution: 1e-2 },
     },
   };
 }

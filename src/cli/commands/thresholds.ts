@@ -9,6 +9,8 @@
  *    spike-restricted map), which one binds, and which one the measured stableUpTo follows;
  *  - the full stability report (fixed points, Jacobian eigenvalues, the scan from a* + δ, anisotropy thresholds,
  *    SpecGD's end cycle).
+ * On matrix-block coordinates (issue 13: θ over several eigen-directions) the optimum is the set {rθᵀ, ‖r‖ = 1}
+ * (dynamics/stability/optimum-set.ts): its normal bound replaces the optimum's, and there is no escape-stage bound.
  * JSON to stdout, or to FILE with --out (then a readable summary on stdout); --summary prints only the summary.
  */
 import type { Command } from 'commander';
@@ -114,7 +116,11 @@ export function thresholdsSummary(entries: ThresholdsEntry[], maxEdges = 12): st
     out.push(`                  of ${fr(e.mixedRegion, '(stableUpTo, alwaysDivergesFrom)')}`);
     const o = e.analytic.optimum;
     const esc = e.analytic.escapeStage;
-    out.push(`  analytic: optimum's linearized bound 2/μ_max = ${o.expr ?? '—'} = ${g(o.value)} (period-doubling onset at a*)`);
+    const set = e.report.optimumSet;
+    if (set) {
+      out.push(`  analytic: the optimum set {rθᵀ, ‖r‖ = 1}'s normal bound 2/μ_max = ${g(o.value)} (period-doubling onset normal to the set); μ over the non-zero eigenvalues of J at θθᵀ: ${e.report.fixedPoints[0]?.jacobianEigenvalues.slice(set.zeroCount).map((m) => g(m)).join(', ')} (${set.zeroCount} null directions)`);
+      out.push(`            H_S = 8κ[2Σθθᵀ Σ + (θᵀΣθ)Σ] on S: ${set.closedForm ? set.closedForm.map((m) => g(m)).join(', ') : '— (closed form for K = 2 only)'}; same spectrum along the set: max relative deviation ${g(set.alongSet.maxRelativeDeviation, 2)} over ${set.alongSet.psi.length} points`);
+    } else out.push(`  analytic: optimum's linearized bound 2/μ_max = ${o.expr ?? '—'} = ${g(o.value)} (period-doubling onset at a*)`);
     out.push(`            escape-stage bound (${esc ? `${esc.block}-restricted map's crisis` : '—'}) = ${esc?.expr ?? '—'} = ${g(esc?.value)}`);
     out.push(`            predicted stableUpTo = ${g(e.analytic.predictedStableUpTo)} (${e.analytic.binds ?? '—'} binds); predicted divergesFrom = ${g(e.analytic.predictedDivergesFrom)}`);
     const dv = e.follows.deviation;

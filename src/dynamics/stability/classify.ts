@@ -21,6 +21,9 @@
  *           to a linearly repelling point only on a measure-zero set; the block is exact because an exactly-zero
  *           coordinate stays zero under maps of the form a_i ← a_i (1 − η̃ h_i(a²))). An exactly stationary window
  *           (a_{j+1} = a_j bit for bit) counts as converged whatever (iii) says.
+ *  - **converges to a set of optima** (`OptimumSet`, e.g. the circle {rθᵀ} of issue 13): the same three rules with p the
+ *    state's nearest point of the set (taken at each check), ε = min(ε₀, ¼ · the distance from the set to the nearest
+ *    listed point); the set is the target when it is nearer than every listed fixed point.
  *  - **cycle of period P** (2 ≤ P ≤ `maxPeriod`, the smallest such P): max over the window of ‖a_j − a_{j−P}‖∞ ≤
  *    `cycleTol` · max(1, max_window ‖a_j‖∞), and also ‖a_k − a_{k−mP}‖∞ ≤ that for the largest mP < W (no slow drift
  *    along the window). Its amplitude is max_i (max_window a_i − min_window a_i)/2. P = 1 (a
@@ -98,8 +101,9 @@ export function classLabel(c: LongTimeClass): string {
 }
 
 /** The rules as sentences, for the output (see the module comment); `horizon` states H. */
-export function describeRules(r: Omit<ClassifierRules, 'maxSteps'>, horizon: string): string[] {
+export function describeRules(r: Omit<ClassifierRules, 'maxSteps'>, horizon: string, set?: string): string[] {
   return [
+    ...(set ? [`converges to ${set} (a set of optima, not an isolated point): the rule for a fixed point below with p = the state's nearest point of the set (re-taken at each check, so the rule is invariant along the set), ε = min(${r.convergenceTol}, ¼·distance from the nearest other listed point to the set), and "repelling" meaning the map Jacobian at p has spectral radius > 1 + ${r.repulsionTol} (the tangent multiplier is exactly 1: this tests the normal ones)`] : []),
     `diverges: some |a_i| > ${r.divergenceBound} or not finite (checked every step)`,
     `converges to p (listed fixed point, signs matched to the state): over the last W = ${r.window} steps max ‖a − p‖∞ ≤ ε_p = min(${r.convergenceTol}, ¼·distance from p to the nearest other fixed point), the distance still shrinking (its maxima over ${r.segments} consecutive segments of the window strictly decrease, a segment ≤ ${r.roundingFloor}·max(1, ‖p‖∞) counting as decreasing), and p not linearly repelling in the occupied coordinates (spectral radius of the map Jacobian ≤ 1 + ${r.repulsionTol})`,
     `cycle of period P (2 ≤ P ≤ ${r.maxPeriod}, smallest): max over the window of ‖a_k − a_{k−P}‖∞ ≤ ${r.cycleTol}·max(1, max ‖a_k‖∞), and the same across the largest multiple of P inside the window (no drift); amplitude = max_i (max a_i − min a_i)/2 over the window; not tested while the distance to a non-repelling fixed point still shrinks`,
@@ -136,7 +140,35 @@ function spectralRadius(J: Float64Array, n: number, idx: number[]): number {
   return r;
 }
 
+/**
+ * A connected set of optima that is not a list of isolated points (issue 13: {W : WᵀW = θθᵀ} = {rθᵀ, ‖r‖ = 1}, a
+ * circle in the matrix-block coordinates). The classifier measures the distance of a state to the set through its
+ * nearest point `project(a)` (written into `out`), so the rules are invariant along the set; the set is repelling
+ * when the map Jacobian at the nearest point has spectral radius > 1 + repulsionTol in the occupied coordinates (the
+ * tangent multiplier is exactly 1, so this tests the normal ones). Its spectrum is the same at every point of the
+ * set (a symmetry of the loss maps one point to another), so the repulsion verdict is cached per occupied set.
+ */
+export interface OptimumSet {
+  label: string;
+  project: (a: Float64Array, out: Float64Array) => void;
+}
+
+/** ε for the set: min(ε₀, ¼ · min over the listed points q of ‖q − project(q)‖∞). */
+export function setConvergenceRadius(set: OptimumSet, fps: readonly ClassifierFixedPoint[], eps0: number): number {
+  let nearest = Infinity;
+  for (const q of fps) {
+    const p = new Float64Array(q.a.length);
+    set.project(q.a, p);
+    let d = 0;
+    for (let i = 0; i < p.length; i++) d = Math.max(d, Math.abs(q.a[i] - p[i]));
+    nearest = Math.min(nearest, d);
+  }
+  return Math.min(eps0, nearest / 4);
+}
+
 export interface ClassifyInput {
+  /** A set of optima (module comment of `OptimumSet`), classified like a fixed point with the label `optimumSet.label`. */
+  optimumSet?: OptimumSet;
   step: MapStep;
   jacobian: MapJacobian;
   a0: Float64Array;
@@ -288,6 +320,9 @@ interface RunState {
   rules: ClassifierRules;
   jacobian: MapJacobian;
   repulsionCache: Map<string, boolean>;
+  set: OptimumSet | null;
+  setRadius: number;
+  setPoint: Float64Array;
 }
 
 /** Is the fixed point in st.pTmp (index f, sign pattern `signs`) repelling in the occupied coordinates? */
@@ -321,6 +356,30 @@ function checkRun(st: RunState, k: number, final: boolean): LongTimeClass | null
     }
   }
   let approaching = false;
+  if (st.set) {
+    // The set's nearest point to the state at k; the set is the target when it is nearer than every listed point.
+    st.set.project(ring.subarray(ok, ok + n), st.setPoint);
+    let d = 0;
+    for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(ring[ok + i] - st.setPoint[i]));
+    if (d < bestDist) {
+      const occupied: number[] = [];
+      let pNorm = 0;
+      for (let i = 0; i < n; i++) {
+        pTmp[i] = st.setPoint[i];
+        pNorm = Math.max(pNorm, Math.abs(pTmp[i]));
+        if (ring[ok + i] !== 0) occupied.push(i);
+      }
+      const dMax = distanceSegments(ring, R, n, first, k, pTmp, segMax, W);
+      const floor = rules.roundingFloor * Math.max(1, pNorm);
+      const shrinking = decreasing(segMax, floor);
+      const stationary = dMax <= floor && stationaryWindow(ring, R, n, first, k);
+      const repels = stationary ? false : repelling(st, -1, 'set', occupied);
+      if (dMax <= st.setRadius && (shrinking || dMax <= floor) && !repels) return { kind: 'converges', fixedPoint: st.set.label, optimum: true, distance: d, tolerance: st.setRadius, decidedAt: k };
+      approaching = shrinking && !repels;
+      bestDist = d;
+      best = -2;
+    }
+  }
   if (best >= 0) {
     const fp = fps[best];
     let signs = '';
@@ -341,6 +400,8 @@ function checkRun(st: RunState, k: number, final: boolean): LongTimeClass | null
     if (dMax <= radii[best] && (shrinking || dMax <= floor) && !repels) return { kind: 'converges', fixedPoint: fp.label, optimum: fp.optimum, distance: bestDist, tolerance: radii[best], decidedAt: k };
     approaching = shrinking && !repels;
   }
+  const targetLabel = best === -2 ? st.set!.label : best >= 0 ? fps[best].label : '';
+  const targetRadius = best === -2 ? st.setRadius : best >= 0 ? radii[best] : 0;
   if (approaching && !final) return null;
   // Cycle test: smallest P with max ‖a_j − a_{j−P}‖∞ ≤ tol over the window (and no drift across it).
   const tol = rules.cycleTol * windowScale(ring, R, n, first, k);
@@ -360,10 +421,17 @@ function checkRun(st: RunState, k: number, final: boolean): LongTimeClass | null
         around = fp.label;
       }
     }
+    if (st.set) {
+      const c = Float64Array.from(center);
+      st.set.project(c, st.setPoint);
+      let d = 0;
+      for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(c[i] - st.setPoint[i]));
+      if (d < ad) around = st.set.label;
+    }
     return { kind: 'cycle', period, amplitude: Math.max(...amplitudes), amplitudes, center, around, decidedAt: k };
   }
   if (!final) return null;
-  if (approaching) return { kind: 'undecided', reason: `still approaching ${fps[best].label} at the horizon (distance ${bestDist.toPrecision(3)} > ε = ${radii[best].toPrecision(3)}, shrinking)`, horizon: k };
+  if (approaching) return { kind: 'undecided', reason: `still approaching ${targetLabel} at the horizon (distance ${bestDist.toPrecision(3)} > ε = ${targetRadius.toPrecision(3)}, shrinking)`, horizon: k };
   // Approaching a cycle: for the P (2..maxPeriod) with the smallest P-difference over the last segment, the maxima
   // of ‖a_j − a_{j−P}‖∞ over the S segments strictly decrease.
   const lastFirst = k - Math.floor(W / S) + 1;
@@ -410,7 +478,9 @@ export function classifyRun(input: ClassifyInput): LongTimeClass {
   const repulsionCache = new Map<string, boolean>();
   const B = rules.divergenceBound;
 
-  const st: RunState = { ring, R, n, W, P, S, segMax, pTmp, J, fps, radii, rules, jacobian, repulsionCache };
+  const set = input.optimumSet ?? null;
+  const setRadius = set ? setConvergenceRadius(set, fps, rules.convergenceTol) : 0;
+  const st: RunState = { ring, R, n, W, P, S, segMax, pTmp, J, fps, radii, rules, jacobian, repulsionCache, set, setRadius, setPoint: new Float64Array(n) };
 
   let cur = Float64Array.from(input.a0);
   let nxt = new Float64Array(n);

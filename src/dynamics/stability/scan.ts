@@ -18,7 +18,7 @@
  * dense scan repeats below it. Each run's horizon is H = max(minSteps, ⌈maxTime/η̃⌉) steps (a time horizon
  * t = η̃k), the classifier stops earlier when it decides.
  */
-import { classifyRun, classLabel, convergenceRadii, describeRules, type ClassifierFixedPoint, type ClassifierRules, type LongTimeClass, type MapJacobian, type MapStep } from './classify.js';
+import { classifyRun, classLabel, convergenceRadii, describeRules, setConvergenceRadius, type ClassifierFixedPoint, type ClassifierRules, type LongTimeClass, type MapJacobian, type MapStep, type OptimumSet } from './classify.js';
 
 export interface ScanRules {
   /** ρ: ratio − 1 of the coarse geometric grid. */
@@ -41,6 +41,8 @@ export interface ScanInput {
   a0: Float64Array;
   start: string;
   fixedPoints: readonly ClassifierFixedPoint[];
+  /** A set of optima (classify.ts `OptimumSet`) when the optimum is not an isolated fixed point. */
+  optimumSet?: OptimumSet;
   /** Classifier rules except the horizon (set per η̃ from the scan rules). */
   classifier: Omit<ClassifierRules, 'maxSteps'>;
   /** [smallest, largest] analytic bound: the grid's anchor. */
@@ -116,7 +118,7 @@ export interface StepSizeScan {
 export function stabilityScan(input: ScanInput): StepSizeScan {
   const { rules } = input;
   const radii = convergenceRadii(input.fixedPoints, input.classifier.convergenceTol);
-  const optimumLabel = input.fixedPoints.find((f) => f.optimum)?.label;
+  const optimumLabel = input.optimumSet?.label ?? input.fixedPoints.find((f) => f.optimum)?.label;
   const converges = (c: LongTimeClass) => c.kind === 'converges' && c.optimum;
   const results = new Map<number, LongTimeClass>();
   let charged = 0;
@@ -128,7 +130,7 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
       // the classifier may double its horizon up to 3 times: charge the longest
       charged += 8 * maxSteps;
       if (input.stepCap !== undefined && charged > input.stepCap) throw new ScanBudgetExceeded(input.stepCap);
-      c = classifyRun({ step, jacobian, a0: input.a0, fixedPoints: input.fixedPoints, rules: { ...input.classifier, maxSteps }, radii });
+      c = classifyRun({ step, jacobian, a0: input.a0, fixedPoints: input.fixedPoints, optimumSet: input.optimumSet, rules: { ...input.classifier, maxSteps }, radii });
       results.set(eta, c);
     }
     return c;
@@ -260,7 +262,7 @@ export function stabilityScan(input: ScanInput): StepSizeScan {
       rule: `(1) neighbours with different classes bisected (geometric midpoint) to relative width ≤ ${rules.resolution}; (2) the ${rules.denseCells} coarse cells below the first η̃ not converging to the optimum scanned at relative spacing ${rules.resolution}, repeated below any lower one found${truncated ? `; STOPPED at the budget of ${rules.maxRefinementRuns} refinement runs` : ''}`,
     },
     horizon: { maxTime: rules.maxTime, minSteps: rules.minSteps, rule: `H = max(${rules.minSteps}, ⌈${rules.maxTime}/η̃⌉) steps per run (time t = η̃k ≤ ${rules.maxTime}); a run stops as soon as the classifier decides` },
-    classifier: { rules: describeRules(input.classifier, `max(${rules.minSteps}, ⌈${rules.maxTime}/η̃⌉) steps`), settings: input.classifier, convergenceRadii: input.fixedPoints.map((f, i) => ({ fixedPoint: f.label, radius: radii[i] })) },
+    classifier: { rules: describeRules(input.classifier, `max(${rules.minSteps}, ⌈${rules.maxTime}/η̃⌉) steps`, input.optimumSet?.label), settings: input.classifier, convergenceRadii: [...input.fixedPoints.map((f, i) => ({ fixedPoint: f.label, radius: radii[i] })), ...(input.optimumSet ? [{ fixedPoint: input.optimumSet.label, radius: setConvergenceRadius(input.optimumSet, input.fixedPoints, input.classifier.convergenceTol) }] : [])] },
     scanned: { eta: etas, label: labels },
     classCounts,
     examples,
