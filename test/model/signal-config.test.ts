@@ -33,8 +33,8 @@ describe('signal direction config (issue 13)', () => {
     ['mixed forms', { kind: 'powerlaw', exponent: 1, signal: [{ index: 2, weight: 1 }, 3] }, 'model.covariance.signal[1]', /object/],
     // Fuzz regressions (issue 15): zod's bare "Invalid input" for a non-number entry; a weight whose w/‖w‖
     // underflows to 0 beside a huge one (it gave a zero-weight component of θ).
-    ['a non-number entry', { kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal: [1, '', 0, 0, 0, 0] }, 'model.covariance.signal[1]', /a number .* or an object/],
-    ['a null entry in the list form', { kind: 'powerlaw', exponent: 1, signal: [{ index: 1, weight: 1 }, null] }, 'model.covariance.signal[1]', /a number .* or an object/],
+    ['a non-number entry', { kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal: [1, '', 0, 0, 0, 0] }, 'model.covariance.signal[1]', /a finite number .* or an object/],
+    ['a null entry in the list form', { kind: 'powerlaw', exponent: 1, signal: [{ index: 1, weight: 1 }, null] }, 'model.covariance.signal[1]', /a finite number .* or an object/],
     ['a denormal beside 1e300 (vector)', { kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal: [1e300, 5e-324, 0, 0, 0, 1] }, 'model.covariance.signal[1]', /underflows to 0/],
     ['a 1e-300 weight beside 1e300 (list)', { kind: 'powerlaw', exponent: 1, signal: [{ index: 1, weight: 1e300 }, { index: 3, weight: -1e-300 }] }, 'model.covariance.signal[1].weight', /underflows to 0/],
     ['an unknown key in an entry', { kind: 'powerlaw', exponent: 1, signal: [{ index: 2, weight: 1, w: 3 }] }, 'model.covariance.signal', /./],

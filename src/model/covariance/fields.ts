@@ -43,7 +43,7 @@ export function checkSignalIndex(index: number, d: number): [string, unknown, st
  * eigen-direction index, non-zero weight, each index once). The signal is normalized: θ = w/‖w‖.
  */
 /** What one entry of `signal` may be (the union's own message would be zod's bare "Invalid input"). */
-const SIGNAL_ENTRY_MSG = 'a number (θ\'s coordinate on that eigen-direction) or an object { "index": j (1-based), "weight": w ≠ 0 }, one form for the whole list';
+const SIGNAL_ENTRY_MSG = 'a finite number (θ\'s coordinate on that eigen-direction) or an object { "index": j (1-based), "weight": w ≠ 0 }, one form for the whole list';
 
 export const signalVector = () =>
   z.array(z.union([z.number(), z.strictObject({ index: z.number(), weight: z.number() })], { error: SIGNAL_ENTRY_MSG }), {
