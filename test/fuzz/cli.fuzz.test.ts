@@ -180,7 +180,7 @@ const cleanConfig = fc.integer({ min: 3, max: 8 }).chain((d) => fc.record({
   model: fc.record({
     d: fc.constant(d),
     covariance: fc.oneof(
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('spiked'), signalVariance: fc.double({ min: 0.2, max: 4, noNaN: true }), spikeVariance: fc.double({ min: 0.2, max: 40, noNaN: true }), bulkVariance: fc.double({ min: 0.1, max: 2, noNaN: true }), basis: fc.constantFrom('canonical', 'random'), signalSpikeAngle: angle }, { requiredKeys: ['kind', 'signalVariance', 'spikeVariance', 'bulkVariance', 'signalSpikeAngle'] }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('spiked'), signalVariance: fc.double({ min: 0.2, max: 4, noNaN: true }), spikeVariance: fc.double({ min: 0.2, max: 40, noNaN: true }), bulkVariance: fc.double({ min: 0.1, max: 2, noNaN: true }), basis: fc.constantFrom('canonical', 'random'), signalSpikeAngle: angle }, { requiredKeys: ['kind', 'signalVariance', 'spikeVariance', 'bulkVariance'] }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('powerlaw'), exponent: fc.double({ min: 0, max: 2, noNaN: true }), signal: signalFor(d) }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('diagonal'), eigenvalues: fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: d, maxLength: d }), signal: signalFor(d) }) },
     ),
