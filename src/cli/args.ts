@@ -36,6 +36,8 @@ export interface RangeLimits {
   maxN?: { value: number; why: string };
   min?: { value: number; why: string };
   max?: { value: number; why: string };
+  /** A valid range shown in the malformed-range message (default 1:50:20, which must itself be valid). */
+  example?: string;
 }
 
 /**
@@ -47,7 +49,8 @@ export function parseRange(option: string, value: string, scale: 'lin' | 'log' =
   const [lo, hi, n] = [Number(parts[0]), Number(parts[1]), Number(parts[2])];
   const needPositive = positive || scale === 'log';
   if (parts.length !== 3 || parts.some((p) => p.trim() === '') || !Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isInteger(n) || n < 1 || hi < lo || (needPositive && lo <= 0)) {
-    throw new ConfigError(option, value, `LO:HI:N with LO ≤ HI${needPositive ? ', LO > 0' : ''} and N an integer ≥ 1 (e.g. 1:50:20)`);
+    const within = limits.min !== undefined && limits.max !== undefined ? `, both within [${limits.min.value}, ${limits.max.value}]` : '';
+    throw new ConfigError(option, value, `LO:HI:N with LO ≤ HI${needPositive ? ', LO > 0' : ''}${within} and N an integer ≥ 1 (e.g. ${limits.example ?? '1:50:20'})`);
   }
   // Bounds checked before the N values are allocated.
   if (limits.maxN !== undefined && n > limits.maxN.value) throw new ConfigError(option, value, `N ≤ ${limits.maxN.value} (${limits.maxN.why})`);

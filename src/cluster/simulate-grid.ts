@@ -4,7 +4,7 @@
  *
  * Output shapes (JSON):
  *  - one config, no shard: `{ trajectories, perSeed, spectralInit? }` (perSeed[i] holds trajectory i's seeds;
- *    spectralInit, full-batch configs only, one entry per seed: sim/spectral-init.ts);
+ *    spectralInit, full-batch configs with θ on one rank-1 block only, one entry per seed: sim/spectral-init.ts);
  *  - a grid or a shard:     `{ shard?, grid: { axes, bases, points }, runs: [{ index, parameters, trajectories, perSeed }] }`
  *    with the runs of this shard only; `specgd merge` concatenates the runs of all shards in index order.
  */
@@ -40,8 +40,12 @@ export interface SimulationWithSeeds {
 export function simulateWithSeeds(config: ExperimentConfig, opts: SimulateOptions = {}): SimulationWithSeeds {
   const { trajectories, runs } = runSimulationWithSeeds(config, opts);
   const out: SimulationWithSeeds = { trajectories, perSeed: trajectories.map((t, ai) => ({ algorithm: t.algorithm, runs: runs[ai] })) };
-  if (config.data.mode === 'full-batch') {
-    const population = spectralPopulation(buildModelSpec(config));
+  // spectralInit's population side (symbolic/moments8.ts spectralPopulation) is derived for θ on one rank-1 block
+  // (θθᵀ = P_signal); for θ over several eigen-directions (issue 13) it would state that block's values, so the
+  // summary is left out rather than written wrong.
+  const spec = config.data.mode === 'full-batch' ? buildModelSpec(config) : null;
+  if (spec !== null && spec.coordinates === null) {
+    const population = spectralPopulation(spec);
     out.spectralInit = config.seeds.map((seed) => spectralInitSummary(config, seed, population, opts.backend));
   }
   return out;

@@ -142,9 +142,31 @@ function specTerm(config: ExperimentConfig): CostTerm {
   return { field: 'model.d', value: config.model.d, what: 'the model spec (12 bytes per dimension)', bytes: 12 * config.model.d, ops: config.model.d };
 }
 
+/**
+ * Matrix-block derivation (θ over K ≥ 2 eigen-directions, symbolic/matrix-block-derive.ts): time ≈
+ * K⁵ · MATRIX_BLOCK_SECONDS_PER_K5 (K² gradient entries, each a sum over K products with T's ~K² terms). Measured
+ * there (derive + compile on the 2-core machine under load): 1.0 / 2.8 / 7.4 s at K = 5 / 7 / 9; the smallest
+ * ratio, 7.4 s / 9⁵ = 1.25e-4 s, is charged so the estimate stays a lower bound. (The fuzz suite found a K = 8
+ * `derive` taking 15–43 s while the budget charged only the 9 direction blocks.)
+ */
+export const MATRIX_BLOCK_SECONDS_PER_K5 = 1.25e-4;
+
+/** K: the number of eigen-directions the signal θ touches (0 when it spans one rank-1 block), from the config. */
+export function signalDirectionCount(config: ExperimentConfig): number {
+  const cov = config.model.covariance;
+  if (cov.kind === 'spiked') return Math.sin((cov.signalSpikeAngle as number | undefined) ?? 0) !== 0 ? 2 : 0;
+  const signal = cov.signal as unknown[] | undefined;
+  if (!Array.isArray(signal)) return 0;
+  const K = signal.filter((w) => typeof w !== 'number' || w !== 0).length;
+  return K >= 2 ? K : 0;
+}
+
 /** The symbolic derivation of the reduced dynamics (derive, theory, thresholds). */
 export function derivationTerms(config: ExperimentConfig): CostTerm[] {
-  return derivationTermsForBlocks(blockCount(config), config.model.d);
+  const terms = derivationTermsForBlocks(blockCount(config), config.model.d);
+  const K = signalDirectionCount(config);
+  if (K >= 2) terms.push({ field: 'model.covariance.signal', value: `${K} eigen-directions`, what: `the matrix-block derivation for θ over K = ${K} eigen-directions (~K⁵)`, bytes: 0, ops: K ** 5 * MATRIX_BLOCK_SECONDS_PER_K5 * OPS_PER_SECOND });
+  return terms;
 }
 
 /** The symbolic derivation of B blocks of a model of dimension d (a model spec's `blocks.length` and `d`). */

@@ -348,6 +348,8 @@ export function momentSteps(): { text: string; latex: string[] }[] {
  * v, the moments E[q_θ³q_v] and E[q_θq_v] of the coupling θᵀY_n v (its variance is (E[q_θ³q_v] + σ_ε²E[q_θq_v])/n).
  */
 export function spectralPopulation(spec: ModelSpec): { Y: number[]; coupling: { thetaCubedSpike: number; thetaSpike: number } | null } {
+  // θθᵀ = P_signal holds only when θ spans one rank-1 block (not for θ over several eigen-directions, issue 13).
+  if (spec.coordinates !== null) throw new Error('spectralPopulation: derived for θ on one rank-1 block (θθᵀ = P_signal); this θ touches several eigen-directions');
   const gm = GaussianMoments.of(
     spec.blocks.map((b) => Poly.constant(b.rank)),
     spec.blocks.map((b) => Poly.constant(Rational.fromNumber(b.variance))),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALGORITHMS, algorithmOf } from '../../src/algorithms/index.js';
-import { checkBudget, CSV_BYTES_PER_ROW, simulationTerms, theoryTerms, type Budget } from '../../src/config/budget.js';
+import { checkBudget, CSV_BYTES_PER_ROW, derivationTerms, MATRIX_BLOCK_SECONDS_PER_K5, OPS_PER_SECOND, signalDirectionCount, simulationTerms, theoryTerms, type Budget } from '../../src/config/budget.js';
 import { parseConfig } from '../../src/config/config.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 
@@ -86,5 +86,32 @@ describe('budget: the long-format CSV', () => {
     const budget: Budget = { memoryBytes: 256 * 2 ** 20, ops: Infinity, rule: 'memory limit 256 MB' };
     expect(() => checkBudget(simulationTerms(config, 3, { csv: 'x.csv' }), budget)).toThrow(/^invalid --csv: got "x\.csv"; expected a run within the memory budget .* the long-format CSV of \d+ rows/);
     expect(() => checkBudget(simulationTerms(config, 3), budget)).not.toThrow();
+  });
+
+  it('regression (10 000-case fuzz run, seed 16, case 3267): the matrix-block derivation of θ over K directions is charged ~K⁵ (a K = 8 derive ran 43 s under a 1 s budget)', async () => {
+    const over = (signal: unknown[]) => parseConfig({ model: { d: 9, covariance: { kind: 'powerlaw', exponent: 1, signal } }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 20 });
+    const k8 = over([1, -2, 3, 1e-100, 5, 1, 0, 1, 1]);
+    expect(signalDirectionCount(k8)).toBe(8);
+    expect(signalDirectionCount(over([{ index: 2, weight: 1 }, { index: 5, weight: -1 }]))).toBe(2);
+    expect(signalDirectionCount(over([0, 0, 1, 0, 0, 0, 0, 0, 0]))).toBe(0);
+    const mb = derivationTerms(k8).find((t) => t.field === 'model.covariance.signal');
+    expect(mb?.ops).toBe(8 ** 5 * MATRIX_BLOCK_SECONDS_PER_K5 * OPS_PER_SECOND);
+    // spiked: K = 2 only when sin φ ≠ 0 in float64
+    const spiked = (phi?: number) => parseConfig({ model: { d: 5, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1, ...(phi === undefined ? {} : { signalSpikeAngle: phi }) } }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 20 });
+    expect([undefined, 0, 5e-324, Math.PI].map((phi) => signalDirectionCount(spiked(phi)))).toEqual([0, 0, 2, 2]);
+    // through the CLI: refused with exit 2 before any derivation work, naming the field
+    const cfg = writeTemp(root, 'k8.json', JSON.stringify({ model: { d: 9, covariance: { kind: 'powerlaw', exponent: 1, signal: [1, 1, 1, 1, 1, 1, 0, 1, 1] } }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 20 }));
+    const saved = process.env.SPECGD_TIME_LIMIT_S;
+    process.env.SPECGD_TIME_LIMIT_S = '1';
+    try {
+      for (const cmd of ['derive', 'theory']) {
+        const r = await runCli([cmd, '--config', cfg]);
+        expect(r.code, r.err).toBe(2);
+        expect(r.err).toMatch(/^specgd: invalid model\.covariance\.signal: got "8 eigen-directions"; expected a run within the time budget .* matrix-block derivation/);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.SPECGD_TIME_LIMIT_S;
+      else process.env.SPECGD_TIME_LIMIT_S = saved;
+    }
   });
 });

@@ -76,11 +76,48 @@ const junk = fc.oneof(fc.constant(null), fc.constant('1'), fc.constant(true), fc
 const num = (lo: number, hi: number) => fc.oneof({ weight: 100, arbitrary: fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }) }, { weight: 2, arbitrary: extremeNumber }, { weight: 1, arbitrary: junk });
 const int = (lo: number, hi: number) => fc.oneof({ weight: 100, arbitrary: fc.integer({ min: lo, max: hi }) }, { weight: 2, arbitrary: extremeNumber }, { weight: 1, arbitrary: junk });
 
+/**
+ * φ = signalSpikeAngle (radians, valid in [−π, π]): ordinary angles mostly; the limits ±π, 0, ±tiny (denormal: sin φ
+ * ≠ 0 switches to the matrix-block reduction), just past ±π, huge, and non-numbers (NaN-like strings).
+ */
+const angle = fc.oneof(
+  { weight: 20, arbitrary: fc.double({ min: -Math.PI, max: Math.PI, noNaN: true, noDefaultInfinity: true }) },
+  { weight: 6, arbitrary: fc.constantFrom(Math.PI, -Math.PI, 0, -0, 5e-324, -5e-324, 1e-300, 1e-8, Math.PI / 2, -Math.PI / 2) },
+  { weight: 2, arbitrary: fc.constantFrom(3.1415926535897936, -3.1415926535897936, 4, 1e300, -1e300, 1.7976931348623157e308, 'NaN', 'Infinity', '-Infinity', '0', 'pi') },
+  { weight: 1, arbitrary: junk },
+);
+/** One weight of a signal vector: ordinary, zero, denormal, tiny, huge (1e300), non-number. */
+const weight = fc.oneof(
+  { weight: 12, arbitrary: fc.double({ min: -3, max: 3, noNaN: true, noDefaultInfinity: true }) },
+  { weight: 3, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.constantFrom(5e-324, -5e-324, 1e-320, 1e-300, 1e300, -1e300, 1.7976931348623157e308) },
+  { weight: 1, arbitrary: junk },
+);
+/**
+ * `signal` of the diagonal / power-law families (θ over eigen-directions): a d-vector (zeros, denormals, huge
+ * weights), sometimes of the wrong length or all zeros; or a list of { index, weight } (indices mostly in 1..d,
+ * sometimes repeated, out of range or not integers; weights sometimes 0).
+ */
+const signalFor = (d: number) => fc.oneof(
+  { weight: 8, arbitrary: fc.array(weight, { minLength: d, maxLength: d }) },
+  { weight: 1, arbitrary: fc.array(weight, { minLength: 0, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.constant(Array.from({ length: d }, () => 0)) },
+  { weight: 6, arbitrary: fc.array(fc.record({ index: int(1, d), weight }), { minLength: 1, maxLength: Math.min(d, 4) }) },
+  { weight: 1, arbitrary: fc.array(fc.record({ index: fc.constantFrom(1, 1, 2, 0, d + 1, 1.5), weight }, { requiredKeys: ['index'] }), { minLength: 0, maxLength: 4 }) },
+  { weight: 1, arbitrary: fc.oneof(junk, fc.constant([1, { index: 1, weight: 1 }])) },
+);
+/** signalIndex or signal (exactly one is valid; both or neither must be refused). */
+const signalFieldsFor = (d: number) => fc.oneof(
+  { weight: 6, arbitrary: fc.record({ signalIndex: int(1, d) }) },
+  { weight: 6, arbitrary: fc.record({ signal: signalFor(d) }) },
+  { weight: 1, arbitrary: fc.record({ signalIndex: int(1, d), signal: signalFor(d) }) },
+  { weight: 1, arbitrary: fc.constant({}) },
+);
 /** A covariance for dimension d (signal index and eigenvalue count mostly consistent with d). */
 const covarianceFor = (d: number) => fc.oneof(
-  { weight: 12, arbitrary: fc.record({ kind: fc.constant('spiked'), signalVariance: num(0.1, 5), spikeVariance: num(0.1, 60), bulkVariance: num(0.1, 5), basis: fc.oneof({ weight: 20, arbitrary: fc.constantFrom('canonical', 'random') }, { weight: 1, arbitrary: fc.constant('nope') }) }, { requiredKeys: ['kind', 'signalVariance', 'spikeVariance', 'bulkVariance'] }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('powerlaw'), exponent: num(0, 3), signalIndex: int(1, d) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('diagonal'), eigenvalues: fc.oneof({ weight: 10, arbitrary: fc.array(num(0.1, 10), { minLength: d, maxLength: d }) }, { weight: 1, arbitrary: fc.array(num(0.1, 10), { maxLength: 8 }) }), signalIndex: int(1, d) }) },
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant('spiked'), signalVariance: num(0.1, 5), spikeVariance: num(0.1, 60), bulkVariance: num(0.1, 5), basis: fc.oneof({ weight: 20, arbitrary: fc.constantFrom('canonical', 'random') }, { weight: 1, arbitrary: fc.constant('nope') }), signalSpikeAngle: angle }, { requiredKeys: ['kind', 'signalVariance', 'spikeVariance', 'bulkVariance'] }) },
+  { weight: 3, arbitrary: fc.tuple(fc.record({ kind: fc.constant('powerlaw'), exponent: num(0, 3) }), signalFieldsFor(d)).map(([c, s]) => ({ ...c, ...s })) },
+  { weight: 3, arbitrary: fc.tuple(fc.record({ kind: fc.constant('diagonal'), eigenvalues: fc.oneof({ weight: 10, arbitrary: fc.array(num(0.1, 10), { minLength: d, maxLength: d }) }, { weight: 1, arbitrary: fc.array(num(0.1, 10), { maxLength: 8 }) }) }), signalFieldsFor(d)).map(([c, s]) => ({ ...c, ...s })) },
   { weight: 1, arbitrary: junk },
 );
 const init = fc.oneof(
@@ -130,6 +167,31 @@ const config = fc
     return junkKey !== undefined && typeof junkKey === 'string' && junkKey.length > 6 ? { ...rest, [junkKey]: 1 } : rest;
   });
 
+/**
+ * Configs that are valid except (rarely) in the new fields (issue 13: signalSpikeAngle, signal; full-batch configs'
+ * spectralInit): the broad generator above refuses ~90 % of its configs for some other field, so without these the
+ * accepted runs of the new code paths would be a handful.
+ */
+const cleanAlgorithm = fc.oneof(
+  fc.record({ name: fc.constant('gd'), eta: fc.double({ min: 1e-3, max: 0.3, noNaN: true }) }),
+  fc.record({ name: fc.constant('specgd'), eta: fc.double({ min: 1e-3, max: 0.3, noNaN: true }), polar: fc.constantFrom('svd', 'newton-schulz') }),
+);
+const cleanConfig = fc.integer({ min: 3, max: 8 }).chain((d) => fc.record({
+  model: fc.record({
+    d: fc.constant(d),
+    covariance: fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('spiked'), signalVariance: fc.double({ min: 0.2, max: 4, noNaN: true }), spikeVariance: fc.double({ min: 0.2, max: 40, noNaN: true }), bulkVariance: fc.double({ min: 0.1, max: 2, noNaN: true }), basis: fc.constantFrom('canonical', 'random'), signalSpikeAngle: angle }, { requiredKeys: ['kind', 'signalVariance', 'spikeVariance', 'bulkVariance'] }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('powerlaw'), exponent: fc.double({ min: 0, max: 2, noNaN: true }), signal: signalFor(d) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('diagonal'), eigenvalues: fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: d, maxLength: d }), signal: signalFor(d) }) },
+    ),
+    init: fc.record({ kind: fc.constant('scaled-identity'), alpha: fc.double({ min: 1e-4, max: 0.3, noNaN: true }) }),
+  }),
+  algorithms: fc.array(cleanAlgorithm, { minLength: 1, maxLength: 2 }),
+  steps: fc.integer({ min: 1, max: 40 }),
+  data: fc.oneof(fc.constant({ mode: 'population' }), fc.record({ mode: fc.constant('full-batch'), n: fc.integer({ min: 1, max: 30 }) }), fc.record({ mode: fc.constant('online'), batch: fc.integer({ min: 1, max: 10 }) })),
+  seeds: fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 2 }),
+}));
+
 /** Where an output option points: a fresh path in the case folder mostly, sometimes a path that must be refused. */
 const badPath = fc.constantFrom('@folder', '@under-file', '/proc/nope/x.json', 'same.txt');
 const outPath = fc.oneof({ weight: 12, arbitrary: fc.constantFrom('out/x.json', 'x.json') }, { weight: 1, arbitrary: badPath });
@@ -143,12 +205,15 @@ const command = fc.oneof(
   { weight: 5, arbitrary: fc.record({ cmd: fc.constant('simulate'), seeds: fc.option(rare(['1', '2', '3'], ['0', '1e12'])) }) },
   { weight: 3, arbitrary: fc.record({ cmd: fc.constant('compare'), strict: fc.boolean(), windowLevel: fc.option(fc.oneof({ weight: 10, arbitrary: fc.constantFrom('0.5', '0.9') }, { weight: 1, arbitrary: fc.constantFrom('2', '0') })) }) },
   { weight: 2, arbitrary: fc.record({ cmd: fc.constant('thresholds'), lambdaV: fc.option(rare(['1,10', '5'], ['1e300', '0'])), resolution: rare(['0.1', '0.3'], ['1e-300', '2']) }) },
-  { weight: 2, arbitrary: fc.record({ cmd: fc.constant('sweep'), grid: rare(['lambda-eta', 'lambda-d', 'lambda-alpha'], ['nope']), axis: rare(['3:5:2', '0.01:0.1:3', '0.001:0.01:2'], ['3:1e12:2', '1:2:100000000', '2:1:2']), steps: rare(['5', '20'], ['0', '99999999999999999999']) }) },
+  { weight: 2, arbitrary: fc.record({ cmd: fc.constant('sweep'), grid: rare(['lambda-eta', 'lambda-d', 'lambda-alpha', 'lambda-phi'], ['nope']), axis: rare(['3:5:2', '0.01:0.1:3', '0.001:0.01:2'], ['3:1e12:2', '1:2:100000000', '2:1:2']), steps: rare(['5', '20'], ['0', '99999999999999999999']) }) },
+  // φ grids (sweep --grid lambda-phi --phi LO:HI:N, radians within [−π, π]): the limits, a single point, denormal
+  // and tiny ends, and refusals (past π, NaN, huge, too many points, malformed).
+  { weight: 1, arbitrary: fc.record({ cmd: fc.constant('sweep-phi'), phi: rare(['0:1.5707963267948966:3', '-3.141592653589793:3.141592653589793:3', '0:0:1', '5e-324:1e-8:2', '-0.5:0.5:2', '3.141592653589793:3.141592653589793:1', '1e-300:1:2'], ['0:4:2', 'NaN:1:2', '0:NaN:2', '-1e300:0:2', '0:1e300:2', '0:1:100000000', '1:0:2', '0:1', '0:1:0', 'x', '0:1:2.5', '-3.1415926535897936:0:2']), steps: rare(['5', '20'], ['0']) }) },
   { weight: 1, arbitrary: fc.record({ cmd: fc.constant('derive'), format: rare(['md', 'json', 'tex'], ['pdf']) }) },
 );
 
 const caseArb = fc.record({
-  config,
+  config: fc.oneof({ weight: 3, arbitrary: config }, { weight: 1, arbitrary: cleanConfig }),
   command,
   out: fc.option(outPath),
   csv: fc.option(csvPath),
@@ -211,8 +276,11 @@ describe('fuzz: the CLI on generated configs and flags', () => {
         } else if (k.cmd === 'sweep') {
           argv.push('--grid', k.grid, '--lambda-v', '1:20:2', '--workers', '0', '--no-progress', '--steps', k.steps);
           argv.push(k.grid === 'lambda-d' ? '--d' : k.grid === 'lambda-alpha' ? '--alpha' : '--eta', k.axis);
+        } else if (k.cmd === 'sweep-phi') {
+          argv[0] = 'sweep';
+          argv.push('--grid', 'lambda-phi', '--lambda-v', '1:20:2', '--workers', '0', '--no-progress', '--steps', k.steps, '--phi', k.phi);
         } else if (k.cmd === 'derive') argv.push('--format', k.format);
-        const csvAllowed = k.cmd === 'theory' || k.cmd === 'simulate' || k.cmd === 'sweep';
+        const csvAllowed = k.cmd === 'theory' || k.cmd === 'simulate' || k.cmd === 'sweep' || k.cmd === 'sweep-phi';
         const outFile = c.out !== null ? resolvePath(caseDir, c.out) : undefined;
         const csvFile = c.csv !== null && csvAllowed ? resolvePath(caseDir, c.csv) : undefined;
         if (c.out === 'same.txt' || c.csv === 'same.txt') expect(true).toBe(true); // same.txt as both: refused
@@ -252,6 +320,9 @@ describe('fuzz: the CLI on generated configs and flags', () => {
         if (r.code === 2) {
           expect(r.err.trim().split('\n'), where).toHaveLength(1);
           expect(r.err, where).toMatch(/^specgd: /);
+          // A refusal names the field, the value and what is valid; never zod's bare default text.
+          expect(r.err, where).toMatch(/^specgd: invalid .+: got .*; expected \S/s);
+          expect(r.err, where).not.toMatch(/expected Invalid input|Invalid input$/);
           expect(files, `files left after a refusal: ${where}`).toEqual([]);
         } else {
           for (const f of files) expect(nonFinite(readFileSync(f, 'utf8')), `${f}: ${where}`).toBeNull();

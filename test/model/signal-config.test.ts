@@ -31,6 +31,12 @@ describe('signal direction config (issue 13)', () => {
     ['an index out of range', { kind: 'powerlaw', exponent: 1, signal: [{ index: 7, weight: 1 }] }, 'model.covariance.signal[0].index', /1\.\.6/],
     ['a repeated index', { kind: 'powerlaw', exponent: 1, signal: [{ index: 2, weight: 1 }, { index: 2, weight: 1 }] }, 'model.covariance.signal[1].index', /distinct/],
     ['mixed forms', { kind: 'powerlaw', exponent: 1, signal: [{ index: 2, weight: 1 }, 3] }, 'model.covariance.signal[1]', /object/],
+    // Fuzz regressions (issue 15): zod's bare "Invalid input" for a non-number entry; a weight whose w/‖w‖
+    // underflows to 0 beside a huge one (it gave a zero-weight component of θ).
+    ['a non-number entry', { kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal: [1, '', 0, 0, 0, 0] }, 'model.covariance.signal[1]', /a finite number .* or an object/],
+    ['a null entry in the list form', { kind: 'powerlaw', exponent: 1, signal: [{ index: 1, weight: 1 }, null] }, 'model.covariance.signal[1]', /a finite number .* or an object/],
+    ['a denormal beside 1e300 (vector)', { kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal: [1e300, 5e-324, 0, 0, 0, 1] }, 'model.covariance.signal[1]', /underflows to 0/],
+    ['a 1e-300 weight beside 1e300 (list)', { kind: 'powerlaw', exponent: 1, signal: [{ index: 1, weight: 1e300 }, { index: 3, weight: -1e-300 }] }, 'model.covariance.signal[1].weight', /underflows to 0/],
     ['an unknown key in an entry', { kind: 'powerlaw', exponent: 1, signal: [{ index: 2, weight: 1, w: 3 }] }, 'model.covariance.signal', /./],
   ])('rejects %s', (_name, covariance, field, valid) => {
     const e = errorOf(base(covariance));
@@ -44,6 +50,14 @@ describe('signal direction config (issue 13)', () => {
     expect(spec.signal).toEqual([{ direction: 0, weight: Math.cos(phi) }, { direction: 1, weight: Math.sin(phi) }]);
     const zero = buildModelSpec(parseConfig(base({ kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 })));
     expect(zero.signal).toEqual([{ direction: 0, weight: 1 }]);
+  });
+
+  it('keeps every component non-zero at the float64 extremes (denormal and huge weights that stay representable)', () => {
+    for (const signal of [[5e-324, 5e-324, 0, 0, 0, 0], [1.7976931348623157e308, -1.7976931348623157e308, 0, 0, 0, 0], [1e300, 1e-10, 0, 0, 0, 0]]) {
+      const spec = buildModelSpec(parseConfig(base({ kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal })));
+      expect(spec.signal.every((c) => c.weight !== 0 && Number.isFinite(c.weight)), JSON.stringify(signal)).toBe(true);
+      expect(spec.signal).toHaveLength(signal.filter((w) => w !== 0).length);
+    }
   });
 
   it('normalizes a signal vector and a weight list to the same unit θ', () => {

@@ -141,6 +141,16 @@ describe('simulate output', () => {
     const pop = simulateWithSeeds({ ...config, data: { mode: 'population' } }, { backend: portableLinalg, workers: 1 });
     expect(pop.spectralInit).toBeUndefined();
   });
+
+  it('regression (fuzz, issue 15): no spectralInit for θ over several eigen-directions (its population side is derived for θθᵀ = P_signal and stated θ = u at φ = 0.7)', () => {
+    const base = configOf(1e-3);
+    const tilted = parseConfig({ ...base, model: { ...base.model, covariance: { ...base.model.covariance, signalSpikeAngle: 0.7 } }, steps: 3, seeds: [1], data: { mode: 'full-batch', n: 200 } });
+    expect(buildModelSpec(tilted).coordinates).not.toBeNull();
+    expect(simulateWithSeeds(tilted, { backend: portableLinalg, workers: 1 }).spectralInit).toBeUndefined();
+    expect(() => spectralPopulation(buildModelSpec(tilted))).toThrow(/one rank-1 block/);
+    const spread = parseConfig({ model: { d: 5, covariance: { kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5], signal: [1, -1, 0, 0, 0] } }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 3, seeds: [1], data: { mode: 'full-batch', n: 50 } });
+    expect(simulateWithSeeds(spread, { backend: portableLinalg, workers: 1 }).spectralInit).toBeUndefined();
+  });
 });
 
 describe('SpecGD from αI on a sample: exactly (α + kη)I while Y_n − (α + kη)²S₂ ≻ 0', () => {

@@ -62,7 +62,7 @@ export function sweepSpecFromOptions(opts: SweepCliOptions): SweepSpec {
   let values: number[];
   if (own === 'eta') values = parseRange('--eta', opts.eta ?? SWEEP_DEFAULTS.eta, 'lin', true, { maxN });
   else if (own === 'd') values = [...new Set(parseRange('--d', opts.d ?? SWEEP_DEFAULTS.d, 'lin', true, { maxN, max: { value: MAX_STEPS, why: 'dimensions are int32 array lengths' } }).map((x) => Math.round(x)))];
-  else if (own === 'phi') values = parseRange('--phi', opts.phi ?? SWEEP_DEFAULTS.phi, 'lin', false, { maxN, min: { value: -Math.PI, why: 'angles within [−π, π]' }, max: { value: Math.PI, why: 'angles within [−π, π]' } });
+  else if (own === 'phi') values = parseRange('--phi', opts.phi ?? SWEEP_DEFAULTS.phi, 'lin', false, { maxN, min: { value: -Math.PI, why: 'angles within [−π, π]' }, max: { value: Math.PI, why: 'angles within [−π, π]' }, example: SWEEP_DEFAULTS.phi });
   else values = parseRange('--alpha', opts.alpha ?? SWEEP_DEFAULTS.alpha, 'log', undefined, { maxN });
   const algs = opts.algorithms.split(',').map((s) => s.trim());
   const algorithms = algs.map((a) => parseFormat<SweepAlgorithm>('--algorithms', a, ALGORITHMS.map((x) => x.id)));

@@ -42,8 +42,11 @@ export function checkSignalIndex(index: number, d: number): [string, unknown, st
  * vector θ in the eigenbasis (d numbers, zeros allowed, not all zero) or a list of `{ index, weight }` (1-based
  * eigen-direction index, non-zero weight, each index once). The signal is normalized: θ = w/‖w‖.
  */
+/** What one entry of `signal` may be (the union's own message would be zod's bare "Invalid input"). */
+const SIGNAL_ENTRY_MSG = 'a finite number (θ\'s coordinate on that eigen-direction) or an object { "index": j (1-based), "weight": w ≠ 0 }, one form for the whole list';
+
 export const signalVector = () =>
-  z.array(z.union([z.number(), z.strictObject({ index: z.number(), weight: z.number() })]), {
+  z.array(z.union([z.number(), z.strictObject({ index: z.number(), weight: z.number() })], { error: SIGNAL_ENTRY_MSG }), {
     error: 'an array of d numbers (θ in the eigenbasis) or a list of { "index": j (1-based), "weight": w ≠ 0 }',
   });
 
@@ -58,7 +61,8 @@ export interface SignalComponent {
  * normalized components in ascending direction order.
  */
 export function parseSignal(signal: readonly unknown[], d: number): { error: [string, unknown, string] } | { components: SignalComponent[] } {
-  const raw: SignalComponent[] = [];
+  /** Each component with the field it came from (for the underflow check below). */
+  const raw: (SignalComponent & { field: string })[] = [];
   const listForm = signal.length > 0 && typeof signal[0] === 'object';
   if (signal.length === 0) return { error: ['signal', signal, `a non-empty array: d = ${d} numbers or a list of { "index", "weight" }`] };
   if (!listForm) {
@@ -66,7 +70,7 @@ export function parseSignal(signal: readonly unknown[], d: number): { error: [st
     for (let j = 0; j < d; j++) {
       const w = signal[j];
       if (typeof w !== 'number' || !Number.isFinite(w)) return { error: [`signal[${j}]`, w, 'a finite number'] };
-      if (w !== 0) raw.push({ direction: j, weight: w });
+      if (w !== 0) raw.push({ direction: j, weight: w, field: `signal[${j}]` });
     }
     if (raw.length === 0) return { error: ['signal', signal, 'a vector with at least one non-zero entry (θ = 0 has no direction)'] };
   } else {
@@ -79,14 +83,20 @@ export function parseSignal(signal: readonly unknown[], d: number): { error: [st
       if (seen.has(index)) return { error: [`signal[${i}].index`, index, `distinct indices (${index} appears twice)`] };
       seen.add(index);
       if (typeof weight !== 'number' || !Number.isFinite(weight) || weight === 0) return { error: [`signal[${i}].weight`, weight, 'a finite non-zero number (leave a direction out instead of giving it weight 0)'] };
-      raw.push({ direction: index - 1, weight });
+      raw.push({ direction: index - 1, weight, field: `signal[${i}].weight` });
     }
     raw.sort((x, y) => x.direction - y.direction);
   }
   // ‖w‖ by scaling with max|w| first (no overflow/underflow of the squares).
   const big = Math.max(...raw.map((c) => Math.abs(c.weight)));
   const norm = Math.sqrt(raw.reduce((s, c) => s + (c.weight / big) ** 2, 0));
-  return { components: raw.map((c) => ({ direction: c.direction, weight: c.weight / big / norm })) };
+  const components = raw.map((c) => ({ direction: c.direction, weight: c.weight / big / norm }));
+  // A weight so small beside the largest that w/‖w‖ underflows to 0 would leave a zero-weight component (the
+  // direction counted as part of θ while θ has no component on it): refused like a zero weight in the list form.
+  for (let k = 0; k < raw.length; k++) {
+    if (components[k].weight === 0) return { error: [raw[k].field, raw[k].weight, `a weight that stays non-zero when θ is normalized (here w/‖w‖ underflows to 0 beside the largest |w| = ${big}); leave that direction out (0 in the vector form)`] };
+  }
+  return { components };
 }
 
 /** The signal rule of the diagonal families: exactly one of signalIndex and signal. */
