@@ -27,3 +27,27 @@ describe('fuzz regressions: sweep --grid lambda-phi --phi', () => {
     }
   });
 });
+
+describe('fuzz regressions: signal components whose square underflows', () => {
+  // Found by the 1000-case run after integration: thresholds at φ = 9.4e-323 (sin φ denormal) wrote NaN Jacobian
+  // eigenvalues and ended in an internal error. θ enters the reduction through θθᵀ, so such a component is refused.
+  const base = { algorithms: [{ name: 'gd', eta: 0.01 }], steps: 5 };
+  it.each([
+    ['thresholds', { kind: 'spiked', signalVariance: 0.55, spikeVariance: 40, bulkVariance: 0.1, signalSpikeAngle: 9.4e-323 }, 'model.covariance.signalSpikeAngle', '9.4e-323'],
+    ['theory', { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1, signalSpikeAngle: -1e-200 }, 'model.covariance.signalSpikeAngle', '-1e-200'],
+    ['theory', { kind: 'diagonal', eigenvalues: [1, 2, 3, 4], signal: [1, 1e-160, 0, 0] }, 'model.covariance.signal[1]', '1e-160'],
+  ])('%s on %o: exit 2 naming the field and the value, nothing written', async (cmd, covariance, field, value) => {
+    const cfg = writeTemp(root, `u-${field}-${value}.json`, { model: { d: 4, covariance }, ...base });
+    const out = join(root, `u-${value}.json`);
+    const r = await runCli([cmd, '--config', cfg, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(`invalid ${field}: got ${value}`);
+    expect(r.err).toContain('underflows');
+  });
+  it('the smallest accepted components still run (φ = 1e-150: sin φ² is a normal float64)', async () => {
+    const cfg = writeTemp(root, 'u-ok.json', { model: { d: 4, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1, signalSpikeAngle: 1e-150 } }, ...base });
+    const r = await runCli(['theory', '--config', cfg, '--out', join(root, 'u-ok-out.json')]);
+    expect(r.code, r.err).toBe(0);
+  });
+});

@@ -57,6 +57,12 @@ export interface SignalComponent {
 }
 
 /**
+ * Smallest normalized signal weight |θ_k| the reduction accepts: √(2⁻¹⁰²²) = 2⁻⁵¹¹ ≈ 1.49e-154, below which θ_k²
+ * (it enters through θθᵀ) underflows the normal float64 range and the block's coupling is lost to rounding.
+ */
+export const MIN_SIGNAL_WEIGHT = 2 ** -511;
+
+/**
  * Validate and normalize a `signal` field against d: [field, value, valid] for the first violation, else the
  * normalized components in ascending direction order.
  */
@@ -95,6 +101,8 @@ export function parseSignal(signal: readonly unknown[], d: number): { error: [st
   // direction counted as part of θ while θ has no component on it): refused like a zero weight in the list form.
   for (let k = 0; k < raw.length; k++) {
     if (components[k].weight === 0) return { error: [raw[k].field, raw[k].weight, `a weight that stays non-zero when θ is normalized (here w/‖w‖ underflows to 0 beside the largest |w| = ${big}); leave that direction out (0 in the vector form)`] };
+    // The reduction works with θ_kθ_kᵀ: a normalized weight whose square leaves the normal float64 range is refused.
+    if (Math.abs(components[k].weight) < MIN_SIGNAL_WEIGHT) return { error: [raw[k].field, raw[k].weight, `a weight w with |w/‖w‖| ≥ ${MIN_SIGNAL_WEIGHT.toExponential(3)} (here ${Math.abs(components[k].weight).toExponential(3)}: its square underflows the float64 range the reduction computes in); leave that direction out (0 in the vector form)`] };
   }
   return { components };
 }

@@ -6,7 +6,7 @@
  * matrix block on span{u, v} plus the bulk scalar (issue 13, symbolic/matrix-block*.ts).
  */
 import { z } from 'zod';
-import { variance } from './fields.js';
+import { MIN_SIGNAL_WEIGHT, variance } from './fields.js';
 import type { CovarianceFamily } from './types.js';
 
 export interface SpikedCovariance {
@@ -46,7 +46,15 @@ export const family: CovarianceFamily<SpikedCovariance> = {
   }),
   keys: ['kind', 'signalVariance', 'spikeVariance', 'bulkVariance', 'basis', 'signalSpikeAngle'],
   minD: { value: 3, why: 'signal, spike and a bulk of rank d − 2 ≥ 1' },
-  check: () => null,
+  check: (c) => {
+    // θ = cos φ·u + sin φ·v enters the reduction through θθᵀ: a component whose square underflows (0 < |sin φ| or
+    // |cos φ| < 2⁻⁵¹¹, e.g. φ = 1e-200) cannot be represented; the fuzz suite found φ = 9.4e-323 giving NaN.
+    const phi = c.signalSpikeAngle ?? 0;
+    for (const w of [Math.cos(phi), Math.sin(phi)]) {
+      if (w !== 0 && Math.abs(w) < MIN_SIGNAL_WEIGHT) return ['signalSpikeAngle', phi, `0 or an angle whose components cos φ, sin φ are 0 or at least ${MIN_SIGNAL_WEIGHT.toExponential(3)} in size (here ${Math.abs(w).toExponential(3)}: its square underflows float64); use 0 for a spike orthogonal to the signal`];
+    }
+    return null;
+  },
   // signalSpikeAngle stays absent when not given (the resolved config, and so the run id, of φ = 0 runs is unchanged).
   resolve: (c) => ({ ...c, basis: c.basis ?? DEFAULT_BASIS }),
   blocks(c, d) {
