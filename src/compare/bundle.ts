@@ -57,6 +57,21 @@ export interface PhaseDiagram {
   steps: number;
 }
 
+/**
+ * The measurement of claim finite-sample-correction (claims/finite-sample-correction.ts): y_n = n·(mean a − ā) at
+ * step k* with SE_n per n, the predicted coefficient c₁(k*), the control's wrong coefficient, the weighted fit
+ * y = β₀ + β₁/n and z of the claim's test.
+ */
+export interface FiniteCorrectionSection {
+  step: number;
+  seeds: number;
+  points: { n: number; y: number; se: number }[];
+  predicted: number;
+  control: number;
+  fit: { intercept: number; interceptSe: number; slope: number };
+  z: number;
+}
+
 export interface ResultsBundle {
   format: typeof RESULTS_FORMAT;
   provenance: Provenance;
@@ -80,6 +95,8 @@ export interface ResultsBundle {
   phase?: PhaseDiagram;
   /** The non-orthogonal spike study (issue 13, figures 11–12). */
   angle?: AngleSection;
+  /** The finite-sample correction measurement (issue 11, claim finite-sample-correction; figure 13). */
+  finiteCorrection?: FiniteCorrectionSection;
   comparisons: Comparison[];
   claims: Claim[];
 }

@@ -9,6 +9,8 @@ import { provenance } from '../core/provenance.js';
 import type { Trajectory } from '../core/trajectory.js';
 import type { FlowKind } from '../dynamics/flows.js';
 import { runTheory } from '../dynamics/theory.js';
+import { correctedTheory } from '../dynamics/response/corrected.js';
+import { recordSteps } from '../config/record.js';
 
 import { buildModelSpec, type ModelSpec } from '../model/spec.js';
 import { ensembleTrajectory, runSimulation, runSimulationSeeds, type SeedRun } from '../sim/simulate.js';
@@ -55,6 +57,14 @@ export class Experiment implements Run {
   theory(opts: { flows?: FlowKind[] } = {}): Trajectory[] {
     const flows = opts.flows ?? [];
     return this.once(`theory:${canonicalJson(flows)}`, () => runTheory(this.config, flows.length ? { command: this.command, flows } : { command: this.command }));
+  }
+
+  /**
+   * The `theory-corrected` trajectories of a finite-sample or online config (population theory + predicted
+   * leading-order 1/n or 1/B shift, dynamics/response/corrected.ts), at the config's recorded steps; [] otherwise.
+   */
+  correctedTheory(): Trajectory[] {
+    return this.once('theory-corrected', () => correctedTheory(this.config, recordSteps(this.config.steps, this.config.record), this.command));
   }
 
   simulation(): Trajectory[] {

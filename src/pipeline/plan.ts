@@ -7,6 +7,7 @@
 import type { ExperimentConfig } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { provenance } from '../core/provenance.js';
+import type { Trajectory } from '../core/trajectory.js';
 import type { FlowKind } from '../dynamics/flows.js';
 import { algorithmsOf } from '../compare/algorithm-list.js';
 import { RESULTS_FORMAT, thinTrajectory, type ResultsBundle, type RunGroup } from '../compare/bundle.js';
@@ -33,6 +34,14 @@ export interface PlannedComparison {
   series?: string[];
   /** Symbol of the signal coefficient (default "a"). */
   signalSymbol?: string;
+  /**
+   * Finite-sample runs: "corrected" compares against the simulated config's `theory-corrected` trajectory
+   * (population theory + predicted finite-sample shift, dynamics/response/corrected.ts); default: the theory run's
+   * trajectory (the population theory of `theoryConfig`). The comparison records its reference either way. An
+   * algorithm without a response model (dynamics/response/: GD and SpecGD have one) has no corrected trajectory: its
+   * corrected comparison is left out (its population comparison stands).
+   */
+  reference?: 'corrected';
 }
 
 /** An experiment of the plan, reported as a run group of the bundle. */
@@ -83,6 +92,24 @@ export function defaultComparisons(e: Pick<PlannedExperiment, 'config' | 'label'
   return algorithmsOf(e.config).map((a) => ({ theory: a.id, simulation: a.id, label: `${a.label}, ${e.label}: simulation vs reduced map` }));
 }
 
+/**
+ * `thinTrajectory` of a corrected trajectory: its per-step `sd` and the correction's per-step coefficients and
+ * population values are thinned to the same kept steps as its series.
+ */
+function thinCorrected(t: Trajectory, maxPoints: number): Trajectory {
+  const thinned = thinTrajectory(t, maxPoints);
+  if (thinned === t) return t;
+  const index = new Map(t.step.map((k, i) => [k, i]));
+  const idx = thinned.step.map((k) => index.get(k)!);
+  const pickAll = (r: Record<string, number[]> | undefined) => (r ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k, idx.map((i) => v[i])])) : r);
+  const c = t.correction as { coefficients?: Record<string, number[]>; population?: Record<string, number[]> } | undefined;
+  return {
+    ...thinned,
+    ...(t.sd ? { sd: pickAll(t.sd) } : {}),
+    ...(c ? { correction: { ...c, ...(c.coefficients ? { coefficients: pickAll(c.coefficients) } : {}), ...(c.population ? { population: pickAll(c.population) } : {}) } } : {}),
+  };
+}
+
 const STANDARD_GROUPS = ['spiked', 'bulk', 'powerlaw', 'finiteSample'] as const;
 
 /** Run a plan: experiments (groups + comparisons), then claims, then the figures' own data, then the bundle. */
@@ -115,7 +142,8 @@ export async function runPlan(plan: Plan, opts: { onProgress?: Progress } = {}):
     experimentRuns.set(e.id, { simulation: simRun.id, theory: thRun.id });
     const sim = e.simulation === 'ensemble' ? simRun.ensemble() : simRun.simulation();
     for (const c of e.comparisons ?? defaultComparisons(e)) {
-      const th = trajectoryOf(thRun.theory(c.flows ? { flows: c.flows } : {}), c.theory);
+      const th = c.reference === 'corrected' ? simRun.correctedTheory().find((t) => t.algorithm === c.theory) : trajectoryOf(thRun.theory(c.flows ? { flows: c.flows } : {}), c.theory);
+      if (!th) continue;
       const alg = algorithmsOf(e.config).find((a) => a.id === c.simulation);
       if (!alg) throw new Error(`experiment ${e.id}: no algorithm ${c.simulation} in its config`);
       comparisons.push(
@@ -128,7 +156,9 @@ export async function runPlan(plan: Plan, opts: { onProgress?: Progress } = {}):
         }),
       );
     }
-    (groups[e.group] ??= []).push({ id: e.id, label: e.label, params: e.params, config: e.config, theory: thRun.theory().map(thin), simulation: sim.map(thin) });
+    // a group whose comparisons read the corrected theory carries it beside the population theory (figure 8's band)
+    const corrected = (e.comparisons ?? []).some((c) => c.reference === 'corrected') ? simRun.correctedTheory() : [];
+    (groups[e.group] ??= []).push({ id: e.id, label: e.label, params: e.params, config: e.config, theory: [...thRun.theory().map(thin), ...corrected.map((t) => thinCorrected(t, params.maxPoints))], simulation: sim.map(thin) });
   }
 
   const claims: Claim[] = [];

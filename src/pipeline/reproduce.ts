@@ -11,6 +11,7 @@ import type { ResultsBundle } from '../compare/bundle.js';
 import { CLAIMS } from '../claims/index.js';
 import { basisConfig, bulkConfig, finitePopulationConfig, finiteSampleConfigs, optimizerFamilyConfig, powerlawConfig, reproduceParams, spikedGridConfigs, topSpikedConfig, type ReproduceParams } from '../claims/params.js';
 import type { FlowKind } from '../dynamics/flows.js';
+import { correctionApplies } from '../dynamics/response/corrected.js';
 import { FIGURES } from '../report/figures/index.js';
 import { runPlan, type Plan, type PlannedComparison, type PlannedExperiment, type Progress } from './plan.js';
 
@@ -22,6 +23,9 @@ function flowOf(a: PlannedAlgorithm): { flow: FlowKind; text: string } | null {
   const flow = algorithmOf(a.config).flow;
   return flow ? { flow: flow.id, text: `${flow.title} at t = ${a.timeSymbol === 'etaTilde' ? 'η̃' : 'η'}k` } : null;
 }
+
+/** The series of the finite-sample comparisons (block magnitudes: off the manifold W can rotate; and the loss). */
+const FINITE_SERIES = ['a_mag', 'b_mag', 'c_mag', 'loss'];
 
 /** The experiments of the reproduction, in report order. */
 export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
@@ -59,6 +63,7 @@ export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
   const fs = p.finiteSample;
   const population = finitePopulationConfig(p);
   for (const { n, config } of finiteSampleConfigs(p)) {
+    const corrected = correctionApplies(config) === null;
     out.push({
       id: `finite-n-${n}`,
       group: 'finiteSample',
@@ -68,7 +73,12 @@ export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
       config,
       theoryConfig: population,
       simulation: 'ensemble',
-      comparisons: algorithmsOf(config).map((a) => ({ theory: a.id, simulation: a.id, series: ['a_mag', 'b_mag', 'c_mag', 'loss'], label: `${a.label}, full batch n = ${n}, ${fs.seeds.length} seeds: ensemble mean vs population theory` })),
+      // as `specgd compare` does: first against the corrected theory (population + predicted 1/n shift, over its
+      // validity range), then against the population theory
+      comparisons: algorithmsOf(config).flatMap((a): PlannedComparison[] => [
+        ...(corrected ? [{ theory: a.id, simulation: a.id, series: FINITE_SERIES, reference: 'corrected' as const, label: `${a.label}, full batch n = ${n}, ${fs.seeds.length} seeds: ensemble mean vs corrected theory` }] : []),
+        { theory: a.id, simulation: a.id, series: FINITE_SERIES, label: `${a.label}, full batch n = ${n}, ${fs.seeds.length} seeds: ensemble mean vs population theory` },
+      ]),
     });
   }
   const o = p.optimizers;

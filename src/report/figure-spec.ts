@@ -16,6 +16,8 @@ export interface FigureSeries {
   lo?: number[];
   hi?: number[];
   dashed?: boolean;
+  /** Draw lo..hi as a vertical error bar at each point (for isolated points) instead of a band. */
+  errorBars?: boolean;
   /**
    * The run behind the series, as the tidy parameter columns (config/parameters.ts `PARAMETER_COLUMNS`: algorithm,
    * its step size and settings, λ_v, d, n, ...), so that figure CSVs carry them as columns. Absent for derived series.
@@ -73,7 +75,10 @@ export function chartConfig(panel: PanelSpec): Record<string, unknown> {
   const keep = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && (!panel.x.log || x > 0) && (!panel.y.log || y > 0);
   const pts = (xs: number[], ys: number[]) => xs.map((x, i) => ({ x, y: ys[i] })).filter((p) => keep(p.x, p.y));
   for (const s of panel.series) {
-    if (s.lo && s.hi) {
+    if (s.lo && s.hi && s.errorBars) {
+      const { lo, hi } = s;
+      s.x.forEach((x, i) => datasets.push({ label: `${s.label} (±SE ${i})`, bandEdge: true, data: pts([x, x], [lo[i], hi[i]]), showLine: true, borderWidth: 1.5, pointRadius: 0, fill: false, borderColor: s.color, backgroundColor: s.color }));
+    } else if (s.lo && s.hi) {
       datasets.push({ label: `${s.label} (−SE)`, bandEdge: true, data: pts(s.x, s.lo), borderWidth: 0, pointRadius: 0, fill: false, borderColor: 'rgba(0,0,0,0)', backgroundColor: 'rgba(0,0,0,0)' });
       datasets.push({ label: `${s.label} (±SE)`, bandEdge: true, data: pts(s.x, s.hi), borderWidth: 0, pointRadius: 0, fill: '-1', borderColor: 'rgba(0,0,0,0)', backgroundColor: withAlpha(s.color, 0.25) });
     }

@@ -8,7 +8,9 @@
  *  5 bulk coefficient on log–log axes (GD's slow late decay vs SpecGD's linear contraction)
  *  6 stability: largest stable η̃ vs λ_v, and the (λ_v, η̃) phase diagram
  *  7 power-law covariance
- *  8 finite-sample runs at several n against the population theory
+ *  8 finite-sample runs at several n against the population theory, with the corrected theory's band per n
+ *  9–12 the optimizer family, the basis, the non-orthogonal spike
+ * 13 the finite-sample correction: n·(mean deviation) per n against the predicted coefficient
  */
 import { PARAMETER_COLUMNS } from '../config/parameters.js';
 import { csvCell, csvMeta } from '../core/csv.js';

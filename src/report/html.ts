@@ -33,7 +33,7 @@ function comparisonsTable(comparisons: Comparison[]): string {
     .flatMap((c) =>
       c.series.map(
         (s, i) =>
-          `<tr class="${s.verdict === 'pass' ? 'pass' : s.verdict === 'fail' ? 'fail' : 'na'}">${i === 0 ? `<td rowspan="${c.series.length}">${escapeHtml(c.label)}<div class="small">${escapeHtml(c.timeMap)}; window: ${escapeHtml(c.window.rule)}; ${escapeHtml(c.tolerance.rule)}</div></td>` : ''}<td><code>${escapeHtml(s.series)}</code></td><td class="num">${s.points}</td><td class="num">${fmt(s.maxAbs)}</td><td class="num">${fmt(s.rms)}</td><td class="num">${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)}</td><td class="verdict">${s.verdict}</td></tr>`,
+          `<tr class="${s.verdict === 'pass' ? 'pass' : s.verdict === 'fail' ? 'fail' : s.verdict === 'inconclusive' ? 'inconclusive' : 'na'}">${i === 0 ? `<td rowspan="${c.series.length}">${escapeHtml(c.label)}<div class="small">${c.reference ? `reference: ${c.reference} theory; ` : ''}${escapeHtml(c.timeMap)}; window: ${escapeHtml(c.window.rule)}; ${escapeHtml(c.tolerance.rule)}</div></td>` : ''}<td><code>${escapeHtml(s.series)}</code></td><td class="num">${s.points}</td><td class="num">${fmt(s.maxAbs)}</td><td class="num">${fmt(s.rms)}</td><td class="num">${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)}</td><td class="verdict">${s.verdict}</td></tr>`,
       ),
     )
     .join('\n');

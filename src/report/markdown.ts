@@ -40,7 +40,7 @@ export function renderMarkdown(bundle: ResultsBundle, figures: FigureSpec[], exp
   out.push('| comparison | series | points | max \\|δ\\| | RMS δ | tolerance | verdict |', '|---|---|---:|---:|---:|---:|---|');
   for (const c of bundle.comparisons) {
     c.series.forEach((s, i) => {
-      const label = i === 0 ? `${cell(c.label)} <br><sub>${cell(c.timeMap)}; window: ${cell(c.window.rule)}; ${cell(c.tolerance.rule)}</sub>` : '';
+      const label = i === 0 ? `${cell(c.label)} <br><sub>${c.reference ? `reference: ${c.reference} theory; ` : ''}${cell(c.timeMap)}; window: ${cell(c.window.rule)}; ${cell(c.tolerance.rule)}</sub>` : '';
       out.push(`| ${label} | \`${s.series}\` | ${s.points} | ${fmt(s.maxAbs)} | ${fmt(s.rms)} | ${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)} | ${s.verdict} |`);
     });
   }

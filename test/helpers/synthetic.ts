@@ -14,6 +14,7 @@ import { angleRuns, angleStudy } from '../../src/claims/angle-scan.js';
 import { quarterTurn } from '../../src/claims/angle-params.js';
 import { reproduceParams, type ReproduceParams } from '../../src/claims/params.js';
 import { RunStore } from '../../src/pipeline/runs.js';
+import { finiteCorrectionSection } from '../../src/report/figures/fig13-finite-correction.js';
 
 export interface SpikedParams {
   lambdaTheta: number;
@@ -187,6 +188,8 @@ export function syntheticBundle(): ResultsBundle {
     stability: { lambdaV: [1, 10, 50], linearized: [0.33, 0.1, 0.02], measured: [0.33, 0.1, 0.02], resolution: [1e-3, 1e-3, 1e-3] },
     phase: { lambdaV: [1, 10, 50], etaTilde: [0.01, 0.05, 0.2], diverged: [[false, false, false], [false, false, true], [false, true, true]], escapeStep: [[200, 40, 10], [200, 40, null], [200, null, null]], steps: 1000 },
     angle: syntheticAngleSection(),
+    // figure 13's section from synthetic points y_n = c₁ + 8/n ± 0.5 (fit, control and z from the figure's own code)
+    finiteCorrection: finiteCorrectionSection({ step: 30, predicted: -8, points: [125, 500, 2000].map((n, i) => ({ n, y: -8 + 8 / n + 0.1 * (i - 1), se: 0.5 })) }),
     comparisons,
     claims,
   };

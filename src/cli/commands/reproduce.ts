@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { reproducePlan, runReproduce } from '../../pipeline/reproduce.js';
+import { reproduceSummary } from '../../report/summary.js';
 import { buildReport } from '../../report/write.js';
 import { checkOutDir } from '../args.js';
 import { stderrProgress } from '../progress.js';
@@ -33,13 +34,6 @@ export function register(program: Command): void {
       const report = buildReport(bundle, (i, n, id) => progress(`figure ${id}`, i, n));
       for (const w of report.warnings) process.stderr.write(`specgd: warning: ${w}\n`);
       await writeReportFolder(out, report.files);
-      const passed = bundle.claims.filter((c) => c.verdict === 'pass').length;
-      const comps = bundle.comparisons.map((c) => c.verdict);
-      process.stdout.write(
-        `claims: ${passed} passed, ${bundle.claims.filter((c) => c.verdict === 'fail').length} failed, ${bundle.claims.filter((c) => c.verdict === 'inconclusive').length} inconclusive` +
-          `${bundle.claims.filter((c) => c.verdict !== 'pass').map((c) => ` [${c.verdict}: ${c.id}]`).join('')}\n` +
-          `comparisons: ${comps.filter((v) => v === 'pass').length} pass, ${comps.filter((v) => v === 'fail').length} fail, ${comps.filter((v) => v === 'n/a').length} n/a\n` +
-          `report: ${out}/index.html (${report.files.size} files)\n`,
-      );
+      process.stdout.write(reproduceSummary(bundle, out, report.files.size));
     });
 }

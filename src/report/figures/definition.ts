@@ -10,7 +10,7 @@ import type { RunRequest, RunSet } from '../../claims/runs.js';
 import type { FigureSpec } from '../figure-spec.js';
 
 /** The bundle sections a figure may compute (stored in data/results.json). */
-export type FigureSection = 'escape' | 'stability' | 'phase' | 'angle';
+export type FigureSection = 'escape' | 'stability' | 'phase' | 'angle' | 'finiteCorrection';
 
 export interface FigureDefinition {
   /** File stem: figures/<id>.png, data/<id>.csv, data/<id>.json. */

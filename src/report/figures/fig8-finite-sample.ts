@@ -1,7 +1,36 @@
-/** Figure 8: finite-sample (full-batch) runs at several n against the population theory, per algorithm. */
-import { PALETTE, type PanelSpec } from '../figure-spec.js';
+/**
+ * Figure 8: finite-sample (full-batch) runs at several n against the population theory, per algorithm, with the
+ * corrected theory's band per n (issue 11, item 6): the corrected mean μ_k = s̄_k + c_k/n ± the predicted standard
+ * error of an S-seed ensemble mean, σ_k/√(nS) (σ_k/√n the predicted per-seed SD, `sd` of the theory-corrected
+ * trajectory; S the run's seeds), drawn only over the corrected theory's validity range (the trajectory stops at
+ * its last valid step: dynamics/response/corrected.ts `validRange`). The band is thus directly comparable with the
+ * simulation's ± SE band.
+ */
+import type { RunGroup } from '../../compare/bundle.js';
+import type { Trajectory } from '../../core/trajectory.js';
+import { PALETTE, type FigureSeries, type PanelSpec } from '../figure-spec.js';
 import type { FigureDefinition } from './definition.js';
-import { find, groupAlgorithms, simPoints, theoryLine } from './series.js';
+import { find, groupAlgorithms, paramsOf, simPoints, theoryLine } from './series.js';
+
+/** The theory-corrected trajectory of an algorithm in a run group (absent when the plan did not compute it). */
+export function correctedOf(g: RunGroup, algorithm: string): Trajectory | undefined {
+  return g.theory.find((t) => t.kind === 'theory-corrected' && t.algorithm === algorithm);
+}
+
+/**
+ * The corrected band of series `sym` of a group: μ_k ± sd_k/√S over the corrected trajectory's steps (S = the
+ * group's seeds), as a dashed theory line with a band; [] when there is no corrected trajectory or it has no step.
+ */
+export function correctedBand(g: RunGroup, algorithm: string, sym: string, color: string): FigureSeries[] {
+  const t = correctedOf(g, algorithm);
+  const mean = (t?.series as Record<string, number[]> | undefined)?.[sym];
+  const sd = t?.sd?.[sym];
+  if (!t || !mean || !sd || t.step.length === 0) return [];
+  const S = g.config.seeds.length;
+  const se = sd.map((v) => v / Math.sqrt(S));
+  const until = (t.correction as { validUntilStep?: number } | undefined)?.validUntilStep ?? t.step[t.step.length - 1];
+  return [{ label: `corrected ${g.label} ± σ/√(nS) (to step ${until})`, role: 'theory', color, dashed: true, x: t.step, y: mean, lo: mean.map((m, i) => m - se[i]), hi: mean.map((m, i) => m + se[i]), ...paramsOf(t) }];
+}
 
 export const fig8FiniteSample: FigureDefinition = {
   id: 'fig8-finite-sample',
@@ -15,13 +44,14 @@ export const fig8FiniteSample: FigureDefinition = {
         ['a_mag', 'signal |a|'],
         ['b_mag', 'spike |b|'],
       ] as const) {
-        const pop = groups[0] ? find(groups[0].theory, alg.id) : undefined;
+        const pop = groups[0] ? groups[0].theory.find((t) => t.kind === 'theory' && t.algorithm === alg.id) : undefined;
         panels.push({
-          title: `${alg.label}: ${name}, finite samples vs population theory`,
+          title: `${alg.label}: ${name}, finite samples vs population and corrected theory`,
           x: { label: 'step k', log: false },
           y: { label: `block magnitude ${name} = ‖W P‖_F/√r`, log: false },
           series: [
             ...theoryLine(pop, sym, 'population theory', '#000000'),
+            ...groups.flatMap((g, i) => correctedBand(g, alg.id, sym, PALETTE[i % PALETTE.length])),
             ...groups.flatMap((g, i) => simPoints(find(g.simulation, alg.id), sym, `simulation ${g.label}`, PALETTE[i % PALETTE.length], 40)),
           ],
         });
@@ -29,8 +59,11 @@ export const fig8FiniteSample: FigureDefinition = {
     }
     return {
       id: 'fig8-finite-sample',
-      title: 'Finite samples: full-batch runs at several n against the population theory',
-      caption: 'Full-batch GD and SpecGD on a fixed sample of n Gaussian inputs (ensemble mean ± SE over seeds) against the population theory (black line). Off the block manifold W can rotate, so the block magnitudes ‖W P_k‖_F/√r_k are shown (equal to |a_k| on the manifold).',
+      title: 'Finite samples: full-batch runs at several n against the population theory and its finite-sample correction',
+      caption:
+        'Full-batch GD and SpecGD on a fixed sample of n Gaussian inputs (ensemble mean ± SE over seeds, markers) against the population theory (black line) and, per n, the corrected theory ' +
+        '(population + predicted 1/n shift, dashed, same colour as its n) with its band ± σ/√(nS): the predicted standard error of the mean of S seeds (σ/√n the predicted per-seed SD), comparable with the simulation band. ' +
+        "The corrected theory is drawn only over its validity range (it stops where the 1/n expansion breaks down or, for SpecGD, where a block gradient can switch sign within the sampling spread). Off the block manifold W can rotate, so the block magnitudes ‖W P_k‖_F/√r_k are shown (equal to |a_k| on the manifold).",
       panels,
     };
   },

@@ -15,7 +15,8 @@ import { fig9Optimizers } from './fig9-optimizers.js';
 import { fig10Basis } from './fig10-basis.js';
 import { fig11Angle } from './fig11-angle.js';
 import { fig12AnglePhase } from './fig12-angle-phase.js';
+import { fig13FiniteCorrection } from './fig13-finite-correction.js';
 
-export const FIGURES: readonly FigureDefinition[] = [fig1Coefficients, fig2Alignment, fig3Loss, fig4Escape, fig5Bulk, fig6Stability, fig7Powerlaw, fig8FiniteSample, fig9Optimizers, fig10Basis, fig11Angle, fig12AnglePhase];
+export const FIGURES: readonly FigureDefinition[] = [fig1Coefficients, fig2Alignment, fig3Loss, fig4Escape, fig5Bulk, fig6Stability, fig7Powerlaw, fig8FiniteSample, fig9Optimizers, fig10Basis, fig11Angle, fig12AnglePhase, fig13FiniteCorrection];
 
 export type { FigureDefinition, FigureSection } from './definition.js';
