@@ -8,6 +8,7 @@
  * Online: a fresh x at every step (the same identities with B; expectations: see bruteMoments). No block structure and no moment formulas are
  * used here: the only inputs are Σ, θ and the update rules of model.md §2–3.
  */
+import { symEigenSmall } from '../../src/core/matrix-block.js';
 
 export interface BruteSetup {
   d: number;
@@ -43,42 +44,13 @@ const tr = (d: number, A: number[]) => {
 };
 const transpose = (d: number, A: number[]) => A.map((_, idx) => A[(idx % d) * d + Math.floor(idx / d)]);
 
-/** Symmetric eigen-decomposition by cyclic Jacobi (test-local): returns V (columns) and eigenvalues. */
+/** Symmetric eigen-decomposition (cyclic Jacobi, core/matrix-block.ts): V (columns) and eigenvalues. */
 function jacobi(d: number, S: number[]): { V: number[]; w: number[] } {
-  const A = S.slice();
-  const V: number[] = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += A[p * d + q] ** 2;
-    if (off < 1e-30 * (tr(d, A.map((x) => x * x)) + 1e-300)) break;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) {
-      const apq = A[p * d + q];
-      if (Math.abs(apq) < 1e-300) continue;
-      const theta = (A[q * d + q] - A[p * d + p]) / (2 * apq);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1);
-      const s = t * c;
-      for (let k = 0; k < d; k++) {
-        const akp = A[k * d + p];
-        const akq = A[k * d + q];
-        A[k * d + p] = c * akp - s * akq;
-        A[k * d + q] = s * akp + c * akq;
-      }
-      for (let k = 0; k < d; k++) {
-        const apk = A[p * d + k];
-        const aqk = A[q * d + k];
-        A[p * d + k] = c * apk - s * aqk;
-        A[q * d + k] = s * apk + c * aqk;
-      }
-      for (let k = 0; k < d; k++) {
-        const vkp = V[k * d + p];
-        const vkq = V[k * d + q];
-        V[k * d + p] = c * vkp - s * vkq;
-        V[k * d + q] = s * vkp + c * vkq;
-      }
-    }
-  }
-  return { V, w: Array.from({ length: d }, (_, i) => A[i * d + i]) };
+  const A = Float64Array.from(S);
+  const e = new Float64Array(d);
+  const V = new Float64Array(d * d);
+  symEigenSmall(d, A, e, V);
+  return { V: Array.from(V), w: Array.from(e) };
 }
 
 /** polar(G) = G (GᵀG)^{-1/2} (G invertible). */
