@@ -52,12 +52,16 @@ describe('signal direction config (issue 13)', () => {
     expect(zero.signal).toEqual([{ direction: 0, weight: 1 }]);
   });
 
-  it('keeps every component non-zero at the float64 extremes (denormal and huge weights that stay representable)', () => {
-    for (const signal of [[5e-324, 5e-324, 0, 0, 0, 0], [1.7976931348623157e308, -1.7976931348623157e308, 0, 0, 0, 0], [1e300, 1e-10, 0, 0, 0, 0]]) {
+  it('keeps every component non-zero at the float64 extremes (denormal and huge weights whose normalized squares stay representable)', () => {
+    for (const signal of [[5e-324, 5e-324, 0, 0, 0, 0], [1.7976931348623157e308, -1.7976931348623157e308, 0, 0, 0, 0], [1e300, 1e147, 0, 0, 0, 0]]) {
       const spec = buildModelSpec(parseConfig(base({ kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal })));
       expect(spec.signal.every((c) => c.weight !== 0 && Number.isFinite(c.weight)), JSON.stringify(signal)).toBe(true);
       expect(spec.signal).toHaveLength(signal.filter((w) => w !== 0).length);
     }
+  });
+
+  it('refuses a component whose normalized square underflows float64 (|w/‖w‖| < 2⁻⁵¹¹: θθᵀ loses it)', () => {
+    expect(() => parseConfig(base({ kind: 'diagonal', eigenvalues: [1, 2, 3, 4, 5, 6], signal: [1e300, 1e-10, 0, 0, 0, 0] }))).toThrow(/invalid model\.covariance\.signal\[1\]: got 1e-10; .*underflows/);
   });
 
   it('normalizes a signal vector and a weight list to the same unit θ', () => {
