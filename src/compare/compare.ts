@@ -110,6 +110,8 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
   const level = opts.windowLevel ?? DEFAULT_WINDOW_LEVEL;
   // For flows, the window is stated in simulation steps; the flow's signal crossing maps back by t = eta·k.
   let window: WindowSpec;
+  /** The escaping window's end when the corrected theory stops before it (its comparison then covers only a part). */
+  let truncatedFrom: number | null = null;
   if (opts.window) window = { fromStep: opts.window[0], toStep: opts.window[1], rule: `explicit steps ${opts.window[0]}..${opts.window[1]}` };
   else {
     const w = escapingWindow(theory.kind === 'theory-corrected' ? populationView(theory) : theory, signal, level);
@@ -119,6 +121,7 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
     const lastPredicted = theory.step[theory.step.length - 1] ?? 0;
     const validity = (theory.correction as { validity?: string } | undefined)?.validity;
     if (theory.kind === 'theory-corrected' && (lastPredicted < window.toStep || (validity !== undefined && validity !== 'ok'))) {
+      if (lastPredicted < window.toStep) truncatedFrom = window.toStep;
       window = { ...window, toStep: Math.min(window.toStep, lastPredicted), rule: `${window.rule}; the corrected theory stops at step ${lastPredicted} (${theory.message})` };
     }
   }
@@ -133,10 +136,14 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
   const names = opts.series ?? defaultComparedSeries(theory, sim, opts.config);
   const series = names.map((name) => deviation(theory, sim, name, aligned, rule));
   const verdicts = series.map((s) => s.verdict);
+  // A corrected theory that stops before the end of the escaping stage tests only the steps it covers: a pass there
+  // says nothing about the rest of the stage, so the comparison is inconclusive (a failure inside still fails).
   const verdict: Verdict = verdicts.includes('fail')
     ? 'fail'
     : verdicts.length && verdicts.every((v) => v === 'pass')
-      ? 'pass'
+      ? truncatedFrom !== null
+        ? 'inconclusive'
+        : 'pass'
       : verdicts.includes('inconclusive')
         ? 'inconclusive'
         : 'n/a';
@@ -146,7 +153,7 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
     theory: { kind: theory.kind, algorithm: theory.algorithm, status: theory.status },
     simulation: { kind: sim.kind, algorithm: sim.algorithm, status: sim.status, seeds },
     timeMap: /flow/.test(theory.algorithm) ? `simulation step k ↔ flow time t = ${opts.eta}·k` : 'simulation step k ↔ theory step k',
-    window,
+    window: truncatedFrom !== null ? { ...window, rule: `${window.rule}: it covers steps ${window.fromStep}..${window.toStep} of the escaping stage ${window.fromStep}..${truncatedFrom}, so a pass there is inconclusive for the stage` } : window,
     tolerance: rule,
     series,
     verdict,
@@ -158,7 +165,10 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
  * theory's; the corrected trajectory ends at its last valid prediction, so the aligned points stop there too).
  */
 function populationView(theory: Trajectory): Trajectory {
-  const pop = (theory.correction as { population?: Record<string, number[]> } | undefined)?.population ?? (theory.series as Record<string, number[]>);
+  const c = theory.correction as { population?: Record<string, number[]>; populationSteps?: number[]; populationFull?: Record<string, number[]> } | undefined;
+  // The whole population trajectory when the corrected theory carries it (the escaping window must not end at the cut).
+  if (c?.populationSteps && c.populationFull) return { ...theory, kind: 'theory', step: c.populationSteps, t: c.populationSteps, series: c.populationFull };
+  const pop = c?.population ?? (theory.series as Record<string, number[]>);
   return { ...theory, kind: 'theory', series: pop };
 }
 
@@ -200,7 +210,8 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
   // A difference of two finite values beyond ±MAX_VALUE/2 can overflow: it is then reported as ±MAX_VALUE.
   const devs = aligned.map((p) => {
     const dev = sv.mean[p.simIndex] - theoryValueAt(th.mean, p);
-    return Number.isFinite(dev) ? dev : Math.sign(dev) * Number.MAX_VALUE;
+    // NaN (a non-finite value on either side) counts as the largest deviation: it must fail, never be skipped.
+    return Number.isFinite(dev) ? dev : Number.isNaN(dev) ? Number.MAX_VALUE : Math.sign(dev) * Number.MAX_VALUE;
   });
   for (const x of devs) if (Math.abs(x) > devScale) devScale = Math.abs(x);
   aligned.forEach((p, i) => {

@@ -40,6 +40,9 @@ export interface CorrectionInfo {
   coefficients: Record<string, number[]>;
   /** Population values s(W̄_k) per series. */
   population: Record<string, number[]>;
+  /** Every recorded step the population run reached, and the population series there (past the validity cut). */
+  populationSteps: number[];
+  populationFull: Record<string, number[]>;
 }
 
 /** The response problem of one algorithm of a config (null when the algorithm has no response model). */
@@ -159,12 +162,17 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     const sd: Record<string, number[]> = {};
     const coefficients: Record<string, number[]> = {};
     const population: Record<string, number[]> = {};
+    /** The population series at every recorded step (the escaping window is the population theory's, not the cut's). */
+    const reach = Math.min(...r.predictions.map((p) => p.population.length));
+    const fullSteps = Array.from(record).filter((k) => k < reach && r.predictions.every((p) => Number.isFinite(p.population[k])));
+    const populationFull: Record<string, number[]> = {};
     for (const p of r.predictions) {
       const at = p.atSize(N);
       series[p.name] = steps.map((k) => at.mean[k]);
       sd[p.name] = steps.map((k) => at.sd[k]);
       coefficients[p.name] = steps.map((k) => p.meanShift[k]);
       population[p.name] = steps.map((k) => p.population[k]);
+      populationFull[p.name] = fullSteps.map((k) => p.population[k]);
     }
     const eta = config.algorithms.find((a) => algorithmOf(a).label(a) === r.label)!.eta;
     const validity = range.validity;
@@ -179,6 +187,8 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
       escape: { level: r.escape.level, populationStep: r.escape.step, meanShift: !escapeValid || r.escape.shift === null ? null : r.escape.shift / N, sd: !escapeValid || r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) },
       coefficients,
       population,
+      populationSteps: fullSteps,
+      populationFull,
     };
     out.push({
       kind: 'theory-corrected',
