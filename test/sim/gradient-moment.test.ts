@@ -14,19 +14,10 @@ import { fullBatchGradient, gradientPathName, sampleGradient, sampleLoss, sample
 import { chooseGradientPath, DEFAULT_MOMENT_BUDGET_BYTES, momentBudgetBytes, momentGradient, momentOperator, momentWorkspace, symDim } from '../../src/sim/moment.js';
 import { buildProblem } from '../../src/sim/problem.js';
 import { runSimulation } from '../../src/sim/simulate.js';
+import { relDiff } from '../helpers/arrays.js';
 
 const B = defaultBackend();
 
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
-}
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d / maxAbs(b);
-}
 function withBudget<T>(mb: string | undefined, f: () => T): T {
   const saved = process.env.SPECGD_MOMENT_BUDGET_MB;
   if (mb === undefined) delete process.env.SPECGD_MOMENT_BUDGET_MB;

@@ -5,18 +5,10 @@ import { portableLinalg as B } from '../../src/core/linalg.js';
 import { createRng, randomOrthogonal } from '../../src/core/rng.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { MUON_NS_COEFFS, newtonSchulz, newtonSchulzWorkspace } from '../../src/algorithms/newton-schulz.js';
+import { maxAbs, normalArrays } from '../helpers/arrays.js';
 
 const rng = createRng(4242, 7);
-function randn(len: number): Float64Array {
-  const a = new Float64Array(len);
-  rng.fillNormal(a);
-  return a;
-}
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
-}
+const randn = normalArrays(rng);
 /** naive C = op(A) op(B) */
 function naive(tA: boolean, tB: boolean, M: number, N: number, K: number, A: Float64Array, Bm: Float64Array): Float64Array {
   const C = new Float64Array(M * N);

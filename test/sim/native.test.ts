@@ -18,6 +18,7 @@ import { drawSamples, sampleBuffers } from '../../src/sim/data.js';
 import { sampleGradient, sampleWorkspace } from '../../src/sim/gradient.js';
 import { buildProblem } from '../../src/sim/problem.js';
 import { runSimulation } from '../../src/sim/simulate.js';
+import { maxAbs, normalArrays, relDiff } from '../helpers/arrays.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const load = loadNativeLinalg();
@@ -31,22 +32,7 @@ function native(): LinalgBackend {
 }
 
 const rng = createRng(99, 5);
-function randn(len: number): Float64Array {
-  const a = new Float64Array(len);
-  rng.fillNormal(a);
-  return a;
-}
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
-}
-/** max |a − b| / max |b| */
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d / maxAbs(b);
-}
+const randn = normalArrays(rng);
 /** upper triangle of an n×n row-major matrix */
 function upper(n: number, C: Float64Array): number[] {
   const out: number[] = [];
