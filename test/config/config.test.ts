@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, presetConfig } from '../../src/config/config.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { errorOf } from '../helpers/config-error.js';
 import { PRESETS } from '../../src/config/presets.js';
 import { INIT_SCALE_MAX, VARIANCE_MAX, VARIANCE_MIN } from '../../src/config/schema.js';
 import { assertFiniteDeep } from '../../src/core/trajectory.js';
@@ -8,16 +8,6 @@ import { runTheory } from '../../src/dynamics/theory.js';
 import { buildModelSpec } from '../../src/model/spec.js';
 
 const base = () => structuredClone(PRESETS.spiked) as Record<string, any>;
-
-function errorOf(raw: unknown): ConfigError {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('config', () => {
   it('accepts the issue example and fills defaults', () => {

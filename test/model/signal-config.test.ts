@@ -4,20 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { errorOf } from '../helpers/config-error.js';
 import { buildModelSpec } from '../../src/model/spec.js';
 
 const base = (covariance: Record<string, unknown>, d = 6) => ({ model: { d, covariance }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 10 });
-
-function errorOf(raw: unknown): ConfigError {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('signal direction config (issue 13)', () => {
   it.each([
