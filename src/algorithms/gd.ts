@@ -27,6 +27,7 @@ export const algorithm: Algorithm<GdConfig> = {
   options: [{ key: 'eta', meaning: 'step size η̃ (t = η̃k): W ← W − η̃∇L' }],
   label: () => 'gd',
   timeStep: 'etaTilde',
+  linearResponse: 'gradient',
   latex: () => 'W \\leftarrow W - \\tilde\\eta\\,\\nabla L(W)',
   describe: (c) => `GD, η̃ = ${c.eta}`,
   full(config, { m, d }) {

@@ -61,6 +61,7 @@ export const algorithm: Algorithm<SpecgdConfig> = {
   // The exact polar factor: an SVD of the m×d gradient per step (≥ m·d·min(m, d) multiply-adds).
   stepCost: (_c, { m, d }) => ({ reducedPasses: 0, fullOps: m * d * Math.min(m, d), reason: 'an SVD per step' }),
   timeStep: 'eta',
+  linearResponse: 'polar',
   latex: () => 'W \\leftarrow W - \\eta\\,\\operatorname{polar}(\\nabla L(W)),\\quad \\operatorname{polar}(U S V^\\top) = U V^\\top',
   describe: (c) => `SpecGD (exact polar factor), η = ${c.eta}`,
   full(config, { m, d, backend, tieRelTol }) {

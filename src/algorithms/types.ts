@@ -155,6 +155,13 @@ export interface Algorithm<C extends AlgorithmConfig = AlgorithmConfig> {
   stepCost?(config: C, shape: { m: number; d: number }): StepCost;
   /** Time map: t = η̃k ("etaTilde", gradient methods) or t = ηk ("eta", normalized/spectral methods). */
   readonly timeStep: 'etaTilde' | 'eta';
+  /**
+   * Optional: how the finite-sample linear response (dynamics/response/, sim/spectral-init.ts) treats this rule, when
+   * it can: "gradient" — W ← W − η̃∇L_n, the step linear in the empirical gradient (GD: the power-method early stage,
+   * h = 4κη̃); "polar" — W ← W − η·polar(∇L_n) with the exact polar factor (SpecGD). Absent: no finite-sample
+   * correction for this algorithm (the output says so by leaving it out).
+   */
+  readonly linearResponse?: 'gradient' | 'polar';
   /** LaTeX of the full-dimensional update rule. */
   latex(config: C): string;
   /** One-line plain description (README, derivation documents). */

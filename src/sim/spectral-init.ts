@@ -211,7 +211,7 @@ export function spectralInitSummary(config: ExperimentConfig, seed: number, pop:
     coupling = { value: dot(theta, Yv), populationSd: Math.sqrt((c.thetaCubedSpike + spec.labelNoise ** 2 * c.thetaSpike) / spectrum.n) };
   }
   const linear = config.algorithms
-    .filter((a) => a.name === 'gd')
+    .filter((a) => algorithmOf(a).linearResponse === 'gradient')
     .map((a) => {
       const h = 4 * spec.lossScale * a.eta;
       return {

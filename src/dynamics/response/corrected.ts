@@ -47,9 +47,10 @@ export interface CorrectionInfo {
 
 /** The response problem of one algorithm of a config (null when the algorithm has no response model). */
 function responseAlgorithm(alg: ExperimentConfig['algorithms'][number], spec: ModelSpec): ResponseAlgorithm | null {
-  const id = algorithmOf(alg).id;
-  if (id === 'gd') return { kind: 'gd', h: 4 * spec.lossScale * alg.eta };
-  if (id === 'specgd') return { kind: 'specgd', eta: alg.eta };
+  // The registry says which rules the response models (Algorithm.linearResponse); no algorithm is named here.
+  const rule = algorithmOf(alg).linearResponse;
+  if (rule === 'gradient') return { kind: 'gd', h: 4 * spec.lossScale * alg.eta };
+  if (rule === 'polar') return { kind: 'specgd', eta: alg.eta };
   return null;
 }
 
