@@ -100,6 +100,45 @@ describe('comparison', () => {
     expect(compareTrajectories(wrong, sim, { eta: 0.01, config: cfg }).series.find((x) => x.series === 'a')!.verdict).toBe('fail');
   });
 
+  it('a corrected theory that stops early: GD (expansion cut) is inconclusive for the stage; SpecGD at its sign switch is compared over its stated range', () => {
+    const seeds = Array.from({ length: 16 }, (_, i) => i + 1);
+    for (const [alg, eta, validity] of [['gd', 0.01, 'expansion-breakdown'], ['specgd', 0.002, 'sign-switch']] as const) {
+      const th = reducedRun(P, alg, eta, 600);
+      const cfg = spikedConfig(P, 600, { data: { mode: 'full-batch', n: 1000 }, seeds, algorithms: [{ name: alg, eta }] });
+      const pop = th.series as Record<string, number[]>;
+      const end = escapingWindow(th, 'a', DEFAULT_WINDOW_LEVEL).toStep;
+      const cut = Math.floor(end / 3);
+      const keep = th.step.map((k, i) => [k, i] as const).filter(([k]) => k <= cut).map(([, i]) => i);
+      const part = (v: number[]) => keep.map((i) => v[i]);
+      const corrected: Trajectory = {
+        ...th,
+        kind: 'theory-corrected',
+        step: keep.map((i) => th.step[i]),
+        t: keep.map((i) => th.t[i]),
+        series: Object.fromEntries(Object.entries(pop).map(([k, v]) => [k, part(v)])),
+        sd: Object.fromEntries(Object.entries(pop).map(([k, v]) => [k, part(v).map((x) => 0.01 * Math.abs(x))])),
+        correction: { population: Object.fromEntries(Object.entries(pop).map(([k, v]) => [k, part(v)])), populationSteps: th.step, populationFull: pop, validity },
+      };
+      const sim = noisySim(th, 16, 0.01, 7);
+      const c = compareTrajectories(corrected, sim, { eta, config: cfg });
+      expect(c.window.toStep).toBe(cut);
+      if (alg === 'gd') {
+        // a pass over a third of the stage is not a pass for the stage
+        expect(c.verdict).toBe('inconclusive');
+        expect(c.window.rule).toMatch(/of the escaping stage/);
+      } else {
+        // SpecGD's polar response is stated up to the first sign switch: that range is the claim
+        expect(c.verdict).toBe('pass');
+        expect(c.window.rule).toMatch(/up to the first sign switch/);
+        expect(c.window.rule).toMatch(/not covered/);
+        // and a bias inside it still fails
+        const s = sim.series as Record<string, { mean: number[]; se: number[] }>;
+        const biased = { ...sim, series: { ...s, a: { mean: s.a.mean.map((m, i) => (sim.step[i] <= cut ? m + 10 * s.a.se[i] : m)), se: s.a.se } } };
+        expect(compareTrajectories(corrected, biased, { eta, config: cfg }).verdict).toBe('fail');
+      }
+    }
+  });
+
   it('one seed of a finite sample or an off-manifold init is reported without a verdict', () => {
     const th = reducedRun(P, 'gd', 0.01, 100);
     const one = spikedConfig(P, 100, { data: { mode: 'full-batch', n: 100 } });

@@ -65,6 +65,8 @@ export function correctionApplies(config: ExperimentConfig): string | null {
 
 export interface AlgorithmResponse {
   label: string;
+  /** Block symbols (series names of the predictions). */
+  symbols: string[];
   blocks: ResponseBlocks;
   signal: number;
   specgd: boolean;
@@ -84,7 +86,7 @@ export function responsesOf(config: ExperimentConfig): AlgorithmResponse[] {
     const ra = responseAlgorithm(alg, spec);
     if (!ra) continue;
     const run = propagateResponse({ blocks, signal: spec.signalBlock, a0, algorithm: ra, mode: config.data.mode === 'online' ? 'online' : 'full-batch', steps: config.steps, divergenceBound: DEFAULTS.divergenceBound });
-    out.push({ label: algorithmOf(alg).label(alg), blocks, signal: spec.signalBlock, specgd: ra.kind === 'specgd', run, predictions: predictStatistics(run, ctx), escape: predictEscape(run, spec.signalBlock, blocks.rank[spec.signalBlock], config.events.escapeLevel) });
+    out.push({ label: algorithmOf(alg).label(alg), symbols: ctx.symbols, blocks, signal: spec.signalBlock, specgd: ra.kind === 'specgd', run, predictions: predictStatistics(run, ctx), escape: predictEscape(run, spec.signalBlock, blocks.rank[spec.signalBlock], config.events.escapeLevel) });
   }
   return out;
 }
@@ -93,12 +95,22 @@ export function responsesOf(config: ExperimentConfig): AlgorithmResponse[] {
 export const SWITCH_TAIL = 1e-4;
 
 /**
- * Last valid step of a response at size N (and why it ends), from the run's own end and two cuts:
+ * Last valid step of a response at size N (and why it ends), from the run's own end and these cuts (and
+ * `relativeSpreadCut` on the compared statistics, applied by `correctedTheory`):
  *  - expansion: the first step where some block's predicted shift |E δa_k| = |t2_k|/(r_k N) exceeds ½|ā_k| (the
  *    1/N series is no longer an expansion: with a ratio ≤ ½ between terms its remainder is below the first
  *    correction, beyond it nothing bounds it);
  *  - pieces: the first step where an off-diagonal piece of W₁ has a per-entry RMS √(E‖X_ab‖²/(N r_a r_b)) above
- *    ½ max(|ā_a|, |ā_b|) (W₁ is no longer small against W̄ in that pair; the same ½ as above);
+ *    ½ max(|ā_a|, |ā_b|) (W₁ is no longer small against W̄ in that pair; the same ½ as above). What fires it in
+ *    GD's escape is the (spike, signal) piece — the component of Wθ along v, a rotation of the output space that the
+ *    loss does not see (it sees WᵀW) — so it is not itself a breakdown of the statistics' expansion; it is kept as a
+ *    measured guard: without it the range runs into the late escape, where the prediction is wrong (on d = 8,
+ *    n = 8000, 24 seeds: from step ≈ 220 the predicted shift of |b| is 2–5× the measured one and the predicted
+ *    per-seed SD 2–5× the measured, so the comparison fails while no other cut has fired), and in every case measured
+ *    it fires before that (d = 8, n = 8000: step 157); it is conservative at large n (d = 40, n = 32000: it ends
+ *    the range at step 189 of a 284-step escape that the prediction follows to the end). A derived criterion for
+ *    the late-stage breakdown (the linearization about the escaping trajectory, whose tangent response grows
+ *    secularly) is what would replace it (issue 11, left open);
  *  - SpecGD: the first step where some block gradient's population value |g̃_k| is within s_k of zero, s_k the
  *    sampling spread of the empirical gradient's eigenvalues in block k: s_k = Z·√(Var tr R_kk)/r_k + 2√(E‖R̃_kk‖²/r_k)
  *    (the Gaussian trace part at Z = Φ⁻¹(1 − SWITCH_TAIL/2), plus the semicircle edge of the traceless part, itself
@@ -148,6 +160,35 @@ export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: num
   return { last, validity: run.status, message: run.status === 'ok' ? 'ok' : run.message };
 }
 
+/** Largest relative per-seed spread ρ = σ/max(|s̄|, |μ|) of a compared statistic at which the expansion is used: 1/√2. */
+export const MAX_RELATIVE_SPREAD = Math.SQRT1_2;
+
+/**
+ * The size condition on the compared statistics (block magnitudes and the loss, functions of WᵀW): the first step
+ * where the predicted per-seed spread of one of them exceeds MAX_RELATIVE_SPREAD of its value, ρ_k = σ_k / max(|s̄_k|,
+ * |μ_k|) > 1/√2. The comparison's tolerance carries the next-order term ρ_k²·|μ_k − s̄_k| (compare/tolerance.ts): the
+ * expansion in W₁/W̄ whose terms are down by ρ² each; at ρ² > ½ the next term is no longer below half the first and
+ * that estimate is not an estimate. Returns the last step before it (or null when it never happens).
+ */
+export function relativeSpreadCut(predictions: StatisticPrediction[], names: readonly string[], N: number, last: number): { last: number; message: string } | null {
+  for (const p of predictions) {
+    if (!names.includes(p.name)) continue;
+    const at = p.atSize(N);
+    for (let i = 0; i <= Math.min(last, at.mean.length - 1); i++) {
+      const rho = at.sd[i] / Math.max(Math.abs(p.population[i]), Math.abs(at.mean[i]));
+      if (rho > MAX_RELATIVE_SPREAD) {
+        return { last: Math.max(0, i - 1), message: `the predicted per-seed spread of ${p.name} exceeds 1/√2 of its value at step ${i} (ρ = ${rho.toPrecision(3)}, N = ${N}): the expansion's next-order term is not below half the first beyond; prediction stopped at step ${Math.max(0, i - 1)}` };
+      }
+    }
+  }
+  return null;
+}
+
+/** The statistics whose spread bounds the expansion: the block magnitudes and the loss (the compared finite-sample series). */
+export function spreadCheckedSeries(symbols: readonly string[]): string[] {
+  return [...symbols.map((s) => `${s}_mag`), 'loss'];
+}
+
 /** The `theory-corrected` trajectories of a finite-sample or online config (one per GD/SpecGD algorithm). */
 export function correctedTheory(config: ExperimentConfig, record: ArrayLike<number>, command = 'theory'): Trajectory[] {
   if (correctionApplies(config) !== null) return [];
@@ -156,6 +197,8 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
   const out: Trajectory[] = [];
   for (const r of responsesOf(config)) {
     const range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
+    const spread = relativeSpreadCut(r.predictions, spreadCheckedSeries(r.symbols), N, range.last);
+    if (spread && spread.last < range.last) Object.assign(range, { last: spread.last, validity: 'expansion-breakdown' as const, message: spread.message });
     const last = range.last;
     const steps = Array.from(record).filter((k) => k <= last);
     const escapeValid = r.escape.step !== null && r.escape.step <= last;

@@ -392,7 +392,7 @@ export function propagateResponse(pb: ResponseProblem): ResponseRun {
       });
     }
     points.push({ step: k, a: Float64Array.from(a), gt: Float64Array.from(gt), mean: Float64Array.from(mean), mom: { tt: Float64Array.from(mom.tt), off2: Float64Array.from(mom.off2), offx: Float64Array.from(mom.offx), tl: Float64Array.from(mom.tl) } });
-    const bad = !a.every((x) => Number.isFinite(x) && Math.abs(x) <= bound) || !mean.every(Number.isFinite) || !mom.tt.every(Number.isFinite);
+    const bad = !a.every((x) => Number.isFinite(x) && Math.abs(x) <= bound) || !mean.every(Number.isFinite) || ![mom.tt, mom.off2, mom.offx, mom.tl].every((m) => m.every(Number.isFinite));
     if (bad) return { points: points.slice(0, -1), status: 'diverged', message: `response diverged at step ${k} (population coefficient or response beyond ${bound})` };
     if (k === pb.steps) break;
     const act = stepAction(bl, pb.algorithm, a, gt, pairs);
