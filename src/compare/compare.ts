@@ -197,6 +197,17 @@ function nextOrderTerm(theory: Trajectory, name: string, i: number): number {
   return rho * rho * Math.abs(mu - pop[i]);
 }
 
+/**
+ * Monte Carlo error of a corrected theory's mean at record i: σ_k/√draws when the series come from the source
+ * ensemble's draws (dynamics/response/source-ensemble.ts), 0 otherwise. It adds in quadrature to the ensemble's
+ * standard error: the statistic compared is the difference of two independent sample means.
+ */
+function theoryMonteCarloError(theory: Trajectory, name: string, i: number): number {
+  const draws = (theory.correction as { draws?: number } | undefined)?.draws;
+  const sd = theory.sd?.[name]?.[i];
+  return draws && sd !== undefined && Number.isFinite(sd) ? sd / Math.sqrt(draws) : 0;
+}
+
 /** Flow trajectories may carry step = [] (continuous time): the time at the window end. */
 function theoryTimeAtStepIndex(theory: Trajectory, toStep: number): number {
   const i = theory.step.indexOf(toStep);
@@ -234,7 +245,7 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
       rule.kind === 'population-exact'
         ? popTol
         : rule.kind === 'finite-sample'
-          ? rule.z * sv.se[p.simIndex] + (rule.reference === 'corrected' ? nextOrderTerm(theory, name, p.theoryIndex) : 0) + POPULATION_REL_TOL * scale
+          ? rule.z * Math.hypot(sv.se[p.simIndex], theoryMonteCarloError(theory, name, p.theoryIndex)) + (rule.reference === 'corrected' ? nextOrderTerm(theory, name, p.theoryIndex) : 0) + POPULATION_REL_TOL * scale
           : Number.NaN;
     if (rule.kind === 'not-testable' || rule.kind === 'inconclusive') {
       if (a > maxAbs) {

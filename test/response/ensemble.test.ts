@@ -10,7 +10,8 @@ import { runTheory } from '../../src/dynamics/theory.js';
 import { runSimulation } from '../../src/sim/simulate.js';
 import { compareTrajectories } from '../../src/compare/compare.js';
 
-const SERIES = ['a', 'b', 'c', 'a_mag', 'b_mag', 'c_mag', 'loss'];
+/** Full batch (the source ensemble predicts the statistics of WᵀW) and online (the 1/B expansion, signed ones too). */
+const SERIES = { 'full-batch': ['a_mag', 'b_mag', 'c_mag', 'loss'], online: ['a', 'b', 'c', 'a_mag', 'b_mag', 'c_mag', 'loss'] };
 
 function ensembleCheck(data: unknown, algorithm: unknown, steps: number, seeds: number) {
   const config = parseConfig({
@@ -27,9 +28,10 @@ function ensembleCheck(data: unknown, algorithm: unknown, steps: number, seeds: 
   const [sim] = runSimulation(config, { workers: 1 });
   const eta = (algorithm as { eta: number }).eta;
   const window: [number, number] = [1, steps];
+  const series = SERIES[(data as { mode: 'full-batch' | 'online' }).mode];
   return {
-    corrected: compareTrajectories(cor, sim, { eta, config, series: SERIES, window }),
-    population: compareTrajectories(pop, sim, { eta, config, series: SERIES, window }),
+    corrected: compareTrajectories(cor, sim, { eta, config, series, window }),
+    population: compareTrajectories(pop, sim, { eta, config, series, window }),
   };
 }
 

@@ -16,12 +16,23 @@ import { buildModelSpec, initialBlockCoefficients, type ModelSpec } from '../../
 import { normalQuantile } from '../../core/special.js';
 import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
 import { sourceMoments, type ResponseBlocks } from './moments.js';
+import { runSourceEnsemble, type EnsembleSeries } from './source-ensemble.js';
 import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
 
 /** What a corrected trajectory carries besides its series (`Trajectory.correction`). */
 export interface CorrectionInfo {
   /** "1/n" (full batch) or "1/B" (online). */
   order: '1/n' | '1/B';
+  /**
+   * How the series were obtained: "source-ensemble" (full-batch GD: the Gaussian-source ensemble of the reduced
+   * dynamics, source-ensemble.ts, `draws` theory draws, its Monte Carlo error sd/√draws part of the comparison's
+   * tolerance) or "expansion" (the 1/N expansion of propagate.ts/predict.ts: online SGD, SpecGD).
+   */
+  method: 'source-ensemble' | 'expansion';
+  /** Theory draws of the source ensemble (method "source-ensemble"). */
+  draws?: number;
+  /** Series of the population trajectory the corrected one does not carry, and why. */
+  omitted?: { series: string[]; reason: string };
   /** n or B. */
   size: number;
   mode: 'full-batch' | 'online';
@@ -34,7 +45,10 @@ export interface CorrectionInfo {
   /** Last step with a prediction. */
   validUntilStep: number;
   message: string;
-  /** Predicted escape-step shift (mean, per-seed SD) at this size, in steps. */
+  /**
+   * Predicted escape-step shift at this size, in steps: of the ensemble-mean signal coefficient's crossing of the level
+   * (the simulation's `escape` event), and the per-seed SD of the escape step.
+   */
   escape: { level: number; populationStep: number | null; meanShift: number | null; sd: number | null };
   /** Mean-shift coefficients c_k (E s − s̄ ≈ c/N) per series, for claims and figures. */
   coefficients: Record<string, number[]>;
@@ -67,6 +81,7 @@ export interface AlgorithmResponse {
   label: string;
   /** Block symbols (series names of the predictions). */
   symbols: string[];
+  h: number;
   blocks: ResponseBlocks;
   signal: number;
   specgd: boolean;
@@ -86,7 +101,7 @@ export function responsesOf(config: ExperimentConfig): AlgorithmResponse[] {
     const ra = responseAlgorithm(alg, spec);
     if (!ra) continue;
     const run = propagateResponse({ blocks, signal: spec.signalBlock, a0, algorithm: ra, mode: config.data.mode === 'online' ? 'online' : 'full-batch', steps: config.steps, divergenceBound: DEFAULTS.divergenceBound });
-    out.push({ label: algorithmOf(alg).label(alg), symbols: ctx.symbols, blocks, signal: spec.signalBlock, specgd: ra.kind === 'specgd', run, predictions: predictStatistics(run, ctx), escape: predictEscape(run, spec.signalBlock, blocks.rank[spec.signalBlock], config.events.escapeLevel) });
+    out.push({ h: ra.kind === 'gd' ? ra.h : 0, label: algorithmOf(alg).label(alg), symbols: ctx.symbols, blocks, signal: spec.signalBlock, specgd: ra.kind === 'specgd', run, predictions: predictStatistics(run, ctx), escape: predictEscape(run, spec.signalBlock, blocks.rank[spec.signalBlock], config.events.escapeLevel) });
   }
   return out;
 }
@@ -189,16 +204,37 @@ export function spreadCheckedSeries(symbols: readonly string[]): string[] {
   return [...symbols.map((s) => `${s}_mag`), 'loss'];
 }
 
+/**
+ * The escape prediction of the source ensemble: the shift of the first step at which its mean signal coefficient
+ * reaches the level (the simulation's `escape` event is the same crossing of the ensemble mean), and the per-seed SD
+ * of the draws' own escape steps (null when fewer than two draws escape).
+ */
+function ensembleEscape(ens: EnsembleSeries, signalSymbol: string, level: number, populationStep: number | null): CorrectionInfo['escape'] {
+  const i = ens.mean[signalSymbol].findIndex((x) => x >= level);
+  return { level, populationStep, meanShift: i >= 0 && populationStep !== null ? i - populationStep : null, sd: ens.escape.sd };
+}
+
 /** The `theory-corrected` trajectories of a finite-sample or online config (one per GD/SpecGD algorithm). */
 export function correctedTheory(config: ExperimentConfig, record: ArrayLike<number>, command = 'theory'): Trajectory[] {
   if (correctionApplies(config) !== null) return [];
   const N = config.data.mode === 'full-batch' ? config.data.n : config.data.mode === 'online' ? config.data.batch : 1;
   const order = config.data.mode === 'online' ? '1/B' : '1/n';
   const out: Trajectory[] = [];
+  const spec = buildModelSpec(config);
   for (const r of responsesOf(config)) {
-    const range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
-    const spread = relativeSpreadCut(r.predictions, spreadCheckedSeries(r.symbols), N, range.last);
-    if (spread && spread.last < range.last) Object.assign(range, { last: spread.last, validity: 'expansion-breakdown' as const, message: spread.message });
+    // full-batch GD: the Gaussian-source ensemble (no expansion cut: its diagonal coordinates are not expanded);
+    // online SGD and SpecGD: the 1/N expansion with its cuts
+    const ens: EnsembleSeries | null =
+      !r.specgd && config.data.mode === 'full-batch'
+        ? runSourceEnsemble({ blocks: r.blocks, signal: r.signal, spike: spec.spikeBlock, escapeLevel: config.events.escapeLevel, a0: initialBlockCoefficients(spec)!, h: r.h, n: N, steps: config.steps, lossScale: spec.lossScale }, r.symbols)
+        : null;
+    let range: { last: number; validity: CorrectionInfo['validity']; message: string };
+    if (ens) range = { last: ens.steps, validity: ens.status, message: ens.message };
+    else {
+      range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
+      const spread = relativeSpreadCut(r.predictions, spreadCheckedSeries(r.symbols), N, range.last);
+      if (spread && spread.last < range.last) range = { last: spread.last, validity: 'expansion-breakdown', message: spread.message };
+    }
     const last = range.last;
     const steps = Array.from(record).filter((k) => k <= last);
     const escapeValid = r.escape.step !== null && r.escape.step <= last;
@@ -210,25 +246,37 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     const reach = Math.min(...r.predictions.map((p) => p.population.length));
     const fullSteps = Array.from(record).filter((k) => k < reach && r.predictions.every((p) => Number.isFinite(p.population[k])));
     const populationFull: Record<string, number[]> = {};
+    // the source ensemble predicts the statistics of WᵀW (block magnitudes, loss); the signed coefficients tr(P_kW)/r_k
+    // and the signed ratio also depend on the left rotation W → QW that the loss does not see, which the ensemble
+    // carries only linearly (the piece of Wθ along v grows like φ, not sin φ): they are left out, and said so
+    const gram = spreadCheckedSeries(r.symbols);
+    const omitted = ens ? r.predictions.map((p) => p.name).filter((name) => !gram.includes(name)) : [];
     for (const p of r.predictions) {
-      const at = p.atSize(N);
-      series[p.name] = steps.map((k) => at.mean[k]);
-      sd[p.name] = steps.map((k) => at.sd[k]);
+      if (!omitted.includes(p.name)) {
+        const at = ens ? { mean: ens.mean[p.name], sd: ens.sd[p.name] } : p.atSize(N);
+        series[p.name] = steps.map((k) => at.mean[k]);
+        sd[p.name] = steps.map((k) => at.sd[k]);
+      }
+      // the expansion's coefficients and population values for every series (claims, figures, the compare window)
       coefficients[p.name] = steps.map((k) => p.meanShift[k]);
       population[p.name] = steps.map((k) => p.population[k]);
       populationFull[p.name] = fullSteps.map((k) => p.population[k]);
     }
+    const escape = ens ? ensembleEscape(ens, r.symbols[r.signal], r.escape.level, r.escape.step) : { level: r.escape.level, populationStep: r.escape.step, meanShift: !escapeValid || r.escape.shift === null ? null : r.escape.shift / N, sd: !escapeValid || r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) };
     const eta = config.algorithms.find((a) => algorithmOf(a).label(a) === r.label)!.eta;
     const validity = range.validity;
-    const message = `population theory + predicted ${order} correction (${config.data.mode}, ${order === '1/n' ? 'n' : 'B'} = ${N}); ${validity === 'ok' ? `valid over all ${config.steps} steps` : range.message}`;
+    const how = ens ? `Gaussian-source ensemble of the reduced dynamics (${ens.draws} theory draws)` : `population theory + predicted ${order} correction`;
+    const message = `${how} (${config.data.mode}, ${order === '1/n' ? 'n' : 'B'} = ${N}); ${validity === 'ok' ? `valid over all ${config.steps} steps` : range.message}`;
     const correction: CorrectionInfo = {
       order,
+      method: ens ? 'source-ensemble' : 'expansion',
+      ...(ens ? { draws: ens.draws, omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss)' } } : {}),
       size: N,
       mode: config.data.mode === 'online' ? 'online' : 'full-batch',
       validity,
       validUntilStep: Math.max(0, last),
       message,
-      escape: { level: r.escape.level, populationStep: r.escape.step, meanShift: !escapeValid || r.escape.shift === null ? null : r.escape.shift / N, sd: !escapeValid || r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) },
+      escape,
       coefficients,
       population,
       populationSteps: fullSteps,

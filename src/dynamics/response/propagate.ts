@@ -95,7 +95,7 @@ export function populationGradientFactors(bl: ResponseBlocks, signal: number, a:
 }
 
 /** Pair index of a < b in a K-block problem. */
-function pairList(K: number): [number, number][] {
+export function pairList(K: number): [number, number][] {
   const out: [number, number][] = [];
   for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) out.push([a, b]);
   return out;
@@ -105,7 +105,7 @@ function pairList(K: number): [number, number][] {
 const comp = (a: number, b: number): 0 | 1 => (a < b ? 0 : 1);
 
 /** Linear image of one source R_j: the coefficients of every piece of W₁ (full batch). */
-interface Image {
+export interface Image {
   /** pair p: [u₀, u₁] at 2p, 2p+1 */
   u: Float64Array;
   /** traceless coefficient per block */
@@ -114,12 +114,12 @@ interface Image {
   G: Float64Array;
 }
 
-function newImage(K: number, P: number): Image {
+export function newImage(K: number, P: number): Image {
   return { u: new Float64Array(2 * P), al: new Float64Array(K), G: new Float64Array(K * K) };
 }
 
 /** The per-step linear action on the pieces and its source (see the module comment). */
-interface StepAction {
+export interface StepAction {
   /** pair p: A (2×2 row-major at 4p) and source s (2 at 2p) */
   A: Float64Array;
   s: Float64Array;
@@ -133,7 +133,7 @@ interface StepAction {
   specQ?: { q: Float64Array; PK: Float64Array; Pa: Float64Array; sign: Float64Array };
 }
 
-function stepAction(bl: ResponseBlocks, alg: ResponseAlgorithm, a: Float64Array, gt: Float64Array, pairs: [number, number][]): StepAction {
+export function stepAction(bl: ResponseBlocks, alg: ResponseAlgorithm, a: Float64Array, gt: Float64Array, pairs: [number, number][]): StepAction {
   const K = a.length;
   const P = pairs.length;
   const { lambda: lam, rank } = bl;
@@ -195,7 +195,7 @@ function stepAction(bl: ResponseBlocks, alg: ResponseAlgorithm, a: Float64Array,
 }
 
 /** Source coefficients c_j at the population point: e_j for blocks, 1 for label noise. */
-function sourceCoefficients(e: Float64Array, J: number): Float64Array {
+export function sourceCoefficients(e: Float64Array, J: number): Float64Array {
   const c = new Float64Array(J);
   c.set(e.subarray(0, Math.min(e.length, J)));
   if (J > e.length) c[e.length] = 1;
@@ -291,21 +291,37 @@ function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, ima
         srcC += c[jp] * s;
       }
     }
-    let srcD = 0;
-    for (let j = 0; j < Math.min(J, K); j++) {
-      const I = images[j];
-      let e = 0;
-      for (let b = 0; b < K; b++) {
-        for (let cc = 0; cc < K; cc++) {
-          if (b !== cc) e += (a[b] * uOf(I, b, cc) + a[cc] * uOf(I, cc, b)) * sm.q4(j, b, cc, x);
-          e += ((2 * a[b]) / rank[b]) * I.G[b * K + cc] * (sm.q4(j, cc, b, x) - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
-        }
-        e += 2 * a[b] * I.al[b] * (1 - 1 / rank[b]) * sm.q4(j, b, b, x);
-      }
-      srcD += e;
-    }
+    const srcD = sampleMeanSource(bl, a, images, sm, pairs, x);
     out[x] = srcC + a[x] * srcD;
   }
+}
+
+/**
+ * E tr_x Δ(D₁) per unit 1/n (full batch), D₁ the first-order Gram response with the images of the sources R_j
+ * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives.
+ */
+export function sampleMeanSource(bl: ResponseBlocks, a: Float64Array, images: Image[], sm: SourceMoments, pairs: [number, number][], x: number): number {
+  const K = a.length;
+  const J = images.length;
+  const rank = bl.rank;
+  const uOf = (I: Image, u: number, v: number): number => {
+    const p = pairs.findIndex(([y, z]) => y === Math.min(u, v) && z === Math.max(u, v));
+    return I.u[2 * p + comp(u, v)];
+  };
+  let srcD = 0;
+  for (let j = 0; j < Math.min(J, K); j++) {
+    const I = images[j];
+    let e = 0;
+    for (let b = 0; b < K; b++) {
+      for (let cc = 0; cc < K; cc++) {
+        if (b !== cc) e += (a[b] * uOf(I, b, cc) + a[cc] * uOf(I, cc, b)) * sm.q4(j, b, cc, x);
+        e += ((2 * a[b]) / rank[b]) * I.G[b * K + cc] * (sm.q4(j, cc, b, x) - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
+      }
+      e += 2 * a[b] * I.al[b] * (1 - 1 / rank[b]) * sm.q4(j, b, b, x);
+    }
+    srcD += e;
+  }
+  return srcD;
 }
 
 /** SpecGD: Σ_{b≠a} E‖dQ_ab‖² per block a (per unit 1/n), from the images or the pair second moments. */
