@@ -1,9 +1,12 @@
 /**
  * Time added to `derive` by the order-8 moment checks (symbolic/moments8-checks.ts): per committed preset, the
  * median of R runs of derive(spec) (all checks) and of moment8Checks alone, and their ratio, in one process under
- * the same load. Run: `npx tsx scripts/bench-moment8-checks.ts [R]` (default R = 5).
+ * the same load; and a 40-block diagonal model (d = 40, the largest case of test/symbolic/moments8-checks.test.ts; its
+ * exact tolerances cost the most: 36 block pairs, 60 matrix entries). Run: `npx tsx scripts/bench-moment8-checks.ts [R]`
+ * (default R = 5).
  */
-import { presetConfig } from '../src/config/config.js';
+import { parseConfig, presetConfig } from '../src/config/config.js';
+import { PRESETS } from '../src/config/presets.js';
 import { buildModelSpec } from '../src/model/spec.js';
 import { derive, deriveSymbolic } from '../src/symbolic/derive.js';
 import { moment8Checks } from '../src/symbolic/moments8-checks.js';
@@ -15,8 +18,14 @@ const time = (f: () => void) => {
   f();
   return performance.now() - t0;
 };
-for (const preset of ['spiked', 'spiked-vector', 'powerlaw']) {
-  const spec = buildModelSpec(presetConfig(preset));
+const diag40 = () => {
+  const raw = structuredClone(PRESETS.powerlaw) as any;
+  raw.model.d = 40;
+  raw.model.covariance = { kind: 'diagonal', eigenvalues: Array.from({ length: 40 }, (_, j) => 1 + j / 8), signalIndex: 5 };
+  return buildModelSpec(parseConfig(raw));
+};
+for (const preset of ['spiked', 'spiked-vector', 'powerlaw', 'diagonal-40']) {
+  const spec = preset === 'diagonal-40' ? diag40() : buildModelSpec(presetConfig(preset));
   const der = deriveSymbolic(spec);
   derive(spec);
   moment8Checks(der, 1);

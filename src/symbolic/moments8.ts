@@ -336,7 +336,7 @@ export function momentSteps(): { text: string; latex: string[] }[] {
       ],
     },
     {
-      text: 'Every identity is checked (table below): exactly against the χ² route (q_k = xᵀP_kx independent λ_kχ²_{r_k}, E[q_k^j] = λ_k^j r_k(r_k+2)⋯(r_k+2j−2)) and by seeded Monte Carlo with tolerance k·σ̂/√N.',
+      text: 'Every identity is checked (table below): exactly against the χ² route (q_k = xᵀP_kx independent λ_kχ²_{r_k}, E[q_k^j] = λ_k^j r_k(r_k+2)⋯(r_k+2j−2)) and by seeded Monte Carlo with a self-normalized tolerance √L·σ/√N·(3 + ŝ²/σ²)/2 built on the exact variance σ² of each per-sample estimator (an order-16 moment by the χ² route), valid for heavy tails.',
       latex: [],
     },
   ];
