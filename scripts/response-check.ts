@@ -58,7 +58,7 @@ for (const c of cor) {
   console.log(`${c.algorithm}: ${info.message}; window 0..${until}; escape ${JSON.stringify(info.escape)}`);
   for (const name of ['a_mag', 'b_mag', 'c_mag', 'loss', 'a', 'b', 'c', 'ratio']) {
     const sv = seriesView(s, name);
-    if (!sv) continue;
+    if (!sv || !(name in (c.series as Record<string, number[]>))) continue;
     let zc = 0, zp = 0, sdr = [Infinity, 0], atc = 0, atp = 0;
     c.step.forEach((k, i) => {
       if (k > until || k === 0) return;

@@ -198,14 +198,17 @@ function nextOrderTerm(theory: Trajectory, name: string, i: number): number {
 }
 
 /**
- * Monte Carlo error of a corrected theory's mean at record i: σ_k/√draws when the series come from the source
- * ensemble's draws (dynamics/response/source-ensemble.ts), 0 otherwise. It adds in quadrature to the ensemble's
+ * Monte Carlo error of a corrected theory's mean at record i: the source ensemble's own standard error of its mean
+ * (`correction.mcse`, from its antithetic pairs; dynamics/response/source-ensemble.ts), σ_k/√draws when only the
+ * draw count is given, 0 for the expansion. It adds in quadrature to the ensemble's
  * standard error: the statistic compared is the difference of two independent sample means.
  */
 function theoryMonteCarloError(theory: Trajectory, name: string, i: number): number {
-  const draws = (theory.correction as { draws?: number } | undefined)?.draws;
+  const c = theory.correction as { draws?: number; mcse?: Record<string, number[]> } | undefined;
+  const m = c?.mcse?.[name]?.[i];
+  if (m !== undefined) return Number.isFinite(m) ? m : Number.POSITIVE_INFINITY;
   const sd = theory.sd?.[name]?.[i];
-  return draws && sd !== undefined && Number.isFinite(sd) ? sd / Math.sqrt(draws) : 0;
+  return c?.draws && sd !== undefined && Number.isFinite(sd) ? sd / Math.sqrt(c.draws) : 0;
 }
 
 /** Flow trajectories may carry step = [] (continuous time): the time at the window end. */

@@ -10,8 +10,8 @@
  *    (issue 11). Against the corrected theory (`reference: "corrected"`, dynamics/response/: population + the
  *    predicted O(1/n) or O(1/B) shift) the tolerance at point k is
  *      tol_k = c · se_k + r_k + POPULATION_REL_TOL · max_window |theory|,
- *    with se_k = the ensemble's standard error (for a corrected theory computed from the source ensemble's D draws,
- *    √(se_k² + σ_k²/D): its own Monte Carlo error adds in quadrature), c = t_{S−1}(FAMILY_ALPHA/N) the two-sided Student-t quantile
+ *    with se_k = the ensemble's standard error (for a corrected theory computed from the source ensemble's draws,
+ *    √(se_k² + mcse_k²), mcse_k its own Monte Carlo standard error, adds in quadrature), c = t_{S−1}(FAMILY_ALPHA/N) the two-sided Student-t quantile
  *    (S − 1 degrees of freedom, σ̂ estimated from S seeds) at the Bonferroni tail over the N compared points, and
  *    r_k = ρ_k² · |μ_k − s̄_k| the predicted next-order term: the first correction μ_k − s̄_k (corrected mean minus
  *    population) times the squared relative size of the fluctuation that produced it, ρ_k = σ_k / max(|s̄_k|, |μ_k|)
@@ -91,7 +91,7 @@ export function toleranceRule(config: ExperimentConfig, seeds: number, points: n
   const N = Math.max(points, 1);
   const zN = normalQuantile(1 - FAMILY_ALPHA / (2 * N));
   const tN = studentTwoSidedQuantile(FAMILY_ALPHA / N, seeds - 1);
-  const against = reference === 'corrected' ? `the corrected theory (population + predicted ${order} shift)` : 'the population theory';
+  const against = reference === 'corrected' ? `the corrected theory (population + predicted ${order} shift, or the Gaussian-source ensemble; its Monte Carlo error added to se_k in quadrature)` : 'the population theory';
   if (tN > MAX_QUANTILE_RATIO * zN) {
     const need = seedsNeeded(N);
     return {

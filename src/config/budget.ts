@@ -44,6 +44,12 @@ export const DERIVE_BYTES_PER_PAIR = 53e3;
  *  - odex step of a reduced flow (3 blocks): 9 µs (a stiff gradient flow, 2·10⁶ odex steps in 19 s).
  */
 export const SIM_STEP_OPS = 2500;
+/**
+ * The finite-sample corrected theory of GD (dynamics/response/source-ensemble.ts): per theory draw, step and K⁴ (the
+ * pieces' Gram contractions and the same-sample term over K blocks), measured 3.2e-8 s (2048 draws × 300 steps at
+ * K = 3 in 1.6 s, full batch); half is charged, as above. Draws: 2048·(3/K)⁴, at least 256 (`ensembleDraws`).
+ */
+export const ENSEMBLE_DRAW_STEP_K4_OPS = 16;
 export const THEORY_BLOCK_STEP_OPS = 15;
 export const FLOW_STEP_OPS = 4000;
 /** Bytes per recorded number: a float64 (8), its JSON text with indentation (≤ 26) and its CSV cell (≤ 24). */
@@ -260,8 +266,22 @@ export function theoryTerms(config: ExperimentConfig, flowRequests: FlowRequest[
     }
   });
   for (const f of flowRequests) terms.push(flowTerm(config, f));
+  terms.push(...ensembleTerms(config, B));
   terms.push(...csvTerm(R * (B + 4) * runs, outputs));
   return terms;
+}
+
+/**
+ * The corrected theory's source ensemble per GD-type algorithm (registry `linearResponse: 'gradient'`) of a
+ * finite-sample config with the matrix student from αI (the configs dynamics/response/corrected.ts corrects; the
+ * further exclusions there only lower the cost), charged to `steps`.
+ */
+function ensembleTerms(config: ExperimentConfig, B: number): CostTerm[] {
+  if (config.data.mode === 'population' || config.model.student.kind !== 'matrix' || config.model.init.kind !== 'scaled-identity') return [];
+  const gd = config.algorithms.filter((a) => algorithmOf(a).linearResponse === 'gradient').length;
+  if (gd === 0) return [];
+  const draws = Math.max(256, Math.round(2048 * Math.min(1, (3 / B) ** 4)));
+  return [{ field: 'steps', value: config.steps, what: `finite-sample corrected theory: ${draws} source-ensemble draws × ${config.steps} steps × ${gd} GD algorithm(s) over ${B} blocks`, bytes: 0, ops: ENSEMBLE_DRAW_STEP_K4_OPS * draws * config.steps * B ** 4 * gd }];
 }
 
 /**

@@ -16,7 +16,7 @@ import { buildModelSpec, initialBlockCoefficients, type ModelSpec } from '../../
 import { normalQuantile } from '../../core/special.js';
 import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
 import { sourceMoments, type ResponseBlocks } from './moments.js';
-import { runSourceEnsemble, type EnsembleSeries } from './source-ensemble.js';
+import { runOnlineSourceEnsemble, runSourceEnsemble, type EnsembleSeries } from './source-ensemble.js';
 import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
 
 /** What a corrected trajectory carries besides its series (`Trajectory.correction`). */
@@ -33,6 +33,8 @@ export interface CorrectionInfo {
   draws?: number;
   /** Series of the population trajectory the corrected one does not carry, and why. */
   omitted?: { series: string[]; reason: string };
+  /** Monte Carlo standard error of each series' mean (method "source-ensemble", from its antithetic pairs). */
+  mcse?: Record<string, number[]>;
   /** n or B. */
   size: number;
   mode: 'full-batch' | 'online';
@@ -49,7 +51,7 @@ export interface CorrectionInfo {
    * Predicted escape-step shift at this size, in steps: of the ensemble-mean signal coefficient's crossing of the level
    * (the simulation's `escape` event), and the per-seed SD of the escape step.
    */
-  escape: { level: number; populationStep: number | null; meanShift: number | null; sd: number | null };
+  escape: { level: number; populationStep: number | null; meanShift: number | null; sd: number | null; escapedDraws?: number; draws?: number };
   /** Mean-shift coefficients c_k (E s − s̄ ≈ c/N) per series, for claims and figures. */
   coefficients: Record<string, number[]>;
   /** Population values s(W̄_k) per series. */
@@ -207,29 +209,37 @@ export function spreadCheckedSeries(symbols: readonly string[]): string[] {
 /**
  * The escape prediction of the source ensemble: the shift of the first step at which its mean signal coefficient
  * reaches the level (the simulation's `escape` event is the same crossing of the ensemble mean), and the per-seed SD
- * of the draws' own escape steps (null when fewer than two draws escape).
+ * of the draws' own escape steps — null unless every draw escapes within the prediction (the SD of a censored
+ * sample is not the per-seed SD); `escapedDraws` of `draws` say how many did.
  */
 function ensembleEscape(ens: EnsembleSeries, signalSymbol: string, level: number, populationStep: number | null): CorrectionInfo['escape'] {
-  const i = ens.mean[signalSymbol].findIndex((x) => x >= level);
-  return { level, populationStep, meanShift: i >= 0 && populationStep !== null ? i - populationStep : null, sd: ens.escape.sd };
+  const i = (ens.mean[signalSymbol] ?? []).findIndex((x) => x >= level);
+  return { level, populationStep, meanShift: i >= 0 && populationStep !== null ? i - populationStep : null, sd: ens.escape.sd, escapedDraws: ens.escape.escaped, draws: ens.escape.draws };
 }
 
 /** The `theory-corrected` trajectories of a finite-sample or online config (one per GD/SpecGD algorithm). */
-export function correctedTheory(config: ExperimentConfig, record: ArrayLike<number>, command = 'theory'): Trajectory[] {
+export interface CorrectedOptions {
+  /**
+   * "auto" (default): GD from the Gaussian-source ensemble, SpecGD from the expansion; "expansion": every algorithm
+   * from the 1/N expansion with its validity cuts (to compare the two, or where the expansion is known to hold).
+   */
+  method?: 'auto' | 'expansion';
+}
+
+export function correctedTheory(config: ExperimentConfig, record: ArrayLike<number>, command = 'theory', opts: CorrectedOptions = {}): Trajectory[] {
   if (correctionApplies(config) !== null) return [];
   const N = config.data.mode === 'full-batch' ? config.data.n : config.data.mode === 'online' ? config.data.batch : 1;
   const order = config.data.mode === 'online' ? '1/B' : '1/n';
   const out: Trajectory[] = [];
   const spec = buildModelSpec(config);
   for (const r of responsesOf(config)) {
-    // full-batch GD: the Gaussian-source ensemble (no expansion cut: its diagonal coordinates are not expanded);
-    // online SGD and SpecGD: the 1/N expansion with its cuts
-    const ens: EnsembleSeries | null =
-      !r.specgd && config.data.mode === 'full-batch'
-        ? runSourceEnsemble({ blocks: r.blocks, signal: r.signal, spike: spec.spikeBlock, escapeLevel: config.events.escapeLevel, a0: initialBlockCoefficients(spec)!, h: r.h, n: N, steps: config.steps, lossScale: spec.lossScale }, r.symbols)
-        : null;
+    // GD (full batch: frozen sources; online: fresh each step): the Gaussian-source ensemble (no expansion cut: its
+    // diagonal coordinates are not expanded); SpecGD: the 1/N expansion with its cuts
+    const problem = { blocks: r.blocks, signal: r.signal, spike: spec.spikeBlock, escapeLevel: config.events.escapeLevel, a0: initialBlockCoefficients(spec)!, h: r.h, n: N, steps: config.steps, lossScale: spec.lossScale };
+    const ens: EnsembleSeries | null = r.specgd || opts.method === 'expansion' ? null : config.data.mode === 'full-batch' ? runSourceEnsemble(problem, r.symbols) : runOnlineSourceEnsemble(problem, r.symbols);
     let range: { last: number; validity: CorrectionInfo['validity']; message: string };
     if (ens) range = { last: ens.steps, validity: ens.status, message: ens.message };
+    // (ens.steps = −1: out of range from the start — no step is predicted)
     else {
       range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
       const spread = relativeSpreadCut(r.predictions, spreadCheckedSeries(r.symbols), N, range.last);
@@ -251,11 +261,13 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     // carries only linearly (the piece of Wθ along v grows like φ, not sin φ): they are left out, and said so
     const gram = spreadCheckedSeries(r.symbols);
     const omitted = ens ? r.predictions.map((p) => p.name).filter((name) => !gram.includes(name)) : [];
+    const mcse: Record<string, number[]> = {};
     for (const p of r.predictions) {
       if (!omitted.includes(p.name)) {
         const at = ens ? { mean: ens.mean[p.name], sd: ens.sd[p.name] } : p.atSize(N);
         series[p.name] = steps.map((k) => at.mean[k]);
         sd[p.name] = steps.map((k) => at.sd[k]);
+        if (ens) mcse[p.name] = steps.map((k) => ens.mcse[p.name][k]);
       }
       // the expansion's coefficients and population values for every series (claims, figures, the compare window)
       coefficients[p.name] = steps.map((k) => p.meanShift[k]);
@@ -270,7 +282,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     const correction: CorrectionInfo = {
       order,
       method: ens ? 'source-ensemble' : 'expansion',
-      ...(ens ? { draws: ens.draws, omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss)' } } : {}),
+      ...(ens ? { draws: ens.draws, mcse, omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss)' } } : {}),
       size: N,
       mode: config.data.mode === 'online' ? 'online' : 'full-batch',
       validity,

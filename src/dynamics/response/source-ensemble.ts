@@ -49,8 +49,95 @@ import { DIVERGENCE_BOUND } from '../../core/tolerances.js';
 import { sourceMoments, type ResponseBlocks, type SourceMoments } from './moments.js';
 import { pairList, populationGradientFactors } from './propagate.js';
 
-/** Theory draws of the source ensemble. */
+/** Theory draws of the source ensemble at K ≤ 3 blocks (antithetic pairs: even). */
 export const ENSEMBLE_DRAWS = 2048;
+/** The fewest draws at any K. */
+export const ENSEMBLE_MIN_DRAWS = 256;
+
+/**
+ * Draws used at K blocks: ENSEMBLE_DRAWS·(3/K)⁴ (a draw costs O(K⁴) per step: the pieces' Gram contractions and the
+ * same-sample term), at least ENSEMBLE_MIN_DRAWS, even; `requested` overrides (rounded up to even, ≥ 2). The Monte
+ * Carlo error of the fewer draws is part of the comparison's tolerance.
+ */
+export function ensembleDraws(K: number, requested?: number): number {
+  const D = requested ?? Math.max(ENSEMBLE_MIN_DRAWS, Math.round(ENSEMBLE_DRAWS * Math.min(1, (3 / K) ** 4)));
+  return Math.max(2, 2 * Math.ceil(D / 2));
+}
+
+/**
+ * Per-step sums over the draws of each statistic, and over antithetic pairs (draws 2i and 2i + 1 share every random
+ * input, the Gaussian ones with opposite signs): the mean over the draws, the per-draw SD, and the Monte Carlo standard
+ * error of the mean from the pair means, SD(pair means)/√(D/2) — the first-order part of the fluctuation cancels in
+ * a pair, so the mean's error is far below σ/√D.
+ */
+class EnsembleAccumulator {
+  private readonly sum: Float64Array[];
+  private readonly sum2: Float64Array[];
+  private readonly psum: Float64Array[];
+  private readonly psum2: Float64Array[];
+  private readonly first: Float64Array[];
+  constructor(private readonly S: number, steps: number) {
+    const mk = () => Array.from({ length: S }, () => new Float64Array(steps + 1));
+    this.sum = mk();
+    this.sum2 = mk();
+    this.psum = mk();
+    this.psum2 = mk();
+    this.first = mk();
+  }
+  add(d: number, k: number, stat: Float64Array): void {
+    for (let i = 0; i < this.S; i++) {
+      const v = stat[i];
+      this.sum[i][k] += v;
+      this.sum2[i][k] += v * v;
+      if (d % 2 === 0) this.first[i][k] = v;
+      else {
+        const m = 0.5 * (this.first[i][k] + v);
+        this.psum[i][k] += m;
+        this.psum2[i][k] += m * m;
+      }
+    }
+  }
+  series(names: readonly string[], last: number, D: number): { mean: Record<string, number[]>; sd: Record<string, number[]>; mcse: Record<string, number[]> } {
+    const mean: Record<string, number[]> = {};
+    const sd: Record<string, number[]> = {};
+    const mcse: Record<string, number[]> = {};
+    const pairs = D / 2;
+    names.forEach((name, i) => {
+      mean[name] = Array.from({ length: last + 1 }, (_, k) => this.sum[i][k] / D);
+      sd[name] = Array.from({ length: last + 1 }, (_, k) => Math.sqrt(Math.max(0, (this.sum2[i][k] - (this.sum[i][k] * this.sum[i][k]) / D) / (D - 1))));
+      mcse[name] = Array.from({ length: last + 1 }, (_, k) =>
+        pairs > 1 ? Math.sqrt(Math.max(0, (this.psum2[i][k] - (this.psum[i][k] * this.psum[i][k]) / pairs) / (pairs - 1)) / pairs) : sd[name][k],
+      );
+    });
+    return { mean, sd, mcse };
+  }
+}
+
+/** Per-draw escape steps → the EnsembleSeries escape summary over the draws that escape by `last` (censoring stated). */
+function escapeSummary(steps: Int32Array, last: number): EnsembleSeries['escape'] {
+  const hit = Array.from(steps).filter((k) => k >= 0 && k <= last);
+  const D = steps.length;
+  if (hit.length === 0) return { mean: null, sd: null, escaped: 0, draws: D };
+  const mean = hit.reduce((a, b) => a + b, 0) / hit.length;
+  // the SD of a censored sample (some draws not yet escaped) is not the per-seed SD: null unless every draw escaped
+  const sd = hit.length === D && D > 1 ? Math.sqrt(hit.reduce((a, b) => a + (b - mean) ** 2, 0) / (D - 1)) : null;
+  return { mean, sd, escaped: hit.length, draws: D };
+}
+
+/**
+ * The statistics of a draw are in range when the block coefficients and magnitudes are within the simulation's
+ * divergence bound (core/tolerances.ts: |a_k|, |W_ij| ≤ DIVERGENCE_BOUND) and every statistic is finite.
+ */
+function inRange(stat: Float64Array, K: number): boolean {
+  for (let i = 0; i < stat.length; i++) if (!Number.isFinite(stat[i])) return false;
+  for (let i = 0; i < 2 * K; i++) if (Math.abs(stat[i]) > DIVERGENCE_BOUND) return false;
+  return true;
+}
+
+/** The empty result of an ensemble whose initial state is already out of range. */
+function noSteps(D: number, message: string): EnsembleSeries {
+  return { mean: {}, sd: {}, mcse: {}, steps: -1, status: 'diverged', message, escape: { mean: null, sd: null, escaped: 0, draws: D }, draws: D };
+}
 /** Seed of those draws (a fixed stream: same config → same prediction). */
 export const ENSEMBLE_SEED = 0x3c6ef372;
 
@@ -72,9 +159,11 @@ export interface EnsembleProblem {
 export interface EnsembleSeries {
   /** name → mean over the draws per step (0..steps) */
   mean: Record<string, number[]>;
-  /** name → SD over the draws per step */
+  /** name → SD over the draws per step (the predicted per-seed SD) */
   sd: Record<string, number[]>;
-  /** Steps computed (a draw that leaves the finite range ends the run there: status). */
+  /** name → Monte Carlo standard error of the mean per step (from the antithetic pairs) */
+  mcse: Record<string, number[]>;
+  /** Last step computed (a draw out of range ends the prediction before it: status); −1 when none. */
   steps: number;
   status: 'ok' | 'diverged';
   message: string;
@@ -99,6 +188,24 @@ function cholesky(C: Float64Array, n: number): Float64Array {
     }
   }
   return L;
+}
+
+/** `cholesky` into a caller's buffer (no allocation; the online ensemble calls it every step). */
+function choleskyInto(C: Float64Array, n: number, L: Float64Array): void {
+  L.fill(0);
+  let scale = Number.MIN_VALUE;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(C[i * n + i]));
+  for (let j = 0; j < n; j++) {
+    let d = C[j * n + j];
+    for (let k = 0; k < j; k++) d -= L[j * n + k] ** 2;
+    const ljj = d > 1e-14 * scale ? Math.sqrt(d) : 0;
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let t = C[i * n + j];
+      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = ljj > 0 ? t / ljj : 0;
+    }
+  }
 }
 
 /** χ²_ν draw for real ν > 0 (Marsaglia–Tsang gamma with shape ν/2, scale 2; for shape < 1 the boost U^{1/α}). */
@@ -198,14 +305,14 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const J = sm.J;
   const pairs = pairList(K);
   const P = pairs.length;
-  const D = pb.draws ?? ENSEMBLE_DRAWS;
+  const D = ensembleDraws(K, pb.draws);
   const rng = createRng(ENSEMBLE_SEED, K * 1000 + J);
   const chol = sourceFactors(sm, bl, pairs, pb.n);
   const names = ensembleSeriesNames(symbols);
   const S = names.length;
   const steps = pb.steps;
-  const sum = Array.from({ length: S }, () => new Float64Array(steps + 1));
-  const sum2 = Array.from({ length: S }, () => new Float64Array(steps + 1));
+  const acc = new EnsembleAccumulator(S, steps);
+  const escapeStep = new Int32Array(D).fill(-1);
   const { lambda: lam, rank } = bl;
   const kappa = pb.lossScale;
   const h = pb.h;
@@ -221,9 +328,6 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const q4 = new Float64Array(JK * K * K * K);
   for (let j = 0; j < JK; j++) for (let b = 0; b < K; b++) for (let c = 0; c < K; c++) for (let x = 0; x < K; x++) q4[((j * K + b) * K + c) * K + x] = sm.q4(j, b, c, x);
   let reached = steps;
-  let escSum = 0;
-  let escSum2 = 0;
-  let escCount = 0;
   let status: EnsembleSeries['status'] = 'ok';
   let message = `${D} draws × ${steps} steps`;
   const a = new Float64Array(K);
@@ -244,9 +348,11 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const tlNorm = new Float64Array(K);
   const tlSrc = new Float64Array(K * J);
   const u = (j: number, x: number, y: number): number => U[(j * P + pidx[x * K + y]) * 2 + (x < y ? 0 : 1)];
+  let src: Sources | null = null;
   for (let d = 0; d < D; d++) {
-    const src = drawSources(rng, sm, bl, pairs, chol);
-    let escaped = false;
+    // antithetic pairs: draw 2i + 1 has draw 2i's Gram matrices and the opposite trace sources
+    if (d % 2 === 0) src = drawSources(rng, sm, bl, pairs, chol);
+    else src = { tr: src!.tr.map((v) => -v), off: src!.off, tl: src!.tl };
     a.set(pb.a0);
     U.fill(0);
     AL.fill(0);
@@ -321,28 +427,18 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
         for (let b = 0; b < K; b++) if (b !== s) mx = Math.max(mx, Math.abs(a[b]));
         stat[2 * K + 1] = mx / Math.abs(a[s]);
       }
-      if (!escaped && a[s] >= pb.escapeLevel) {
-        escaped = true;
-        escSum += k;
-        escSum2 += k * k;
-        escCount++;
-      }
+      if (escapeStep[d] < 0 && a[s] >= pb.escapeLevel) escapeStep[d] = k;
       // a draw beyond the simulation's divergence bound (or not finite) ends the prediction: the Gaussian law of the
       // sources is not itself a fourth-moment operator (it is not positive), and at small n a draw can have a
       // curvature the step cannot follow — there the model, not the sample, has diverged
-      let finite = true;
-      for (let i = 0; i < S; i++) if (!(Math.abs(stat[i]) <= DIVERGENCE_BOUND)) finite = false;
-      if (!finite) {
+      if (!inRange(stat, K)) {
         // the prediction ends before the first step at which some draw is not finite (every draw covers 0..reached)
         reached = k - 1;
         status = 'diverged';
         message = `draw ${d} of the source ensemble left the range |statistic| ≤ ${DIVERGENCE_BOUND} at step ${k} (the Gaussian law of the sources at n = ${pb.n} allows a curvature the step cannot follow): prediction stopped at step ${k - 1}`;
         break;
       }
-      for (let i = 0; i < S; i++) {
-        sum[i][k] += stat[i];
-        sum2[i][k] += stat[i] * stat[i];
-      }
+      acc.add(d, k, stat);
       if (k === reached) break;
       // the seed's diagonal update (module comment (1)–(6)); e_j and g̃ of the pieces' map at the seed's a
       populationGradientFactors(bl, s, a, e, gt);
@@ -400,14 +496,230 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
       a.set(next);
     }
   }
-  const last = Math.max(0, reached);
-  const mean: Record<string, number[]> = {};
-  const sd: Record<string, number[]> = {};
-  names.forEach((name, i) => {
-    mean[name] = Array.from({ length: last + 1 }, (_, k) => sum[i][k] / D);
-    sd[name] = Array.from({ length: last + 1 }, (_, k) => Math.sqrt(Math.max(0, (sum2[i][k] - (sum[i][k] * sum[i][k]) / D) / (D - 1))));
+  if (reached < 0) return noSteps(D, message);
+  const { mean, sd, mcse } = acc.series(names, reached, D);
+  return { mean, sd, mcse, steps: reached, status, message, escape: escapeSummary(escapeStep, reached), draws: D };
+}
+
+/**
+ * Online SGD (batch B): the same ensemble with a fresh source each step (module comment). The sources of one step
+ * enter only through R = Σ_j c_j R_j at the draw's own e (one Gaussian piece per pair, i.i.d. entries of variance
+ * σ_p² = Σ_{j,j'} c_j c_j' sm.off(j,j',x,y)/(B r_x r_y); traceless: σ² = Σ c_j c_j' sm.tl(j,j',x)/(B m_x); traces jointly
+ * Gaussian with covariance Σ c_j c_j' sm.tr(j,j',x,y)/B), independent of the pieces accumulated so far. So a draw needs
+ * the pieces only through their Gram matrices — per pair the 2×2 Gram of (X_xy, X_yxᵀ), per block ‖X̃_xx‖² — which
+ * evolve exactly under the linear map X' = A X + s R: with g = (⟨X_xy, R⟩, ⟨X_yxᵀ, R⟩) ~ N(0, σ_p² G) and
+ * ‖R‖² = gᵀG⁺g + σ_p² χ²_{m − rank G} (the part of R in the span of the two pieces, and the rest),
+ *   G' = A G Aᵀ + s (A g)ᵀ + (A g) sᵀ + s sᵀ ‖R‖²   (s = −h (a_x, a_y)).
+ * The diagonal update is (1)–(5) with these (term (5) = the g's: a fresh source is uncorrelated with the pieces it has
+ * not yet driven, so its mean is zero but its spread enters each draw), and (6) = 0 (E Δ_k(D₁) = 0 for a fresh Δ_k).
+ */
+export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
+  const bl = pb.blocks;
+  const K = pb.a0.length;
+  const sm = sourceMoments(bl);
+  const J = sm.J;
+  const pairs = pairList(K);
+  const P = pairs.length;
+  const D = ensembleDraws(K, pb.draws);
+  const rng = createRng(ENSEMBLE_SEED, 7 * 1000 + K * 10 + J);
+  const names = ensembleSeriesNames(symbols);
+  const S = names.length;
+  const steps = pb.steps;
+  const acc = new EnsembleAccumulator(S, steps);
+  const escapeStep = new Int32Array(D).fill(-1);
+  // antithetic pairs: draw 2i records its random inputs on a tape, draw 2i + 1 replays them (normals negated)
+  const tape: number[] = [];
+  let pos = 0;
+  let replay = false;
+  const nrm = (): number => {
+    if (replay) return -tape[pos++];
+    const v = rng.normal();
+    tape.push(v);
+    return v;
+  };
+  const chi = (m: number): number => {
+    if (replay) return tape[pos++];
+    const v = chiSquareDraw(rng, m);
+    tape.push(v);
+    return v;
+  };
+  const { lambda: lam, rank } = bl;
+  const h = pb.h;
+  const s = pb.signal;
+  const B = pb.n;
+  const pidx = new Int32Array(K * K).fill(-1);
+  pairs.forEach(([x, y], p) => {
+    pidx[x * K + y] = p;
+    pidx[y * K + x] = p;
   });
-  const escMean = escCount > 0 ? escSum / escCount : null;
-  const escape = { mean: escMean, sd: escCount > 1 ? Math.sqrt(Math.max(0, (escSum2 - escCount * escMean! ** 2) / (escCount - 1))) : null, escaped: escCount, draws: D };
-  return { mean, sd, steps: last, status, message, escape, draws: D };
+  const mPair = pairs.map(([x, y]) => rank[x] * rank[y]);
+  // the source moments as flat tables (the hot loop calls them every step of every draw)
+  const trT = new Float64Array(J * J * K * K);
+  for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) for (let x = 0; x < K; x++) for (let y = 0; y < K; y++) trT[((j * J + jp) * K + x) * K + y] = sm.tr(j, jp, x, y);
+  const offT = new Float64Array(J * J * P);
+  for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) pairs.forEach(([x, y], p) => (offT[(j * J + jp) * P + p] = sm.off(j, jp, x, y)));
+  const tlT = new Float64Array(J * J * K);
+  for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) for (let x = 0; x < K; x++) tlT[(j * J + jp) * K + x] = sm.tl(j, jp, x);
+  const cc = new Float64Array(J * J);
+  const Lk = new Float64Array(K * K);
+  const zn = new Float64Array(K);
+  const mTl = Array.from({ length: K }, (_, x) => (rank[x] * (rank[x] + 1)) / 2 - 1);
+  let reached = steps;
+  let status: EnsembleSeries['status'] = 'ok';
+  let message = `${D} draws × ${steps} steps (online, fresh sources each step)`;
+  const a = new Float64Array(K);
+  const next = new Float64Array(K);
+  const e = new Float64Array(K);
+  const gt = new Float64Array(K);
+  const gz = new Float64Array(K);
+  const c = new Float64Array(J);
+  const z = new Float64Array(K);
+  const stat = new Float64Array(S);
+  const G = new Float64Array(3 * P); // per pair [‖X_xy‖², ⟨X_xy, X_yxᵀ⟩, ‖X_yx‖²]
+  const TL = new Float64Array(K);
+  const offNorm = new Float64Array(K * K);
+  const Ctr = new Float64Array(K * K);
+  const tau = new Float64Array(K);
+  const gp = new Float64Array(2 * P);
+  const rr = new Float64Array(P);
+  const gtl = new Float64Array(K);
+  const rtl = new Float64Array(K);
+  for (let d = 0; d < D; d++) {
+    replay = d % 2 === 1;
+    pos = 0;
+    if (!replay) tape.length = 0;
+    a.set(pb.a0);
+    G.fill(0);
+    TL.fill(0);
+    for (let k = 0; k <= reached; k++) {
+      for (let p = 0; p < P; p++) {
+        const [x, y] = pairs[p];
+        offNorm[x * K + y] = G[3 * p];
+        offNorm[y * K + x] = G[3 * p + 2];
+      }
+      for (let b = 0; b < K; b++) {
+        let t = TL[b];
+        for (let y = 0; y < K; y++) if (y !== b) t += offNorm[y * K + b];
+        z[b] = a[b] * a[b] + t / rank[b];
+      }
+      let T = 0;
+      let q = 0;
+      for (let b = 0; b < K; b++) {
+        const eb = z[b] - (b === s ? 1 : 0);
+        T += rank[b] * lam[b] * eb;
+        q += rank[b] * lam[b] ** 2 * eb * eb + 4 * lam[b] ** 2 * a[b] ** 2 * TL[b];
+      }
+      for (let p = 0; p < P; p++) {
+        const [x, y] = pairs[p];
+        q += 2 * lam[x] * lam[y] * (a[x] ** 2 * G[3 * p] + 2 * a[x] * a[y] * G[3 * p + 1] + a[y] ** 2 * G[3 * p + 2]);
+      }
+      for (let b = 0; b < K; b++) {
+        stat[b] = a[b];
+        stat[K + b] = Math.sqrt(Math.max(0, z[b]));
+      }
+      stat[2 * K] = pb.lossScale * (T * T + 2 * q);
+      if (a[s] === 0) stat[2 * K + 1] = 0;
+      else if (pb.spike >= 0) stat[2 * K + 1] = a[pb.spike] / a[s];
+      else {
+        let mx = 0;
+        for (let b = 0; b < K; b++) if (b !== s) mx = Math.max(mx, Math.abs(a[b]));
+        stat[2 * K + 1] = mx / Math.abs(a[s]);
+      }
+      if (escapeStep[d] < 0 && a[s] >= pb.escapeLevel) escapeStep[d] = k;
+      if (!inRange(stat, K)) {
+        reached = k - 1;
+        status = 'diverged';
+        message = `draw ${d} of the source ensemble left the range |statistic| ≤ ${DIVERGENCE_BOUND} at step ${k} (B = ${B}): prediction stopped at step ${k - 1}`;
+        break;
+      }
+      acc.add(d, k, stat);
+      if (k === reached) break;
+      populationGradientFactors(bl, s, a, e, gt);
+      c.fill(0);
+      c.set(e.subarray(0, Math.min(K, J)));
+      if (J > K) c[K] = 1;
+      let Tz = 0;
+      for (let b = 0; b < K; b++) Tz += rank[b] * lam[b] * (z[b] - (b === s ? 1 : 0));
+      for (let b = 0; b < K; b++) gz[b] = lam[b] * Tz + 2 * lam[b] ** 2 * (z[b] - (b === s ? 1 : 0));
+      // this step's fresh source: trace part (jointly Gaussian over blocks), per pair the projections g and ‖R‖²
+      for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) cc[j * J + jp] = c[j] * c[jp];
+      Ctr.fill(0);
+      for (let jj = 0; jj < J * J; jj++) {
+        const w = cc[jj] / B;
+        if (w !== 0) for (let xy = 0; xy < K * K; xy++) Ctr[xy] += w * trT[jj * K * K + xy];
+      }
+      choleskyInto(Ctr, K, Lk);
+      for (let x = 0; x < K; x++) zn[x] = nrm();
+      for (let x = 0; x < K; x++) { let t = 0; for (let y = 0; y <= x; y++) t += Lk[x * K + y] * zn[y]; tau[x] = t; }
+      for (let p = 0; p < P; p++) {
+        let v = 0;
+        for (let jj = 0; jj < J * J; jj++) v += cc[jj] * offT[jj * P + p];
+        // (the pair's fresh piece R_xy, i.i.d. entries of variance s2)
+        const s2 = Math.max(0, v / (B * mPair[p]));
+        const g00 = G[3 * p];
+        const g01 = G[3 * p + 1];
+        const g11 = G[3 * p + 2];
+        // g ~ N(0, s2·G) and ‖R‖²: with an orthonormal pair (e₀, e₁) spanning (a superset of) span(X_xy, X_yxᵀ) and
+        // u_i = ⟨R, e_i⟩/σ ~ N(0, 1), g = σ L u (L the Cholesky factor of the 2×2 Gram, rank 0, 1 or 2) and
+        // ‖R‖² = σ²(u₀² + u₁² + χ²_{m−2}) whatever the rank; a 1-entry pair (m = 1) has one direction only
+        const l00 = Math.sqrt(Math.max(0, g00));
+        const l10 = l00 > 0 ? g01 / l00 : 0;
+        const l11 = mPair[p] > 1 ? Math.sqrt(Math.max(0, g11 - l10 * l10)) : 0;
+        const u0 = nrm();
+        const u1 = mPair[p] > 1 ? nrm() : 0;
+        const sq = Math.sqrt(s2);
+        gp[2 * p] = sq * l00 * u0;
+        gp[2 * p + 1] = sq * (l10 * u0 + l11 * u1);
+        rr[p] = s2 * (u0 * u0 + u1 * u1 + (mPair[p] > 2 ? chi(mPair[p] - 2) : 0));
+      }
+      for (let x = 0; x < K; x++) {
+        let v = 0;
+        if (mTl[x] > 0) for (let jj = 0; jj < J * J; jj++) v += cc[jj] * tlT[jj * K + x];
+        const s2 = mTl[x] > 0 ? Math.max(0, v / (B * mTl[x])) : 0;
+        // ĝ = ⟨X̃, R̃⟩ ~ N(0, σ²‖X̃‖²), ‖R̃‖² = σ²(u₀² + χ²_{m−1}) (as for the pairs, rank-free)
+        const u0 = mTl[x] > 0 ? nrm() : 0;
+        gtl[x] = Math.sqrt(s2 * TL[x]) * u0;
+        rtl[x] = s2 * (u0 * u0 + (mTl[x] > 1 ? chi(mTl[x] - 1) : 0));
+      }
+      for (let x = 0; x < K; x++) {
+        let t3 = 4 * lam[x] * lam[x] * a[x] * TL[x];
+        let t5 = gtl[x];
+        for (let y = 0; y < K; y++) {
+          if (y === x) continue;
+          const p = pidx[x * K + y];
+          t3 += 2 * lam[x] * lam[y] * (a[y] * G[3 * p + 1] + a[x] * offNorm[x * K + y]);
+          // ⟨X_xy, R_xy⟩: component 0 of the pair when x < y, else component 1
+          t5 += gp[2 * p + (x < y ? 0 : 1)];
+        }
+        next[x] = a[x] - h * (a[x] * gz[x] + (t3 + a[x] * tau[x] + t5) / rank[x]);
+      }
+      // the pieces' Gram matrices under X' = A X + s R (module comment)
+      for (let p = 0; p < P; p++) {
+        const [x, y] = pairs[p];
+        const ll = lam[x] * lam[y];
+        const A00 = 1 - h * (gz[y] + 2 * a[x] * a[x] * ll);
+        const A01 = -h * 2 * a[x] * a[y] * ll;
+        const A11 = 1 - h * (gz[x] + 2 * a[y] * a[y] * ll);
+        const s0 = -h * a[x];
+        const s1 = -h * a[y];
+        const g00 = G[3 * p];
+        const g01 = G[3 * p + 1];
+        const g11 = G[3 * p + 2];
+        const Ag0 = A00 * gp[2 * p] + A01 * gp[2 * p + 1];
+        const Ag1 = A01 * gp[2 * p] + A11 * gp[2 * p + 1];
+        G[3 * p] = A00 * A00 * g00 + 2 * A00 * A01 * g01 + A01 * A01 * g11 + 2 * s0 * Ag0 + s0 * s0 * rr[p];
+        G[3 * p + 1] = A00 * A01 * g00 + (A00 * A11 + A01 * A01) * g01 + A01 * A11 * g11 + s1 * Ag0 + s0 * Ag1 + s0 * s1 * rr[p];
+        G[3 * p + 2] = A01 * A01 * g00 + 2 * A01 * A11 * g01 + A11 * A11 * g11 + 2 * s1 * Ag1 + s1 * s1 * rr[p];
+      }
+      for (let x = 0; x < K; x++) {
+        const f = 1 - h * gz[x] - 4 * h * lam[x] ** 2 * a[x] ** 2;
+        const st = -h * a[x];
+        TL[x] = f * f * TL[x] + 2 * f * st * gtl[x] + st * st * rtl[x];
+      }
+      a.set(next);
+    }
+  }
+  if (reached < 0) return noSteps(D, message);
+  const { mean, sd, mcse } = acc.series(names, reached, D);
+  return { mean, sd, mcse, steps: reached, status, message, escape: escapeSummary(escapeStep, reached), draws: D };
 }
