@@ -1,11 +1,14 @@
 /**
- * The `theory-corrected` trajectory of a finite-sample or online config (issue 11): per algorithm, the population
- * (reduced) trajectory plus the predicted leading-order finite-sample correction of the ensemble mean,
- *   E s_k ≈ s(W̄_k) + c_k / N,   N = n (full batch, order 1/n) or B (online SGD, order 1/B),
- * with the predicted per-seed standard deviation σ_k/√N beside it (`sd`). The coefficients come from the linear
- * response of propagate.ts and predict.ts. GD: over the whole run (the expansion's next order is part of the
- * comparison's tolerance, compare/tolerance.ts). SpecGD: up to the first sign switch of a block gradient, where the
- * polar factor is not differentiable; the trajectory stops there and says so (`correction.validity`).
+ * The `theory-corrected` trajectory of a finite-sample or online config (issue 11): per algorithm, the predicted
+ * ensemble mean of each statistic with the predicted per-seed standard deviation beside it (`sd`).
+ *  - GD (`method: "source-ensemble"`): the Gaussian-source ensemble of the reduced dynamics (source-ensemble.ts;
+ *    full batch: frozen sources, online: fresh each step) for the statistics of WᵀW, over the whole run; it agrees
+ *    with the 1/N expansion at its order and keeps the escape's phase unexpanded;
+ *  - SpecGD (`method: "expansion"`), and any algorithm with `{ method: "expansion" }`: the population trajectory plus
+ *    the leading-order correction E s_k ≈ s(W̄_k) + c_k/N (N = n, order 1/n; or B, order 1/B) from the linear response
+ *    of propagate.ts and predict.ts, up to its validity end (`validRange`, `relativeSpreadCut`); for SpecGD that is the
+ *    first sign switch of a block gradient, where the polar factor is not differentiable (`correction.validity`).
+ * The expansion's coefficients c_k are carried in every case (`correction.coefficients`: claims and figures).
  */
 import { provenance } from '../../core/provenance.js';
 import type { Trajectory } from '../../core/trajectory.js';
@@ -24,9 +27,9 @@ export interface CorrectionInfo {
   /** "1/n" (full batch) or "1/B" (online). */
   order: '1/n' | '1/B';
   /**
-   * How the series were obtained: "source-ensemble" (full-batch GD: the Gaussian-source ensemble of the reduced
-   * dynamics, source-ensemble.ts, `draws` theory draws, its Monte Carlo error sd/√draws part of the comparison's
-   * tolerance) or "expansion" (the 1/N expansion of propagate.ts/predict.ts: online SGD, SpecGD).
+   * How the series were obtained: "source-ensemble" (GD: the Gaussian-source ensemble of the reduced dynamics,
+   * source-ensemble.ts, `draws` theory draws, its Monte Carlo error `mcse` part of the comparison's tolerance) or
+   * "expansion" (the 1/N expansion of propagate.ts/predict.ts: SpecGD, or on request).
    */
   method: 'source-ensemble' | 'expansion';
   /** Theory draws of the source ensemble (method "source-ensemble"). */
@@ -120,14 +123,13 @@ export const SWITCH_TAIL = 1e-4;
  *  - pieces: the first step where an off-diagonal piece of W₁ has a per-entry RMS √(E‖X_ab‖²/(N r_a r_b)) above
  *    ½ max(|ā_a|, |ā_b|) (W₁ is no longer small against W̄ in that pair; the same ½ as above). What fires it in
  *    GD's escape is the (spike, signal) piece — the component of Wθ along v, a rotation of the output space that the
- *    loss does not see (it sees WᵀW) — so it is not itself a breakdown of the statistics' expansion; it is kept as a
- *    measured guard: without it the range runs into the late escape, where the prediction is wrong (on d = 8,
- *    n = 8000, 24 seeds: from step ≈ 220 the predicted shift of |b| is 2–5× the measured one and the predicted
- *    per-seed SD 2–5× the measured, so the comparison fails while no other cut has fired), and in every case measured
- *    it fires before that (d = 8, n = 8000: step 157); it is conservative at large n (d = 40, n = 32000: it ends
- *    the range at step 189 of a 284-step escape that the prediction follows to the end). A derived criterion for
- *    the late-stage breakdown (the linearization about the escaping trajectory, whose tangent response grows
- *    secularly) is what would replace it (issue 11, left open);
+ *    loss does not see (it sees WᵀW) — so it is not itself a breakdown of the statistics' expansion; it is kept, for the
+ *    expansion only, as a measured guard: without it the range runs into the late escape, where the expansion's
+ *    truncation is wrong (d = 8, n = 8000, 24 seeds: from step ≈ 220 its predicted shift of |b| is 2–5× the measured
+ *    one and its per-seed SD 2–5× the measured, so the comparison fails while no other cut has fired), and in every
+ *    case measured it fires before that (d = 8, n = 8000: step 157); it is conservative at large n (d = 40,
+ *    n = 32000: step 189 of a 284-step escape the expansion follows to the end). The late stage is what the source
+ *    ensemble resums (its diagonal coordinates are not expanded), so GD's corrected theory does not use these cuts;
  *  - SpecGD: the first step where some block gradient's population value |g̃_k| is within s_k of zero, s_k the
  *    sampling spread of the empirical gradient's eigenvalues in block k: s_k = Z·√(Var tr R_kk)/r_k + 2√(E‖R̃_kk‖²/r_k)
  *    (the Gaussian trace part at Z = Φ⁻¹(1 − SWITCH_TAIL/2), plus the semicircle edge of the traceless part, itself
