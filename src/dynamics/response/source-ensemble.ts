@@ -134,6 +134,63 @@ function inRange(stat: Float64Array, K: number): boolean {
   return true;
 }
 
+/**
+ * One draw's statistics (module comment): z_b = a_b² + ν_b with ν_b the pieces' share of column b, the coefficients,
+ * the magnitudes √z_b, the loss κ[T² + 2 tr((DΣ)²)] and the misalignment ratio (statistics/ratio.ts: spiked b/a,
+ * signed; else max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0). G3 per pair (x < y): [‖X_xy‖², ⟨X_xy, X_yxᵀ⟩, ‖X_yx‖²];
+ * TL per block ‖X̃_bb‖². Writes z and stat.
+ */
+function drawStatistics(pb: EnsembleProblem, pairs: [number, number][], a: Float64Array, G3: Float64Array, TL: Float64Array, z: Float64Array, stat: Float64Array): void {
+  const { lambda: lam, rank } = pb.blocks;
+  const K = a.length;
+  const s = pb.signal;
+  for (let b = 0; b < K; b++) z[b] = TL[b];
+  pairs.forEach(([x, y], p) => {
+    z[y] += G3[3 * p]; // ‖X_xy‖² is in column y
+    z[x] += G3[3 * p + 2]; // ‖X_yx‖² is in column x
+  });
+  for (let b = 0; b < K; b++) z[b] = a[b] * a[b] + z[b] / rank[b];
+  let T = 0;
+  let q = 0;
+  for (let b = 0; b < K; b++) {
+    const eb = z[b] - (b === s ? 1 : 0);
+    T += rank[b] * lam[b] * eb;
+    q += rank[b] * lam[b] ** 2 * eb * eb + 4 * lam[b] ** 2 * a[b] ** 2 * TL[b];
+  }
+  pairs.forEach(([x, y], p) => {
+    q += 2 * lam[x] * lam[y] * (a[x] ** 2 * G3[3 * p] + 2 * a[x] * a[y] * G3[3 * p + 1] + a[y] ** 2 * G3[3 * p + 2]);
+  });
+  for (let b = 0; b < K; b++) {
+    stat[b] = a[b];
+    stat[K + b] = Math.sqrt(Math.max(0, z[b]));
+  }
+  stat[2 * K] = pb.lossScale * (T * T + 2 * q);
+  if (a[s] === 0) stat[2 * K + 1] = 0;
+  else if (pb.spike >= 0) stat[2 * K + 1] = a[pb.spike] / a[s];
+  else {
+    let mx = 0;
+    for (let b = 0; b < K; b++) if (b !== s) mx = Math.max(mx, Math.abs(a[b]));
+    stat[2 * K + 1] = mx / Math.abs(a[s]);
+  }
+}
+
+/**
+ * A draw's gradient factors: e_b = a_b² − [b = s] and g̃ at a (population form, for the pieces' sources c_j = e_j, and
+ * c = 1 for label noise), and g̃ at the Gram traces z (gz: the D the map sees, terms (1)+(2) and the pieces' map).
+ */
+function drawFactors(pb: EnsembleProblem, a: Float64Array, z: Float64Array, e: Float64Array, gt: Float64Array, gz: Float64Array, c: Float64Array): void {
+  const { lambda: lam, rank } = pb.blocks;
+  const K = a.length;
+  const s = pb.signal;
+  populationGradientFactors(pb.blocks, s, a, e, gt);
+  c.fill(0);
+  c.set(e.subarray(0, Math.min(K, c.length)));
+  if (c.length > K) c[K] = 1;
+  let Tz = 0;
+  for (let b = 0; b < K; b++) Tz += rank[b] * lam[b] * (z[b] - (b === s ? 1 : 0));
+  for (let b = 0; b < K; b++) gz[b] = lam[b] * Tz + 2 * lam[b] ** 2 * (z[b] - (b === s ? 1 : 0));
+}
+
 /** The empty result of an ensemble whose initial state is already out of range. */
 function noSteps(D: number, message: string): EnsembleSeries {
   return { mean: {}, sd: {}, mcse: {}, steps: -1, status: 'diverged', message, escape: { mean: null, sd: null, escaped: 0, draws: D }, draws: D };
@@ -175,22 +232,11 @@ export interface EnsembleSeries {
 /** Lower Cholesky factor of a symmetric PSD matrix (n×n row-major); semidefinite directions get a zero column. */
 function cholesky(C: Float64Array, n: number): Float64Array {
   const L = new Float64Array(n * n);
-  const scale = Math.max(...Array.from({ length: n }, (_, i) => Math.abs(C[i * n + i])), Number.MIN_VALUE);
-  for (let j = 0; j < n; j++) {
-    let d = C[j * n + j];
-    for (let k = 0; k < j; k++) d -= L[j * n + k] ** 2;
-    const ljj = d > 1e-14 * scale ? Math.sqrt(d) : 0;
-    L[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = C[i * n + j];
-      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = ljj > 0 ? s / ljj : 0;
-    }
-  }
+  choleskyInto(C, n, L);
   return L;
 }
 
-/** `cholesky` into a caller's buffer (no allocation; the online ensemble calls it every step). */
+/** `cholesky` into a caller's buffer (no allocation: the online ensemble calls it every step). */
 function choleskyInto(C: Float64Array, n: number, L: Float64Array): void {
   L.fill(0);
   let scale = Number.MIN_VALUE;
@@ -314,7 +360,6 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const acc = new EnsembleAccumulator(S, steps);
   const escapeStep = new Int32Array(D).fill(-1);
   const { lambda: lam, rank } = bl;
-  const kappa = pb.lossScale;
   const h = pb.h;
   const s = pb.signal;
   // pair index and orientation of an ordered block pair (x, y), x ≠ y: pidx[x·K + y], comp = x < y ? 0 : 1
@@ -336,7 +381,6 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const gt = new Float64Array(K);
   const gz = new Float64Array(K);
   const c = new Float64Array(J);
-  const nu = new Float64Array(K);
   const z = new Float64Array(K);
   const stat = new Float64Array(S);
   const U = new Float64Array(J * P * 2);
@@ -344,6 +388,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const AL = new Float64Array(J * K);
   const offNorm = new Float64Array(K * K);
   const offCross = new Float64Array(P);
+  const G3 = new Float64Array(3 * P);
   const offSrc = new Float64Array(K * K * J);
   const tlNorm = new Float64Array(K);
   const tlSrc = new Float64Array(K * J);
@@ -396,37 +441,13 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
         }
         tlNorm[x] = nrm;
       }
-      for (let b = 0; b < K; b++) {
-        let t = tlNorm[b];
-        for (let y = 0; y < K; y++) if (y !== b) t += offNorm[y * K + b];
-        nu[b] = t / rank[b];
-        z[b] = a[b] * a[b] + nu[b];
-      }
-      // statistics of this draw
-      let T = 0;
-      let q = 0;
-      for (let b = 0; b < K; b++) {
-        const eb = z[b] - (b === s ? 1 : 0);
-        T += rank[b] * lam[b] * eb;
-        q += rank[b] * lam[b] ** 2 * eb * eb + 4 * lam[b] ** 2 * a[b] ** 2 * tlNorm[b];
-      }
       for (let p = 0; p < P; p++) {
         const [x, y] = pairs[p];
-        q += 2 * lam[x] * lam[y] * (a[x] ** 2 * offNorm[x * K + y] + 2 * a[x] * a[y] * offCross[p] + a[y] ** 2 * offNorm[y * K + x]);
+        G3[3 * p] = offNorm[x * K + y];
+        G3[3 * p + 1] = offCross[p];
+        G3[3 * p + 2] = offNorm[y * K + x];
       }
-      for (let b = 0; b < K; b++) {
-        stat[b] = a[b];
-        stat[K + b] = Math.sqrt(Math.max(0, z[b]));
-      }
-      stat[2 * K] = kappa * (T * T + 2 * q);
-      // misalignment ratio (statistics/ratio.ts): spiked b/a (signed), else max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0
-      if (a[s] === 0) stat[2 * K + 1] = 0;
-      else if (pb.spike >= 0) stat[2 * K + 1] = a[pb.spike] / a[s];
-      else {
-        let mx = 0;
-        for (let b = 0; b < K; b++) if (b !== s) mx = Math.max(mx, Math.abs(a[b]));
-        stat[2 * K + 1] = mx / Math.abs(a[s]);
-      }
+      drawStatistics(pb, pairs, a, G3, tlNorm, z, stat);
       if (escapeStep[d] < 0 && a[s] >= pb.escapeLevel) escapeStep[d] = k;
       // a draw beyond the simulation's divergence bound (or not finite) ends the prediction: the Gaussian law of the
       // sources is not itself a fourth-moment operator (it is not positive), and at small n a draw can have a
@@ -441,13 +462,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
       acc.add(d, k, stat);
       if (k === reached) break;
       // the seed's diagonal update (module comment (1)–(6)); e_j and g̃ of the pieces' map at the seed's a
-      populationGradientFactors(bl, s, a, e, gt);
-      c.fill(0);
-      c.set(e.subarray(0, Math.min(K, J)));
-      if (J > K) c[K] = 1;
-      let Tz = 0;
-      for (let b = 0; b < K; b++) Tz += rank[b] * lam[b] * (z[b] - (b === s ? 1 : 0));
-      for (let b = 0; b < K; b++) gz[b] = lam[b] * Tz + 2 * lam[b] ** 2 * (z[b] - (b === s ? 1 : 0));
+      drawFactors(pb, a, z, e, gt, gz, c);
       for (let x = 0; x < K; x++) {
         let t3 = 4 * lam[x] * lam[x] * a[x] * tlNorm[x];
         for (let y = 0; y < K; y++) if (y !== x) t3 += 2 * lam[x] * lam[y] * (a[y] * offCross[pidx[x * K + y]] + a[x] * offNorm[x * K + y]);
@@ -507,8 +522,9 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
  * σ_p² = Σ_{j,j'} c_j c_j' sm.off(j,j',x,y)/(B r_x r_y); traceless: σ² = Σ c_j c_j' sm.tl(j,j',x)/(B m_x); traces jointly
  * Gaussian with covariance Σ c_j c_j' sm.tr(j,j',x,y)/B), independent of the pieces accumulated so far. So a draw needs
  * the pieces only through their Gram matrices — per pair the 2×2 Gram of (X_xy, X_yxᵀ), per block ‖X̃_xx‖² — which
- * evolve exactly under the linear map X' = A X + s R: with g = (⟨X_xy, R⟩, ⟨X_yxᵀ, R⟩) ~ N(0, σ_p² G) and
- * ‖R‖² = gᵀG⁺g + σ_p² χ²_{m − rank G} (the part of R in the span of the two pieces, and the rest),
+ * evolve exactly under the linear map X' = A X + s R: with u_i = ⟨R, e_i⟩/σ_p ~ N(0, 1) along an orthonormal pair
+ * (e₀, e₁) spanning (a superset of) span(X_xy, X_yxᵀ), g = (⟨X_xy, R⟩, ⟨X_yxᵀ, R⟩) = σ_p L u (L the Cholesky factor of
+ * the Gram G, whatever its rank) and ‖R‖² = σ_p²(u₀² + u₁² + χ²_{m−2}) (one direction only when m = 1),
  *   G' = A G Aᵀ + s (A g)ᵀ + (A g) sᵀ + s sᵀ ‖R‖²   (s = −h (a_x, a_y)).
  * The diagonal update is (1)–(5) with these (term (5) = the g's: a fresh source is uncorrelated with the pieces it has
  * not yet driven, so its mean is zero but its spread enters each draw), and (6) = 0 (E Δ_k(D₁) = 0 for a fresh Δ_k).
@@ -597,34 +613,7 @@ export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly s
         offNorm[x * K + y] = G[3 * p];
         offNorm[y * K + x] = G[3 * p + 2];
       }
-      for (let b = 0; b < K; b++) {
-        let t = TL[b];
-        for (let y = 0; y < K; y++) if (y !== b) t += offNorm[y * K + b];
-        z[b] = a[b] * a[b] + t / rank[b];
-      }
-      let T = 0;
-      let q = 0;
-      for (let b = 0; b < K; b++) {
-        const eb = z[b] - (b === s ? 1 : 0);
-        T += rank[b] * lam[b] * eb;
-        q += rank[b] * lam[b] ** 2 * eb * eb + 4 * lam[b] ** 2 * a[b] ** 2 * TL[b];
-      }
-      for (let p = 0; p < P; p++) {
-        const [x, y] = pairs[p];
-        q += 2 * lam[x] * lam[y] * (a[x] ** 2 * G[3 * p] + 2 * a[x] * a[y] * G[3 * p + 1] + a[y] ** 2 * G[3 * p + 2]);
-      }
-      for (let b = 0; b < K; b++) {
-        stat[b] = a[b];
-        stat[K + b] = Math.sqrt(Math.max(0, z[b]));
-      }
-      stat[2 * K] = pb.lossScale * (T * T + 2 * q);
-      if (a[s] === 0) stat[2 * K + 1] = 0;
-      else if (pb.spike >= 0) stat[2 * K + 1] = a[pb.spike] / a[s];
-      else {
-        let mx = 0;
-        for (let b = 0; b < K; b++) if (b !== s) mx = Math.max(mx, Math.abs(a[b]));
-        stat[2 * K + 1] = mx / Math.abs(a[s]);
-      }
+      drawStatistics(pb, pairs, a, G, TL, z, stat);
       if (escapeStep[d] < 0 && a[s] >= pb.escapeLevel) escapeStep[d] = k;
       if (!inRange(stat, K)) {
         reached = k - 1;
@@ -634,13 +623,7 @@ export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly s
       }
       acc.add(d, k, stat);
       if (k === reached) break;
-      populationGradientFactors(bl, s, a, e, gt);
-      c.fill(0);
-      c.set(e.subarray(0, Math.min(K, J)));
-      if (J > K) c[K] = 1;
-      let Tz = 0;
-      for (let b = 0; b < K; b++) Tz += rank[b] * lam[b] * (z[b] - (b === s ? 1 : 0));
-      for (let b = 0; b < K; b++) gz[b] = lam[b] * Tz + 2 * lam[b] ** 2 * (z[b] - (b === s ? 1 : 0));
+      drawFactors(pb, a, z, e, gt, gz, c);
       // this step's fresh source: trace part (jointly Gaussian over blocks), per pair the projections g and ‖R‖²
       for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) cc[j * J + jp] = c[j] * c[jp];
       Ctr.fill(0);
