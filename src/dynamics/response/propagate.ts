@@ -105,7 +105,7 @@ export function pairList(K: number): [number, number][] {
 const comp = (a: number, b: number): 0 | 1 => (a < b ? 0 : 1);
 
 /** Linear image of one source R_j: the coefficients of every piece of W₁ (full batch). */
-export interface Image {
+interface Image {
   /** pair p: [u₀, u₁] at 2p, 2p+1 */
   u: Float64Array;
   /** traceless coefficient per block */
@@ -114,12 +114,12 @@ export interface Image {
   G: Float64Array;
 }
 
-export function newImage(K: number, P: number): Image {
+function newImage(K: number, P: number): Image {
   return { u: new Float64Array(2 * P), al: new Float64Array(K), G: new Float64Array(K * K) };
 }
 
 /** The per-step linear action on the pieces and its source (see the module comment). */
-export interface StepAction {
+interface StepAction {
   /** pair p: A (2×2 row-major at 4p) and source s (2 at 2p) */
   A: Float64Array;
   s: Float64Array;
@@ -133,7 +133,7 @@ export interface StepAction {
   specQ?: { q: Float64Array; PK: Float64Array; Pa: Float64Array; sign: Float64Array };
 }
 
-export function stepAction(bl: ResponseBlocks, alg: ResponseAlgorithm, a: Float64Array, gt: Float64Array, pairs: [number, number][]): StepAction {
+function stepAction(bl: ResponseBlocks, alg: ResponseAlgorithm, a: Float64Array, gt: Float64Array, pairs: [number, number][]): StepAction {
   const K = a.length;
   const P = pairs.length;
   const { lambda: lam, rank } = bl;
@@ -195,7 +195,7 @@ export function stepAction(bl: ResponseBlocks, alg: ResponseAlgorithm, a: Float6
 }
 
 /** Source coefficients c_j at the population point: e_j for blocks, 1 for label noise. */
-export function sourceCoefficients(e: Float64Array, J: number): Float64Array {
+function sourceCoefficients(e: Float64Array, J: number): Float64Array {
   const c = new Float64Array(J);
   c.set(e.subarray(0, Math.min(e.length, J)));
   if (J > e.length) c[e.length] = 1;
@@ -300,7 +300,7 @@ function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, ima
  * E tr_x Δ(D₁) per unit 1/n (full batch), D₁ the first-order Gram response with the images of the sources R_j
  * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives.
  */
-export function sampleMeanSource(bl: ResponseBlocks, a: Float64Array, images: Image[], sm: SourceMoments, pairs: [number, number][], x: number): number {
+function sampleMeanSource(bl: ResponseBlocks, a: Float64Array, images: Image[], sm: SourceMoments, pairs: [number, number][], x: number): number {
   const K = a.length;
   const J = images.length;
   const rank = bl.rank;

@@ -10,7 +10,9 @@
  *
  *   W = A + X,  A = Σ_a a_a P_a (the seed's block coefficients, exact),  X = the off-diagonal pairs X_ab and the
  *   traceless parts X̃_aa, first order in the sample fluctuation, X = Σ_j (images of R_j), evolved by the linear map
- *   of propagate.ts `stepAction` evaluated at the seed's a (not at ā).
+ *   of propagate.ts `stepAction` evaluated at the seed's own path (not at ā), with its gradient factors g̃ at the
+ *   seed's Gram traces z_b = a_b² + ν_b — a third-order choice that does not change the 1/n order and stops the
+ *   rotation piece of Wθ (which the loss does not resist) from growing once z_θ reaches 1, as the seed's a does.
  *
  * The sources are the frozen fluctuations R_j of the empirical fourth-moment operator (moments.ts), replaced by their
  * Gaussian (central-limit) law with the exact covariances (the order-8 moments): per draw, the block traces
