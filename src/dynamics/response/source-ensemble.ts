@@ -27,13 +27,17 @@
  * (D = WᵀW − P_s = D₀ + D₁ + D₂, D₀ = A² − P_s, D₁ = AX + XᵀA, D₂ = XᵀX; M_n = M + Δ (+ label noise R_ε)):
  *   a_a' = a_a − h [ a_a g̃_a(z)                                      (1)+(2): g̃ at the Gram traces z_b = a_b² + ν_b,
  *                  + 2λ_a(Σ_{c≠a} λ_c(a_c⟨X_ac, X_caᵀ⟩ + a_a‖X_ac‖²) + 2λ_a a_a‖X̃_aa‖²)/r_a     (3): tr X M(D₁)
- *                  + a_a Σ_j e_j tr(R_j)_aa / r_a                     (4): the frozen trace source at the seed's e
- *                  + Σ_j e_j (Σ_{c≠a} ⟨X_ac, (R_j)_ac⟩ + ⟨X̃_aa, (R̃_j)_aa⟩)/r_a          (5): tr X Δ(D₀)
+ *                  + a_a Σ_j c_j tr(R_j)_aa / r_a                     (4): the frozen trace source
+ *                  + Σ_j c_j (Σ_{c≠a} ⟨X_ac, (R_j)_ac⟩ + ⟨X̃_aa, (R̃_j)_aa⟩)/r_a          (5): tr X Δ(D)
  *                  + a_a E tr_a Δ(D₁)/(r_a n) ]                        (6): its same-sample mean (propagate.ts srcD,
  *                    its piece terms: the trace terms of srcD are reproduced by (4), where the seed's e_j carries
  *                    2ā_j δa_j and δa_j is correlated with the same draw's trace sources, sm.tr = the same 4-form moment)
- * with ν_b = (Σ_{c≠b} ‖X_cb‖² + ‖X̃_bb‖²)/r_b the pieces' share of column b; the inner products are contractions of
- * the images with the Gram matrices. Expanding this recursion about ā reproduces the second-order response of
+ * with ν_b = (Σ_{c≠b} ‖X_cb‖² + ‖X̃_bb‖²)/r_b the pieces' share of column b, c_j = z_j − [j = s] the sources'
+ * coefficients at the Gram traces (D's block traces; e_j = a_j² − [j = s] at second order, the difference Δ(D₂) being
+ * third order — but at small n the rotation piece carries an O(1) share of the signal column late in the escape, and
+ * with e_j the sources would keep feeding the pieces after the sample's D has converged: measured d = 40, n = 2000,
+ * step 284, the θ-row of the bulk columns 2.8× the simulation's with e_j, 1.2× with z_j); the inner products are
+ * contractions of the images with the Gram matrices. Expanding this recursion about ā reproduces the second-order response of
  * propagate.ts term by term (the trace–trace terms arise from the exact A), so the ensemble's mean agrees with the
  * 1/n expansion to its order; what it adds is the higher orders of the diagonal coordinates (the phase of the escape,
  * the saturation of the spike) and of the statistics (‖WP_k‖ = √(r_k a_k² + r_k ν_k)/√r_k unexpanded). What it
@@ -177,16 +181,21 @@ function drawStatistics(pb: EnsembleProblem, pairs: [number, number][], a: Float
 }
 
 /**
- * A draw's gradient factors: e_b = a_b² − [b = s] and g̃ at a (population form, for the pieces' sources c_j = e_j, and
- * c = 1 for label noise), and g̃ at the Gram traces z (gz: the D the map sees, terms (1)+(2) and the pieces' map).
+ * A draw's gradient factors: e_b = a_b² − [b = s] and g̃ at a (population form), the sources' coefficients
+ * c_j = z_j − [j = s] at the Gram traces (and c = 1 for label noise), and g̃ at the Gram traces z (gz: the D the map
+ * sees, terms (1)+(2) and the pieces' map).
  */
 function drawFactors(pb: EnsembleProblem, a: Float64Array, z: Float64Array, e: Float64Array, gt: Float64Array, gz: Float64Array, c: Float64Array): void {
   const { lambda: lam, rank } = pb.blocks;
   const K = a.length;
   const s = pb.signal;
   populationGradientFactors(pb.blocks, s, a, e, gt);
+  // the sources' coefficients at the Gram traces too: R(D) = Σ_j (z_j − [j = s]) R_j (+ label noise), the D the
+  // sample's operator acts on; at second order the same as e_j = a_j² − [j = s] (the difference Δ(D₂) is third
+  // order), but once the rotation piece carries an O(1) share ν_s of the signal column (small n, late in the escape)
+  // e_s = −ν_s while D_ss → 0, and e_s would keep feeding the pieces after the sample's own D has converged
   c.fill(0);
-  c.set(e.subarray(0, Math.min(K, c.length)));
+  for (let j = 0; j < Math.min(K, c.length); j++) c[j] = z[j] - (j === s ? 1 : 0);
   if (c.length > K) c[K] = 1;
   let Tz = 0;
   for (let b = 0; b < K; b++) Tz += rank[b] * lam[b] * (z[b] - (b === s ? 1 : 0));
