@@ -121,17 +121,16 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
     const lastPredicted = theory.step[theory.step.length - 1] ?? 0;
     const validity = (theory.correction as { validity?: string } | undefined)?.validity;
     if (theory.kind === 'theory-corrected' && (lastPredicted < window.toStep || (validity !== undefined && validity !== 'ok'))) {
-      // SpecGD's polar response is defined up to the first sign switch of a block gradient (the population's, or the
-      // sample's own when it can come first): issue 11 states the theory for that range — the escape stage up to the
-      // first switch — so the comparison over it is the claim, not a part of it. What follows (the sliding phase
-      // until the signal reaches the level) has no correction and is stated in the rule.
-      const switchScope = validity === 'sign-switch' && lastPredicted < window.toStep;
+      // A corrected theory may state its own range (correction.statedRange: SpecGD's polar response up to the first
+      // sign switch, issue 11): the comparison over it is the claim, not a part of it, and the rule says what is left.
+      const stated = (theory.correction as { statedRange?: { rule: string } } | undefined)?.statedRange;
+      const switchScope = stated !== undefined && lastPredicted < window.toStep;
       if (lastPredicted < window.toStep && !switchScope) truncatedFrom = window.toStep;
       window = {
         ...window,
         toStep: Math.min(window.toStep, lastPredicted),
         rule: switchScope
-          ? `SpecGD escape stage up to the first sign switch (the range of the polar response, issue 11): steps ${window.fromStep}..${lastPredicted} (${theory.message}); the sliding phase after it, to the population's ${window.rule.replace(/^escaping stage: /, '')}, has no finite-sample correction and is not covered`
+          ? `${stated!.rule}: steps ${window.fromStep}..${lastPredicted} (${theory.message}); the population's ${window.rule.replace(/^escaping stage: /, '')} is not covered`
           : `${window.rule}; the corrected theory stops at step ${lastPredicted} (${theory.message})`,
       };
     }

@@ -15,7 +15,7 @@ import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
 import { totalmem } from 'node:os';
 import { ConfigError } from '../core/errors.js';
 import type { ExperimentConfig } from './config.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, ensembleDraws } from './defaults.js';
 
 /** Default memory limit: half the machine's memory, at most this many MB. */
 export const DEFAULT_MEMORY_LIMIT_MB = 4096;
@@ -47,7 +47,7 @@ export const SIM_STEP_OPS = 2500;
 /**
  * The finite-sample corrected theory of GD (dynamics/response/source-ensemble.ts): per theory draw, step and K⁴ (the
  * pieces' Gram contractions and the same-sample term over K blocks), measured 3.2e-8 s (2048 draws × 300 steps at
- * K = 3 in 1.6 s, full batch); half is charged, as above. Draws: 2048·(3/K)⁴, at least 256 (`ensembleDraws`).
+ * K = 3 in 1.6 s, full batch); half is charged, as above. Draws: `ensembleDraws` (defaults.ts), the count the theory runs.
  */
 export const ENSEMBLE_DRAW_STEP_K4_OPS = 16;
 export const THEORY_BLOCK_STEP_OPS = 15;
@@ -280,7 +280,7 @@ function ensembleTerms(config: ExperimentConfig, B: number): CostTerm[] {
   if (config.data.mode === 'population' || config.model.student.kind !== 'matrix' || config.model.init.kind !== 'scaled-identity') return [];
   const gd = config.algorithms.filter((a) => algorithmOf(a).linearResponse === 'gradient').length;
   if (gd === 0) return [];
-  const draws = Math.max(256, Math.round(2048 * Math.min(1, (3 / B) ** 4)));
+  const draws = ensembleDraws(B);
   return [{ field: 'steps', value: config.steps, what: `finite-sample corrected theory: ${draws} source-ensemble draws × ${config.steps} steps × ${gd} GD algorithm(s) over ${B} blocks`, bytes: 0, ops: ENSEMBLE_DRAW_STEP_K4_OPS * draws * config.steps * B ** 4 * gd }];
 }
 

@@ -60,3 +60,19 @@ export const DEFAULTS = {
 export function defaultEta(id: string): number {
   return algorithmById(id).defaults.eta;
 }
+
+/** Theory draws of the finite-sample source ensemble (dynamics/response/source-ensemble.ts) at K ≤ 3 blocks. */
+export const ENSEMBLE_DRAWS = 2048;
+/** The fewest draws of the source ensemble at any K. */
+export const ENSEMBLE_MIN_DRAWS = 256;
+
+/**
+ * Draws used at K blocks: ENSEMBLE_DRAWS·(3/K)⁴ (a draw costs O(K⁴) per step: the pieces' Gram contractions and the
+ * same-sample term), at least ENSEMBLE_MIN_DRAWS, even (antithetic pairs); `requested` overrides (rounded up to even,
+ * ≥ 2). The Monte Carlo error of fewer draws is part of the comparison's tolerance. (Here, in config/, so that the
+ * budget charges the same count the theory runs.)
+ */
+export function ensembleDraws(K: number, requested?: number): number {
+  const D = requested ?? Math.max(ENSEMBLE_MIN_DRAWS, Math.round(ENSEMBLE_DRAWS * Math.min(1, (3 / K) ** 4)));
+  return Math.max(2, 2 * Math.ceil(D / 2));
+}

@@ -117,7 +117,7 @@ describe('comparison', () => {
         t: keep.map((i) => th.t[i]),
         series: Object.fromEntries(Object.entries(pop).map(([k, v]) => [k, part(v)])),
         sd: Object.fromEntries(Object.entries(pop).map(([k, v]) => [k, part(v).map((x) => 0.01 * Math.abs(x))])),
-        correction: { population: Object.fromEntries(Object.entries(pop).map(([k, v]) => [k, part(v)])), populationSteps: th.step, populationFull: pop, validity },
+        correction: { population: Object.fromEntries(Object.entries(pop).map(([k, v]) => [k, part(v)])), populationSteps: th.step, populationFull: pop, validity, ...(validity === 'sign-switch' ? { statedRange: { rule: 'SpecGD escape stage up to the first sign switch; the sliding phase after it is not covered' } } : {}) },
       };
       const sim = noisySim(th, 16, 0.01, 7);
       const c = compareTrajectories(corrected, sim, { eta, config: cfg });

@@ -59,6 +59,9 @@ describe('theory-corrected trajectories', () => {
     expect(Math.max(...gd.coefficients.a.map(Math.abs))).toBeGreaterThan(0);
     const sg = cor[1].correction as unknown as CorrectionInfo;
     expect(sg.validity).toBe('sign-switch');
+    // it states its own range (compare reads it: the comparison over it is the claim)
+    expect(sg.statedRange?.rule).toMatch(/first sign switch/);
+    expect(gd.statedRange).toBeUndefined();
     expect(Math.max(...sg.coefficients.a.map(Math.abs))).toBe(0);
   });
   it('online: order 1/B; population data: no corrected trajectory', () => {

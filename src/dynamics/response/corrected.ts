@@ -38,6 +38,12 @@ export interface CorrectionInfo {
   omitted?: { series: string[]; reason: string };
   /** Monte Carlo standard error of each series' mean (method "source-ensemble", from its antithetic pairs). */
   mcse?: Record<string, number[]>;
+  /**
+   * The range the theory states for itself when it is not the escaping stage (SpecGD: the escape stage up to the first
+   * sign switch, issue 11): a comparison covers that range and is not inconclusive for ending before the stage
+   * does; `rule` says what it is and what is left uncovered. Absent: the escaping stage is the claim.
+   */
+  statedRange?: { rule: string };
   /** n or B. */
   size: number;
   mode: 'full-batch' | 'online';
@@ -284,6 +290,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     const correction: CorrectionInfo = {
       order,
       method: ens ? 'source-ensemble' : 'expansion',
+      ...(validity === 'sign-switch' ? { statedRange: { rule: 'SpecGD escape stage up to the first sign switch (the range of the polar response, issue 11); the sliding phase after it has no finite-sample correction and is not covered' } } : {}),
       ...(ens ? { draws: ens.draws, mcse, omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss)' } } : {}),
       size: N,
       mode: config.data.mode === 'online' ? 'online' : 'full-batch',

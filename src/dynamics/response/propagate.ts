@@ -291,37 +291,58 @@ function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, ima
         srcC += c[jp] * s;
       }
     }
-    const srcD = sampleMeanSource(bl, a, images, sm, pairs, x);
+    const srcD = sameSampleMean(bl, a, J, sm, sm.q4, imagesOf(images, pairs, K), x);
     out[x] = srcC + a[x] * srcD;
   }
 }
 
 /**
- * E tr_x Δ(D₁) per unit 1/n (full batch), D₁ the first-order Gram response with the images of the sources R_j
- * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives.
+ * The pieces of W₁ seen by the same-sample mean: u(j, b, c) the coefficient of (R_j)_bc in X_bc (b ≠ c), al(j, b) of
+ * the traceless (R̃_j)_bb in X̃_bb, and — when W₁'s traces are images of the sources too (the expansion) —
+ * G(j, b, c) with t_b = Σ_c G(j, b, c) tr(R_j)_cc; without G the trace terms are left out (the source ensemble, whose
+ * traces are exact and carry that correlation themselves).
  */
-function sampleMeanSource(bl: ResponseBlocks, a: Float64Array, images: Image[], sm: SourceMoments, pairs: [number, number][], x: number): number {
+export interface PieceImages {
+  u(j: number, b: number, c: number): number;
+  al(j: number, b: number): number;
+  G?: (j: number, b: number, c: number) => number;
+}
+
+/**
+ * E tr_x Δ(D₁) per unit 1/n (full batch), D₁ the first-order Gram response with the images of the sources R_j
+ * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives. `q4`
+ * is E[q_j q_b q_c q_x] (sm.q4 or a table of it).
+ */
+export function sameSampleMean(bl: ResponseBlocks, a: Float64Array, J: number, sm: SourceMoments, q4: (j: number, b: number, c: number, x: number) => number, im: PieceImages, x: number): number {
   const K = a.length;
-  const J = images.length;
   const rank = bl.rank;
-  const uOf = (I: Image, u: number, v: number): number => {
-    const p = pairs.findIndex(([y, z]) => y === Math.min(u, v) && z === Math.max(u, v));
-    return I.u[2 * p + comp(u, v)];
-  };
   let srcD = 0;
   for (let j = 0; j < Math.min(J, K); j++) {
-    const I = images[j];
     let e = 0;
     for (let b = 0; b < K; b++) {
       for (let cc = 0; cc < K; cc++) {
-        if (b !== cc) e += (a[b] * uOf(I, b, cc) + a[cc] * uOf(I, cc, b)) * sm.q4(j, b, cc, x);
-        e += ((2 * a[b]) / rank[b]) * I.G[b * K + cc] * (sm.q4(j, cc, b, x) - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
+        if (b !== cc) e += (a[b] * im.u(j, b, cc) + a[cc] * im.u(j, cc, b)) * q4(j, b, cc, x);
+        if (im.G) e += ((2 * a[b]) / rank[b]) * im.G(j, b, cc) * (q4(j, cc, b, x) - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
       }
-      e += 2 * a[b] * I.al[b] * (1 - 1 / rank[b]) * sm.q4(j, b, b, x);
+      e += 2 * a[b] * im.al(j, b) * (1 - 1 / rank[b]) * q4(j, b, b, x);
     }
     srcD += e;
   }
   return srcD;
+}
+
+/** The PieceImages of the expansion's images (one Image per source). */
+function imagesOf(images: Image[], pairs: [number, number][], K: number): PieceImages {
+  const pidx = new Int32Array(K * K).fill(-1);
+  pairs.forEach(([x, y], p) => {
+    pidx[x * K + y] = p;
+    pidx[y * K + x] = p;
+  });
+  return {
+    u: (j, b, c) => images[j].u[2 * pidx[b * K + c] + comp(b, c)],
+    al: (j, b) => images[j].al[b],
+    G: (j, b, c) => images[j].G[b * K + c],
+  };
 }
 
 /** SpecGD: Σ_{b≠a} E‖dQ_ab‖² per block a (per unit 1/n), from the images or the pair second moments. */

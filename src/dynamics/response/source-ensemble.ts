@@ -29,7 +29,7 @@
  *                  + 2λ_a(Σ_{c≠a} λ_c(a_c⟨X_ac, X_caᵀ⟩ + a_a‖X_ac‖²) + 2λ_a a_a‖X̃_aa‖²)/r_a     (3): tr X M(D₁)
  *                  + a_a Σ_j c_j tr(R_j)_aa / r_a                     (4): the frozen trace source
  *                  + Σ_j c_j (Σ_{c≠a} ⟨X_ac, (R_j)_ac⟩ + ⟨X̃_aa, (R̃_j)_aa⟩)/r_a          (5): tr X Δ(D)
- *                  + a_a E tr_a Δ(D₁)/(r_a n) ]                        (6): its same-sample mean (propagate.ts srcD,
+ *                  + a_a E tr_a Δ(D₁)/(r_a n) ]                        (6): its same-sample mean (propagate.ts sameSampleMean,
  *                    its piece terms: the trace terms of srcD are reproduced by (4), where the seed's e_j carries
  *                    2ā_j δa_j and δa_j is correlated with the same draw's trace sources, sm.tr = the same 4-form moment)
  * with ν_b = (Σ_{c≠b} ‖X_cb‖² + ‖X̃_bb‖²)/r_b the pieces' share of column b, c_j = z_j − [j = s] the sources'
@@ -51,24 +51,13 @@
  * is kept); GD only (SpecGD: propagate.ts, no response before the first sign switch).
  */
 import { createRng, type Rng } from '../../core/rng.js';
+import { blockMisalignmentRatio } from '../../core/blocks.js';
+import { ensembleDraws } from '../../config/defaults.js';
 import { DIVERGENCE_BOUND } from '../../core/tolerances.js';
 import { sourceMoments, type ResponseBlocks, type SourceMoments } from './moments.js';
-import { pairList, populationGradientFactors } from './propagate.js';
+import { pairList, populationGradientFactors, sameSampleMean, type PieceImages } from './propagate.js';
 
-/** Theory draws of the source ensemble at K ≤ 3 blocks (antithetic pairs: even). */
-export const ENSEMBLE_DRAWS = 2048;
-/** The fewest draws at any K. */
-export const ENSEMBLE_MIN_DRAWS = 256;
-
-/**
- * Draws used at K blocks: ENSEMBLE_DRAWS·(3/K)⁴ (a draw costs O(K⁴) per step: the pieces' Gram contractions and the
- * same-sample term), at least ENSEMBLE_MIN_DRAWS, even; `requested` overrides (rounded up to even, ≥ 2). The Monte
- * Carlo error of the fewer draws is part of the comparison's tolerance.
- */
-export function ensembleDraws(K: number, requested?: number): number {
-  const D = requested ?? Math.max(ENSEMBLE_MIN_DRAWS, Math.round(ENSEMBLE_DRAWS * Math.min(1, (3 / K) ** 4)));
-  return Math.max(2, 2 * Math.ceil(D / 2));
-}
+export { ENSEMBLE_DRAWS, ENSEMBLE_MIN_DRAWS, ensembleDraws } from '../../config/defaults.js';
 
 /**
  * Per-step sums over the draws of each statistic, and over antithetic pairs (draws 2i and 2i + 1 share every random
@@ -142,8 +131,8 @@ function inRange(stat: Float64Array, K: number): boolean {
 
 /**
  * One draw's statistics (module comment): z_b = a_b² + ν_b with ν_b the pieces' share of column b, the coefficients,
- * the magnitudes √z_b, the loss κ[T² + 2 tr((DΣ)²)] and the misalignment ratio (statistics/ratio.ts: spiked b/a,
- * signed; else max_{k≠s}|a_k|/|a_s|; 0 when a_s = 0). G3 per pair (x < y): [‖X_xy‖², ⟨X_xy, X_yxᵀ⟩, ‖X_yx‖²];
+ * the magnitudes √z_b, the loss κ[T² + 2 tr((DΣ)²)] and the misalignment ratio (core/blocks.ts
+ * `blockMisalignmentRatio`, as statistics/ratio.ts). G3 per pair (x < y): [‖X_xy‖², ⟨X_xy, X_yxᵀ⟩, ‖X_yx‖²];
  * TL per block ‖X̃_bb‖². Writes z and stat.
  */
 function drawStatistics(pb: EnsembleProblem, pairs: [number, number][], a: Float64Array, G3: Float64Array, TL: Float64Array, z: Float64Array, stat: Float64Array): void {
@@ -151,10 +140,11 @@ function drawStatistics(pb: EnsembleProblem, pairs: [number, number][], a: Float
   const K = a.length;
   const s = pb.signal;
   for (let b = 0; b < K; b++) z[b] = TL[b];
-  pairs.forEach(([x, y], p) => {
+  for (let p = 0; p < pairs.length; p++) {
+    const [x, y] = pairs[p];
     z[y] += G3[3 * p]; // ‖X_xy‖² is in column y
     z[x] += G3[3 * p + 2]; // ‖X_yx‖² is in column x
-  });
+  }
   for (let b = 0; b < K; b++) z[b] = a[b] * a[b] + z[b] / rank[b];
   let T = 0;
   let q = 0;
@@ -163,21 +153,16 @@ function drawStatistics(pb: EnsembleProblem, pairs: [number, number][], a: Float
     T += rank[b] * lam[b] * eb;
     q += rank[b] * lam[b] ** 2 * eb * eb + 4 * lam[b] ** 2 * a[b] ** 2 * TL[b];
   }
-  pairs.forEach(([x, y], p) => {
+  for (let p = 0; p < pairs.length; p++) {
+    const [x, y] = pairs[p];
     q += 2 * lam[x] * lam[y] * (a[x] ** 2 * G3[3 * p] + 2 * a[x] * a[y] * G3[3 * p + 1] + a[y] ** 2 * G3[3 * p + 2]);
-  });
+  }
   for (let b = 0; b < K; b++) {
     stat[b] = a[b];
     stat[K + b] = Math.sqrt(Math.max(0, z[b]));
   }
   stat[2 * K] = pb.lossScale * (T * T + 2 * q);
-  if (a[s] === 0) stat[2 * K + 1] = 0;
-  else if (pb.spike >= 0) stat[2 * K + 1] = a[pb.spike] / a[s];
-  else {
-    let mx = 0;
-    for (let b = 0; b < K; b++) if (b !== s) mx = Math.max(mx, Math.abs(a[b]));
-    stat[2 * K + 1] = mx / Math.abs(a[s]);
-  }
+  stat[2 * K + 1] = blockMisalignmentRatio(a, s, pb.spike);
 }
 
 /**
@@ -403,7 +388,10 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const offSrc = new Float64Array(K * K * J);
   const tlNorm = new Float64Array(K);
   const tlSrc = new Float64Array(K * J);
-  const u = (j: number, x: number, y: number): number => U[(j * P + pidx[x * K + y]) * 2 + (x < y ? 0 : 1)];
+  // the draw's pieces for the same-sample term (6) (propagate.ts sameSampleMean, without its trace terms: module
+  // comment), read live from U and AL; E[q_j q_b q_c q_x] from the table
+  const pieces: PieceImages = { u: (j, x, y) => U[(j * P + pidx[x * K + y]) * 2 + (x < y ? 0 : 1)], al: (j, b) => AL[j * K + b] };
+  const q4At = (j: number, b: number, c: number, x: number): number => q4[((j * K + b) * K + c) * K + x];
   let src: Sources | null = null;
   for (let d = 0; d < D; d++) {
     // antithetic pairs: draw 2i + 1 has draw 2i's Gram matrices and the opposite trace sources
@@ -486,13 +474,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
           t5 += c[j] * t;
         }
         // (6): E tr_x Δ(D₁) over the pieces of D₁ = AX + XᵀA (propagate.ts sampleMeanSource without its trace terms)
-        let t6 = 0;
-        for (let j = 0; j < JK; j++) {
-          for (let b = 0; b < K; b++) {
-            for (let y = 0; y < K; y++) if (y !== b) t6 += (a[b] * u(j, b, y) + a[y] * u(j, y, b)) * q4[((j * K + b) * K + y) * K + x];
-            t6 += 2 * a[b] * AL[j * K + b] * (1 - 1 / rank[b]) * q4[((j * K + b) * K + b) * K + x];
-          }
-        }
+        const t6 = sameSampleMean(bl, a, J, sm, q4At, pieces, x);
         next[x] = a[x] - h * (a[x] * gz[x] + (t3 + a[x] * t4 + t5 + (a[x] * t6) / pb.n) / rank[x]);
       }
       // the pieces' images, linear about the seed's path (propagate.ts stepAction, GD): pair p = (x, y):
