@@ -270,10 +270,11 @@ function momentSources(bl: ResponseBlocks, a: Float64Array, mom: SecondMoments, 
  *    xᵀL_j(q_j xxᵀ)x = q_j [Σ_{b≠c} β_bc q_b q_c + Σ_b 2ā_b al_b (1 − 1/r_b) q_b² + Σ_b (2ā_b/r_b) Σ_c G_bc q_c q_b],
  *    xᵀL_j(M(P_j))x = Σ_b (2ā_b/r_b) Σ_c G_bc μ_jc r_c q_b,   β_bc = ā_b u_bc + ā_c u_cb   (u_bc: coefficient of X_bc).
  */
-function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, images: Image[], sm: SourceMoments, pairs: [number, number][], out: Float64Array): void {
+function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, images: Image[], sm: SourceMoments, q4: Float64Array, pairs: [number, number][], out: Float64Array): void {
   const K = a.length;
   const J = images.length;
   const rank = bl.rank;
+  const im = imagesOf(images, pairIndex(pairs, K), pairs.length, K);
   const uOf = (I: Image, x: number, y: number): number => {
     const p = pairs.findIndex(([u, v]) => (u === Math.min(x, y) && v === Math.max(x, y)));
     return I.u[2 * p + comp(x, y)];
@@ -291,58 +292,84 @@ function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, ima
         srcC += c[jp] * s;
       }
     }
-    const srcD = sameSampleMean(bl, a, J, sm, sm.q4, imagesOf(images, pairs, K), x);
+    const srcD = sameSampleMean(bl, a, J, sm, q4, im, x);
     out[x] = srcC + a[x] * srcD;
   }
 }
 
 /**
- * The pieces of W₁ seen by the same-sample mean: u(j, b, c) the coefficient of (R_j)_bc in X_bc (b ≠ c), al(j, b) of
- * the traceless (R̃_j)_bb in X̃_bb, and — when W₁'s traces are images of the sources too (the expansion) —
- * G(j, b, c) with t_b = Σ_c G(j, b, c) tr(R_j)_cc; without G the trace terms are left out (the source ensemble, whose
- * traces are exact and carry that correlation themselves).
+ * The pieces of W₁ seen by the same-sample mean, flat (the source ensemble calls it in its innermost loop):
+ * u[(j·P + p)·2 + o] the coefficient of (R_j) in component o of pair p (o = 0: X_xy, 1: X_yxᵀ, x < y; `pidx` maps an
+ * ordered block pair to p), al[j·K + b] of the traceless (R̃_j)_bb in X̃_bb, and — when W₁'s traces are images of
+ * the sources too (the expansion) — G[(j·K + b)·K + c] with t_b = Σ_c G tr(R_j)_cc; without G the trace terms are
+ * left out (the source ensemble, whose traces are exact and carry that correlation themselves). q4 the table
+ * E[q_j q_b q_c q_x] at ((j·K + b)·K + c)·K + x (`q4Table`).
  */
 export interface PieceImages {
-  u(j: number, b: number, c: number): number;
-  al(j: number, b: number): number;
-  G?: (j: number, b: number, c: number) => number;
+  u: Float64Array;
+  al: Float64Array;
+  G: Float64Array | null;
+  pidx: Int32Array;
+  P: number;
+}
+
+/** E[q_j q_b q_c q_x] for j < min(J, K) as a flat table (constant per block structure). */
+export function q4Table(sm: SourceMoments): Float64Array {
+  const { K, J } = sm;
+  const JK = Math.min(J, K);
+  const t = new Float64Array(JK * K * K * K);
+  for (let j = 0; j < JK; j++) for (let b = 0; b < K; b++) for (let c = 0; c < K; c++) for (let x = 0; x < K; x++) t[((j * K + b) * K + c) * K + x] = sm.q4(j, b, c, x);
+  return t;
+}
+
+/** Ordered block pair (x, y), x ≠ y → pair index p of `pairList`. */
+export function pairIndex(pairs: [number, number][], K: number): Int32Array {
+  const pidx = new Int32Array(K * K).fill(-1);
+  pairs.forEach(([x, y], p) => {
+    pidx[x * K + y] = p;
+    pidx[y * K + x] = p;
+  });
+  return pidx;
 }
 
 /**
  * E tr_x Δ(D₁) per unit 1/n (full batch), D₁ the first-order Gram response with the images of the sources R_j
- * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives. `q4`
- * is E[q_j q_b q_c q_x] (sm.q4 or a table of it).
+ * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives.
  */
-export function sameSampleMean(bl: ResponseBlocks, a: Float64Array, J: number, sm: SourceMoments, q4: (j: number, b: number, c: number, x: number) => number, im: PieceImages, x: number): number {
+export function sameSampleMean(bl: ResponseBlocks, a: Float64Array, J: number, sm: SourceMoments, q4: Float64Array, im: PieceImages, x: number): number {
   const K = a.length;
   const rank = bl.rank;
+  const { u, al, G, pidx, P } = im;
   let srcD = 0;
   for (let j = 0; j < Math.min(J, K); j++) {
     let e = 0;
     for (let b = 0; b < K; b++) {
       for (let cc = 0; cc < K; cc++) {
-        if (b !== cc) e += (a[b] * im.u(j, b, cc) + a[cc] * im.u(j, cc, b)) * q4(j, b, cc, x);
-        if (im.G) e += ((2 * a[b]) / rank[b]) * im.G(j, b, cc) * (q4(j, cc, b, x) - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
+        if (b !== cc) {
+          const p = (j * P + pidx[b * K + cc]) * 2;
+          e += (a[b] * u[p + (b < cc ? 0 : 1)] + a[cc] * u[p + (cc < b ? 0 : 1)]) * q4[((j * K + b) * K + cc) * K + x];
+        }
+        if (G) e += ((2 * a[b]) / rank[b]) * G[(j * K + b) * K + cc] * (q4[((j * K + cc) * K + b) * K + x] - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
       }
-      e += 2 * a[b] * im.al(j, b) * (1 - 1 / rank[b]) * q4(j, b, b, x);
+      e += 2 * a[b] * al[j * K + b] * (1 - 1 / rank[b]) * q4[((j * K + b) * K + b) * K + x];
     }
     srcD += e;
   }
   return srcD;
 }
 
-/** The PieceImages of the expansion's images (one Image per source). */
-function imagesOf(images: Image[], pairs: [number, number][], K: number): PieceImages {
-  const pidx = new Int32Array(K * K).fill(-1);
-  pairs.forEach(([x, y], p) => {
-    pidx[x * K + y] = p;
-    pidx[y * K + x] = p;
+/** The expansion's images (one Image per source) in the flat layout of PieceImages. */
+function imagesOf(images: Image[], pidx: Int32Array, P: number, K: number): PieceImages {
+  const J = images.length;
+  const u = new Float64Array(J * P * 2);
+  const al = new Float64Array(J * K);
+  const G = new Float64Array(J * K * K);
+  images.forEach((I, j) => {
+    u.set(I.u, j * P * 2);
+    al.set(I.al, j * K);
+    G.set(I.G, j * K * K);
   });
-  return {
-    u: (j, b, c) => images[j].u[2 * pidx[b * K + c] + comp(b, c)],
-    al: (j, b) => images[j].al[b],
-    G: (j, b, c) => images[j].G[b * K + c],
-  };
+  return { u, al, G, pidx, P };
 }
 
 /** SpecGD: Σ_{b≠a} E‖dQ_ab‖² per block a (per unit 1/n), from the images or the pair second moments. */
@@ -392,6 +419,7 @@ export function propagateResponse(pb: ResponseProblem): ResponseRun {
   const P = pairs.length;
   const sm = sourceMoments(bl);
   const J = sm.J;
+  const q4 = q4Table(sm);
   const bound = pb.divergenceBound ?? 1e6;
   const full = pb.mode === 'full-batch';
   let a = Float64Array.from(pb.a0);
@@ -440,7 +468,7 @@ export function propagateResponse(pb: ResponseProblem): ResponseRun {
       momentSources(bl, a, mom, src);
       if (full) {
         const s2 = new Float64Array(K);
-        sampleSources(bl, a, c, images!, sm, pairs, s2);
+        sampleSources(bl, a, c, images!, sm, q4, pairs, s2);
         for (let x = 0; x < K; x++) src[x] += s2[x];
       }
       for (let x = 0; x < K; x++) {

@@ -55,7 +55,7 @@ import { blockMisalignmentRatio } from '../../core/blocks.js';
 import { ensembleDraws } from '../../config/defaults.js';
 import { DIVERGENCE_BOUND } from '../../core/tolerances.js';
 import { sourceMoments, type ResponseBlocks, type SourceMoments } from './moments.js';
-import { pairList, populationGradientFactors, sameSampleMean, type PieceImages } from './propagate.js';
+import { pairIndex, pairList, populationGradientFactors, q4Table, sameSampleMean, type PieceImages } from './propagate.js';
 
 export { ENSEMBLE_DRAWS, ENSEMBLE_MIN_DRAWS, ensembleDraws } from '../../config/defaults.js';
 
@@ -359,15 +359,9 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const h = pb.h;
   const s = pb.signal;
   // pair index and orientation of an ordered block pair (x, y), x ≠ y: pidx[x·K + y], comp = x < y ? 0 : 1
-  const pidx = new Int32Array(K * K).fill(-1);
-  pairs.forEach(([x, y], p) => {
-    pidx[x * K + y] = p;
-    pidx[y * K + x] = p;
-  });
+  const pidx = pairIndex(pairs, K);
   // E[q_j q_b q_c q_x] for the same-sample mean (6)
-  const JK = Math.min(J, K);
-  const q4 = new Float64Array(JK * K * K * K);
-  for (let j = 0; j < JK; j++) for (let b = 0; b < K; b++) for (let c = 0; c < K; c++) for (let x = 0; x < K; x++) q4[((j * K + b) * K + c) * K + x] = sm.q4(j, b, c, x);
+  const q4 = q4Table(sm);
   let reached = steps;
   let status: EnsembleSeries['status'] = 'ok';
   let message = `${D} draws × ${steps} steps`;
@@ -389,9 +383,8 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   const tlNorm = new Float64Array(K);
   const tlSrc = new Float64Array(K * J);
   // the draw's pieces for the same-sample term (6) (propagate.ts sameSampleMean, without its trace terms: module
-  // comment), read live from U and AL; E[q_j q_b q_c q_x] from the table
-  const pieces: PieceImages = { u: (j, x, y) => U[(j * P + pidx[x * K + y]) * 2 + (x < y ? 0 : 1)], al: (j, b) => AL[j * K + b] };
-  const q4At = (j: number, b: number, c: number, x: number): number => q4[((j * K + b) * K + c) * K + x];
+  // comment): U and AL are its flat layout, updated in place
+  const pieces: PieceImages = { u: U, al: AL, G: null, pidx, P };
   let src: Sources | null = null;
   for (let d = 0; d < D; d++) {
     // antithetic pairs: draw 2i + 1 has draw 2i's Gram matrices and the opposite trace sources
@@ -474,7 +467,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
           t5 += c[j] * t;
         }
         // (6): E tr_x Δ(D₁) over the pieces of D₁ = AX + XᵀA (propagate.ts sampleMeanSource without its trace terms)
-        const t6 = sameSampleMean(bl, a, J, sm, q4At, pieces, x);
+        const t6 = sameSampleMean(bl, a, J, sm, q4, pieces, x);
         next[x] = a[x] - h * (a[x] * gz[x] + (t3 + a[x] * t4 + t5 + (a[x] * t6) / pb.n) / rank[x]);
       }
       // the pieces' images, linear about the seed's path (propagate.ts stepAction, GD): pair p = (x, y):
@@ -556,11 +549,7 @@ export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly s
   const h = pb.h;
   const s = pb.signal;
   const B = pb.n;
-  const pidx = new Int32Array(K * K).fill(-1);
-  pairs.forEach(([x, y], p) => {
-    pidx[x * K + y] = p;
-    pidx[y * K + x] = p;
-  });
+  const pidx = pairIndex(pairs, K);
   const mPair = pairs.map(([x, y]) => rank[x] * rank[y]);
   // the source moments as flat tables (the hot loop calls them every step of every draw)
   const trT = new Float64Array(J * J * K * K);
