@@ -225,3 +225,26 @@ export function randomOrthogonal(d: number, rng: Rng): Float64Array {
   for (let j = 0; j < d; j++) for (let i = 0; i < d; i++) Q[i * d + j] = cols[j * d + i];
   return Q;
 }
+
+/**
+ * χ²_ν draw for real ν > 0: Marsaglia & Tsang, "A simple method for generating gamma variables" (ACM TOMS 26, 2000),
+ * gamma with shape ν/2, scale 2; for shape < 1 the boost U^{1/α} of the same paper.
+ */
+export function chiSquareDraw(rng: Rng, nu: number): number {
+  const shape = nu / 2;
+  const boost = shape < 1 ? Math.pow(rng.uniform() || Number.MIN_VALUE, 1 / shape) : 1;
+  const alpha = shape < 1 ? shape + 1 : shape;
+  const d = alpha - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = rng.normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.uniform();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u || Number.MIN_VALUE) < 0.5 * x * x + d * (1 - v + Math.log(v))) return 2 * d * v * boost;
+  }
+}

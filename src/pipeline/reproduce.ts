@@ -11,7 +11,7 @@ import type { ResultsBundle } from '../compare/bundle.js';
 import { CLAIMS } from '../claims/index.js';
 import { basisConfig, bulkConfig, finitePopulationConfig, finiteSampleConfigs, optimizerFamilyConfig, powerlawConfig, reproduceParams, spikedGridConfigs, topSpikedConfig, type ReproduceParams } from '../claims/params.js';
 import type { FlowKind } from '../dynamics/flows.js';
-import { correctionApplies } from '../dynamics/response/corrected.js';
+import { correctionApplies, finiteSampleSeries } from '../dynamics/response/corrected.js';
 import { FIGURES } from '../report/figures/index.js';
 import { runPlan, type Plan, type PlannedComparison, type PlannedExperiment, type Progress } from './plan.js';
 
@@ -24,8 +24,11 @@ function flowOf(a: PlannedAlgorithm): { flow: FlowKind; text: string } | null {
   return flow ? { flow: flow.id, text: `${flow.title} at t = ${a.timeSymbol === 'etaTilde' ? 'η̃' : 'η'}k` } : null;
 }
 
-/** The series of the finite-sample comparisons (block magnitudes: off the manifold W can rotate; and the loss). */
-const FINITE_SERIES = ['a_mag', 'b_mag', 'c_mag', 'loss'];
+/**
+ * The series of the finite-sample comparisons of the spiked model (a, b, c): the statistics of WᵀW — block
+ * magnitudes (off the manifold W can rotate), the loss and the magnitudes' misalignment ratio.
+ */
+const FINITE_SERIES = finiteSampleSeries(['a', 'b', 'c']);
 
 /** The experiments of the reproduction, in report order. */
 export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {

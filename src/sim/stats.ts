@@ -252,6 +252,8 @@ export interface WStats {
   alignment: number;
   overlap: number;
   ratio: number;
+  /** The magnitudes' misalignment ratio (statistics/magnitude-ratio.ts). */
+  ratioMag: number;
   loss: number;
   /** false if a statistic is not finite (eigen-solver failure on a non-finite W) */
   ok: boolean;
@@ -269,7 +271,7 @@ export function computeStats(problem: SimProblem, backend: LinalgBackend, W: Flo
     STATISTICS.find((s) => s.id === id)!.full!(view, model, one, 0);
     return one[0];
   };
-  const out = { signed: view.signed, mag: view.magnitude, alignment: value('alignment'), overlap: value('overlap'), ratio: value('ratio'), loss: value('loss'), ok: true };
-  out.ok = [out.alignment, out.overlap, out.ratio, out.loss].every(Number.isFinite);
+  const out = { signed: view.signed, mag: view.magnitude, alignment: value('alignment'), overlap: value('overlap'), ratio: value('ratio'), ratioMag: value('magnitude-ratio'), loss: value('loss'), ok: true };
+  out.ok = [out.alignment, out.overlap, out.ratio, out.ratioMag, out.loss].every(Number.isFinite);
   return out;
 }

@@ -37,7 +37,7 @@ describe('theory-corrected trajectories', () => {
       // SpecGD: the 1/n expansion, every series, mean = population + coefficient/n
       if (info.method === 'source-ensemble') {
         expect(c.algorithm).toBe('gd');
-        expect(Object.keys(c.series).sort()).toEqual(['a_mag', 'b_mag', 'c_mag', 'loss']);
+        expect(Object.keys(c.series).sort()).toEqual(['a_mag', 'b_mag', 'c_mag', 'loss', 'ratio_mag']);
         expect(info.omitted!.series.sort()).toEqual(['a', 'b', 'c', 'ratio']);
         expect(info.draws).toBeGreaterThan(100);
         continue;

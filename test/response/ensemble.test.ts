@@ -18,7 +18,7 @@ import { compareTrajectories } from '../../src/compare/compare.js';
 import { recordSteps } from '../../src/config/record.js';
 
 /** The statistics of WᵀW (what both the expansion and the source ensemble predict). */
-const GRAM = ['a_mag', 'b_mag', 'c_mag', 'loss'];
+const GRAM = ['a_mag', 'b_mag', 'c_mag', 'loss', 'ratio_mag'];
 
 function ensembleCheck(model: { d: number; lambdaV: number; alpha: number }, data: unknown, eta: number, steps: number, seeds: number, method: 'auto' | 'expansion', series: string[], window?: [number, number]) {
   const config = parseConfig({

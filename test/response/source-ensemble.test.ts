@@ -24,7 +24,7 @@ const N_ONLINE = 400_000;
 const K_MC = 4.5;
 const REL = 0.05;
 const CHECK_STEPS = [60, 100, 170, 200, 240, 284];
-const NAMES = ['a_mag', 'b_mag', 'c_mag', 'loss'];
+const NAMES = ['a_mag', 'b_mag', 'c_mag', 'loss', 'ratio_mag'];
 
 function setup(lambdaV: number, online = false) {
   const config = parseConfig({

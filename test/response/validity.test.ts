@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
-import { correctedTheory, MAX_RELATIVE_SPREAD, relativeSpreadCut, responsesOf, spreadCheckedSeries, validRange, type CorrectionInfo } from '../../src/dynamics/response/corrected.js';
+import { correctedTheory, MAX_RELATIVE_SPREAD, relativeSpreadCut, responsesOf, finiteSampleSeries, validRange, type CorrectionInfo } from '../../src/dynamics/response/corrected.js';
 
 const config = (n: number) =>
   parseConfig({
@@ -24,8 +24,8 @@ describe('spread cut of the finite-sample correction', () => {
     for (const [n, expectCut] of [[2000, true], [32000, false]] as const) {
       const [r] = responsesOf(config(n));
       const last = r.run.points.length - 1;
-      const names = spreadCheckedSeries(r.symbols);
-      expect(names).toEqual(['a_mag', 'b_mag', 'c_mag', 'loss']);
+      const names = finiteSampleSeries(r.symbols);
+      expect(names).toEqual(['a_mag', 'b_mag', 'c_mag', 'loss', 'ratio_mag']);
       const cut = relativeSpreadCut(r.predictions, names, n, last);
       expect(cut !== null, `n = ${n}`).toBe(expectCut);
       const rhoMax = (i: number) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, QrDecomposition } from 'ml-matrix';
 import { parseConfig } from '../../src/config/config.js';
 import type { ExperimentConfigInput } from '../../src/config/schema.js';
 import { portableLinalg as B } from '../../src/core/linalg.js';
@@ -131,6 +131,38 @@ describe('statistics of an arbitrary W (model.md §5)', () => {
     expect(Math.abs(th.transpose().mmul(M).mmul(th).get(0, 0) / M.norm('frobenius') - st.overlap)).toBeLessThan(1e-13);
   });
 
+  it('magnitude ratio ratio_mag = ‖Wv‖/‖Wθ‖ (statistics/magnitude-ratio.ts): invariant under W → OW, where b/a is not; |b/a| on the manifold', () => {
+    const p = problemFor(spikedRandom);
+    const { d } = p;
+    const s = p.spec.signalBlock;
+    const v = p.spec.spikeBlock;
+    const col = (k: number) => p.blockOf.findIndex((b) => b === k);
+    const dir = (k: number) => Array.from({ length: d }, (_, i) => p.Q![i * d + col(k)]);
+    const normW = (W: Float64Array, u: number[]) => Math.hypot(...Array.from({ length: d }, (_, i) => u.reduce((acc, x, j) => acc + W[i * d + j] * x, 0)));
+    const W = new Float64Array(d * d);
+    createRng(22).fillNormal(W);
+    const ws = statsWorkspace(p);
+    const st = computeStats(p, B, W, ws, DEFAULTS.signTieRelTol);
+    const direct = normW(W, dir(v)) / normW(W, dir(s));
+    expect(Math.abs(st.ratioMag - direct)).toBeLessThan(1e-13 * direct);
+    // a left rotation O (QR of a Gaussian matrix) leaves WᵀW and ratio_mag unchanged and moves the signed ratio
+    const G = new Float64Array(d * d);
+    createRng(23).fillNormal(G);
+    const O = new QrDecomposition(new Matrix(Array.from({ length: d }, (_, i) => Array.from(G.subarray(i * d, (i + 1) * d))))).orthogonalMatrix;
+    const Wm = new Matrix(Array.from({ length: d }, (_, i) => Array.from(W.subarray(i * d, (i + 1) * d))));
+    const OW = Float64Array.from(O.mmul(Wm).to1DArray());
+    const rot = computeStats(p, B, OW, ws, DEFAULTS.signTieRelTol);
+    expect(Math.abs(rot.ratioMag - direct)).toBeLessThan(1e-12 * direct);
+    expect(Math.abs(rot.ratio - st.ratio)).toBeGreaterThan(1e-3);
+    // on the manifold W = Σ a_k P_k: |b/a|
+    const a = [0.3, -0.8, 0.1];
+    const Wb = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let l = 0; l < d; l++) for (let j = 0; j < d; j++) Wb[i * d + l] += a[p.blockOf[j]] * p.Q![i * d + j] * p.Q![l * d + j];
+    const on = computeStats(p, B, Wb, ws, DEFAULTS.signTieRelTol);
+    expect(Math.abs(on.ratioMag - Math.abs(a[v] / a[s]))).toBeLessThan(1e-13);
+    expect(Math.abs(on.ratio - a[v] / a[s])).toBeLessThan(1e-13);
+  });
+
   it('on the block manifold W = Σ a_k P_k: signed = magnitudes = a_k, alignment 1 iff the signal block has the largest a_k²', () => {
     const p = problemFor(spikedRandom);
     const { d } = p;
@@ -200,7 +232,7 @@ describe('runSimulation', () => {
       expect(t.kind).toBe('simulation');
       expect(t.status).toBe('ok');
       const s = t.series as Ens;
-      expect(Object.keys(s).sort()).toEqual([...syms, ...syms.map((x) => `${x}_mag`), 'ratio', 'alignment', 'overlap', 'loss', 'train_loss'].sort());
+      expect(Object.keys(s).sort()).toEqual([...syms, ...syms.map((x) => `${x}_mag`), 'ratio', 'ratio_mag', 'alignment', 'overlap', 'loss', 'train_loss'].sort());
       expect(t.step.length).toBe(401);
       expect(t.t[400]).toBeCloseTo(cfg.algorithms[trs.indexOf(t)].eta * 400, 12);
       for (const v of Object.values(s)) {

@@ -14,6 +14,7 @@ import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance, type Trajectory } from '../../core/trajectory.js';
 import { buildModelSpec } from '../../model/spec.js';
+import { finiteSampleSeries } from '../../dynamics/response/corrected.js';
 import { algorithmLabel } from '../../algorithms/index.js';
 import { runTheory } from '../../dynamics/theory.js';
 import { runSimulation } from '../../sim/simulate.js';
@@ -155,7 +156,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
     const th = theory.find((t) => t.algorithm === label && t.kind === 'theory');
     const sm = sim.find((t) => t.algorithm === label);
     if (!th || !sm) throw new ConfigError('--theory/--simulation', label, `trajectories for every algorithm of the config (missing ${label} on the ${th ? 'simulation' : 'theory'} side)`);
-    const series = config.data.mode === 'population' ? undefined : [...spec.blocks.map((b) => `${b.symbol}_mag`), 'loss'];
+    const series = config.data.mode === 'population' ? undefined : finiteSampleSeries(spec.blocks.map((b) => b.symbol));
     // finite-sample: first against the corrected theory (population + predicted finite-sample shift), then the
     // population-only comparison as the second table
     const corrected = theory.find((t) => t.kind === 'theory-corrected' && t.algorithm === label);

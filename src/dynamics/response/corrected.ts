@@ -16,9 +16,9 @@ import type { ExperimentConfig } from '../../config/config.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { algorithmOf } from '../../algorithms/index.js';
 import { buildModelSpec, initialBlockCoefficients, type ModelSpec } from '../../model/spec.js';
-import { normalQuantile } from '../../core/special.js';
 import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
-import { sourceMoments, type ResponseBlocks } from './moments.js';
+import type { ResponseBlocks } from './moments.js';
+import { gradientSignResolution, weightDraws } from './sign-resolution.js';
 import { runOnlineSourceEnsemble, runSourceEnsemble, type EnsembleSeries } from './source-ensemble.js';
 import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
 
@@ -136,18 +136,21 @@ export const SWITCH_TAIL = 1e-4;
  *    case measured it fires before that (d = 8, n = 8000: step 157); it is conservative at large n (d = 40,
  *    n = 32000: step 189 of a 284-step escape the expansion follows to the end). The late stage is what the source
  *    ensemble resums (its diagonal coordinates are not expanded), so GD's corrected theory does not use these cuts;
- *  - SpecGD: the first step where some block gradient's population value |g̃_k| is within s_k of zero, s_k the
- *    sampling spread of the empirical gradient's eigenvalues in block k: s_k = Z·√(Var tr R_kk)/r_k + 2√(E‖R̃_kk‖²/r_k)
- *    (the Gaussian trace part at Z = Φ⁻¹(1 − SWITCH_TAIL/2), plus the semicircle edge of the traceless part, itself
- *    already an extreme): there the sample's own sign switch can come first, which the expansion about a fixed sign
- *    pattern cannot follow.
+ *  - SpecGD: the first step where some block of the empirical gradient is not resolved from zero at the tail
+ *    SWITCH_TAIL (sign-resolution.ts: the weighted Marchenko–Pastur edge of the block, the fluctuation of the sample's
+ *    weights, the Tracy–Widom margin, outliers from single samples and the other blocks' coupling): there the
+ *    sample's own sign switch can come first, which the expansion about a fixed sign pattern cannot follow. (It
+ *    replaced a cut at the Gaussian trace spread plus the semicircle edge 2√(E‖R̃_kk‖²/r_k), which treated the block
+ *    as symmetric noise: at W₀ = αI every weight φ = −(θᵀx)² + O(α²) has one sign, the block is a Wishart matrix of
+ *    one sign that cannot switch, and that cut fired at step 0 for B = 256, d = 40 while the seeds leave the
+ *    population trajectory only at steps ≥ 36.)
  */
 export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: number, specgd: boolean, N: number): { last: number; validity: CorrectionInfo['validity']; message: string } {
   const K = blocks.lambda.length;
-  const sm = sourceMoments(blocks);
-  const Z = normalQuantile(1 - SWITCH_TAIL / 2);
   const e = new Float64Array(K);
   const gt = new Float64Array(K);
+  const draws = specgd ? weightDraws(blocks) : null;
+  const tScratch = draws ? new Float64Array(draws.M) : null;
   for (let i = 0; i < run.points.length; i++) {
     const p = run.points[i];
     for (let k = 0; k < K; k++) {
@@ -165,19 +168,10 @@ export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: num
     }
     if (specgd) {
       populationGradientFactors(blocks, signal, p.a, e, gt);
-      const c = Float64Array.from({ length: sm.J }, (_, j) => (j < K ? e[j] : 1));
-      for (let k = 0; k < K; k++) {
-        let tr = 0;
-        let tl = 0;
-        for (let j = 0; j < sm.J; j++) for (let jp = 0; jp < sm.J; jp++) {
-          tr += c[j] * c[jp] * sm.tr(j, jp, k, k);
-          tl += c[j] * c[jp] * sm.tl(j, jp, k);
-        }
-        const edge = 2 * Math.sqrt(Math.max(0, tl) / (N * blocks.rank[k]));
-        const spread = Z * (Math.sqrt(Math.max(0, tr) / N) / blocks.rank[k]) + edge;
-        if (Math.abs(gt[k]) <= spread) {
-          return { last: Math.max(0, i - 1), validity: 'sign-switch', message: `SpecGD response valid until step ${Math.max(0, i - 1)}: at step ${p.step} the population gradient of block ${k} (|g̃| = ${Math.abs(gt[k]).toPrecision(3)}) is within the sampling spread ${spread.toPrecision(3)} (N = ${N}) of the empirical gradient's eigenvalues of zero, so the sample's own sign switch can come first; prediction stopped` };
-        }
+      const res = gradientSignResolution(blocks, draws!, e, gt, N, SWITCH_TAIL, tScratch!);
+      if (!res.resolved) {
+        const where = res.block >= 0 ? `the empirical gradient's block ${res.block} (population |g̃| = ${Math.abs(gt[res.block]).toPrecision(3)}) is not resolved from zero: ${res.reason}` : res.reason;
+        return { last: Math.max(0, i - 1), validity: 'sign-switch', message: `SpecGD response valid until step ${Math.max(0, i - 1)}: at step ${p.step} ${where} (N = ${N}), so the sample's own sign switch can come first; prediction stopped` };
       }
     }
   }
@@ -209,9 +203,13 @@ export function relativeSpreadCut(predictions: StatisticPrediction[], names: rea
   return null;
 }
 
-/** The statistics whose spread bounds the expansion: the block magnitudes and the loss (the compared finite-sample series). */
-export function spreadCheckedSeries(symbols: readonly string[]): string[] {
-  return [...symbols.map((s) => `${s}_mag`), 'loss'];
+/**
+ * The compared finite-sample series (`compare`, `reproduce`, the corrected theory's carried series), the statistics
+ * of WᵀW: the block magnitudes, the loss and the magnitudes' misalignment ratio (statistics/magnitude-ratio.ts; with
+ * two or more blocks). Their spread also bounds the expansion (`relativeSpreadCut`).
+ */
+export function finiteSampleSeries(symbols: readonly string[]): string[] {
+  return [...symbols.map((s) => `${s}_mag`), 'loss', ...(symbols.length >= 2 ? ['ratio_mag'] : [])];
 }
 
 /**
@@ -250,7 +248,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     // (ens.steps = −1: out of range from the start — no step is predicted)
     else {
       range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
-      const spread = relativeSpreadCut(r.predictions, spreadCheckedSeries(r.symbols), N, range.last);
+      const spread = relativeSpreadCut(r.predictions, finiteSampleSeries(r.symbols), N, range.last);
       if (spread && spread.last < range.last) range = { last: spread.last, validity: 'expansion-breakdown', message: spread.message };
     }
     const last = range.last;
@@ -264,10 +262,10 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     const reach = Math.min(...r.predictions.map((p) => p.population.length));
     const fullSteps = Array.from(record).filter((k) => k < reach && r.predictions.every((p) => Number.isFinite(p.population[k])));
     const populationFull: Record<string, number[]> = {};
-    // the source ensemble predicts the statistics of WᵀW (block magnitudes, loss); the signed coefficients tr(P_kW)/r_k
+    // the source ensemble predicts the statistics of WᵀW (block magnitudes, loss, ratio_mag); the signed coefficients tr(P_kW)/r_k
     // and the signed ratio also depend on the left rotation W → QW that the loss does not see, which the ensemble
     // carries only linearly (the piece of Wθ along v grows like φ, not sin φ): they are left out, and said so
-    const gram = spreadCheckedSeries(r.symbols);
+    const gram = finiteSampleSeries(r.symbols);
     const omitted = ens ? r.predictions.map((p) => p.name).filter((name) => !gram.includes(name)) : [];
     const mcse: Record<string, number[]> = {};
     for (const p of r.predictions) {
@@ -291,7 +289,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
       order,
       method: ens ? 'source-ensemble' : 'expansion',
       ...(validity === 'sign-switch' ? { statedRange: { rule: 'SpecGD escape stage up to the first sign switch (the range of the polar response, issue 11); the sliding phase after it has no finite-sample correction and is not covered' } } : {}),
-      ...(ens ? { draws: ens.draws, mcse, omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss)' } } : {}),
+      ...(ens ? { draws: ens.draws, mcse, omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss, the magnitudes\' misalignment ratio ratio_mag)' } } : {}),
       size: N,
       mode: config.data.mode === 'online' ? 'online' : 'full-batch',
       validity,

@@ -12,6 +12,7 @@
  *    the column's noise outweighs ā_k²);
  *  - misalignment ratio f(a) (spiked: b/a; else max_{k≠s}|a_k|/|a_s| at the population argmax): shift
  *    ∇f·E δa₂ + ½ Σ ∂²f Cov(δa), variance ∇fᵀCov(δa)∇f, δa_k = t_k/r_k;
+ *  - magnitude ratio m_o/m_s (ratio_mag): the second-order form of a ratio about the magnitudes' own predictions;
  *  - population loss L = κ[tr(DΣ)² + 2tr((DΣ)²)]: shift κ[2T̄Eτ₂ + Eτ₁² + 4Σ_a e_aλ_a² E tr D₂,aa + 2E tr((D₁Σ)²)],
  *    τ_i = tr(D_iΣ), E tr D₂,aa = 2ā_a t2_a + N_a; variance ℓᵀ E[tt] ℓ, ℓ_a = 2κā_a(2T̄λ_a + 4e_aλ_a²).
  * Escape step (first k with a_s ≥ level): shift −E δa_s(k*)/(ā_s(k*) − ā_s(k*−1)) (linearized crossing; its
@@ -145,6 +146,68 @@ export function predictStatistics(run: ResponseRun, ctx: PredictionContext): Sta
     const v = fs * fs * css + 2 * fs * fo * cso + fo * fo * coo;
     return [as === 0 ? 0 : f, as === 0 ? 0 : shift, as === 0 ? 0 : Math.sqrt(Math.max(0, v))];
   });
+  // misalignment ratio of the magnitudes (statistics/magnitude-ratio.ts): f = m_o/m_s of the block magnitudes
+  // (spiked: o = spike; else the population argmax of |a_k|, k ≠ s). Leading order: the magnitudes' own shifts and,
+  // with δm_k = sgn(ā_k) δa_k at first order, shift = f_s E δm_s + f_o E δm_o + ½ f_ss Var δm_s + f_so Cov(δm_s, δm_o)
+  // (f_s = −f/m_s, f_o = 1/m_s, f_ss = 2f/m_s², f_so = −1/m_s², f_oo = 0), variance ∇fᵀ Cov(δm) ∇f. At a size N
+  // (atSize) the same second-order form about the magnitudes' own atSize means and SDs, so that a noise-dominated
+  // column (the magnitudes' unexpanded square root) enters as it does for |a|_k.
+  if (K >= 2) {
+    const mags = out.filter((p) => p.name.endsWith('_mag'));
+    const other = (p: ResponsePoint): number => {
+      if (ctx.spike >= 0) return ctx.spike;
+      let best = -1;
+      for (let k = 0; k < K; k++) if (k !== ctx.signal && (best < 0 || Math.abs(p.a[k]) > Math.abs(p.a[best]))) best = k;
+      return best;
+    };
+    const s = ctx.signal;
+    /** Cov(δm_s, δm_o) and Var δm_s per unit 1/N (first order: δm_k = sgn(ā_k) t_k/r_k). */
+    const cov = (p: ResponsePoint, o: number): [number, number, number] => [
+      p.mom.tt[s * K + s] / (rank[s] * rank[s]),
+      (Math.sign(p.a[s]) * Math.sign(p.a[o]) * p.mom.tt[s * K + o]) / (rank[s] * rank[o]),
+      p.mom.tt[o * K + o] / (rank[o] * rank[o]),
+    ];
+    const os = run.points.map(other);
+    let i = -1;
+    const pred = linear('ratio_mag', (p) => {
+      i++;
+      const o = os[i];
+      const ms = Math.abs(p.a[s]);
+      if (ms === 0) return [0, 0, 0];
+      const f = Math.abs(p.a[o]) / ms;
+      const [css, cso, coo] = cov(p, o);
+      const shift = (-f / ms) * mags[s].meanShift[i] + mags[o].meanShift[i] / ms + (f / (ms * ms)) * css - cso / (ms * ms);
+      const v = (f * f * css) / (ms * ms) - (2 * f * cso) / (ms * ms) + coo / (ms * ms);
+      return [f, shift, Math.sqrt(Math.max(0, v))];
+    });
+    pred.atSize = (N) => {
+      const at = mags.map((m) => m.atSize(N));
+      const S = at[s];
+      const mean: number[] = [];
+      const sd: number[] = [];
+      run.points.forEach((p, i) => {
+        const o = os[i];
+        const O = at[o];
+        const ms = S.mean[i];
+        const mo = O.mean[i];
+        if (!(ms > 0)) {
+          mean.push(0);
+          sd.push(0);
+          return;
+        }
+        // correlation of the two magnitudes from their first-order parts, at the atSize SDs
+        const [css, cso, coo] = cov(p, o);
+        const corr = css > 0 && coo > 0 ? cso / Math.sqrt(css * coo) : 0;
+        const vs = S.sd[i] ** 2;
+        const vo = O.sd[i] ** 2;
+        const c = corr * S.sd[i] * O.sd[i];
+        const f = mo / ms;
+        mean.push(f + (f * vs) / (ms * ms) - c / (ms * ms));
+        sd.push(Math.sqrt(Math.max(0, (f * f * vs) / (ms * ms) - (2 * f * c) / (ms * ms) + vo / (ms * ms))));
+      });
+      return { mean, sd };
+    };
+  }
   // population loss
   const quadTerms: [number, number, number][][] = [];
   const lossPred = linear('loss', (p) => {

@@ -50,7 +50,7 @@
  * every run: the theory is deterministic). Full batch only (online: fresh sources per step, where the 1/B expansion
  * is kept); GD only (SpecGD: propagate.ts, no response before the first sign switch).
  */
-import { createRng, type Rng } from '../../core/rng.js';
+import { chiSquareDraw, createRng, type Rng } from '../../core/rng.js';
 import { blockMisalignmentRatio } from '../../core/blocks.js';
 import { ensembleDraws } from '../../config/defaults.js';
 import { DIVERGENCE_BOUND } from '../../core/tolerances.js';
@@ -131,8 +131,8 @@ function inRange(stat: Float64Array, K: number): boolean {
 
 /**
  * One draw's statistics (module comment): z_b = a_b² + ν_b with ν_b the pieces' share of column b, the coefficients,
- * the magnitudes √z_b, the loss κ[T² + 2 tr((DΣ)²)] and the misalignment ratio (core/blocks.ts
- * `blockMisalignmentRatio`, as statistics/ratio.ts). G3 per pair (x < y): [‖X_xy‖², ⟨X_xy, X_yxᵀ⟩, ‖X_yx‖²];
+ * the magnitudes √z_b, the loss κ[T² + 2 tr((DΣ)²)], the misalignment ratio (core/blocks.ts
+ * `blockMisalignmentRatio`, as statistics/ratio.ts) and that of the magnitudes (statistics/magnitude-ratio.ts). G3 per pair (x < y): [‖X_xy‖², ⟨X_xy, X_yxᵀ⟩, ‖X_yx‖²];
  * TL per block ‖X̃_bb‖². Writes z and stat.
  */
 function drawStatistics(pb: EnsembleProblem, pairs: [number, number][], a: Float64Array, G3: Float64Array, TL: Float64Array, z: Float64Array, stat: Float64Array): void {
@@ -163,6 +163,8 @@ function drawStatistics(pb: EnsembleProblem, pairs: [number, number][], a: Float
   }
   stat[2 * K] = pb.lossScale * (T * T + 2 * q);
   stat[2 * K + 1] = blockMisalignmentRatio(a, s, pb.spike);
+  // the magnitudes' ratio (statistics/magnitude-ratio.ts), a function of WᵀW like the magnitudes
+  stat[2 * K + 2] = blockMisalignmentRatio(stat.subarray(K, 2 * K), s, pb.spike);
 }
 
 /**
@@ -250,25 +252,6 @@ function choleskyInto(C: Float64Array, n: number, L: Float64Array): void {
   }
 }
 
-/** χ²_ν draw for real ν > 0 (Marsaglia–Tsang gamma with shape ν/2, scale 2; for shape < 1 the boost U^{1/α}). */
-function chiSquareDraw(rng: Rng, nu: number): number {
-  const shape = nu / 2;
-  const boost = shape < 1 ? Math.pow(rng.uniform() || Number.MIN_VALUE, 1 / shape) : 1;
-  const alpha = shape < 1 ? shape + 1 : shape;
-  const d = alpha - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    if (u < 1 - 0.0331 * x ** 4 || Math.log(u || Number.MIN_VALUE) < 0.5 * x * x + d * (1 - v + Math.log(v))) return 2 * d * v * boost;
-  }
-}
 
 /**
  * Wishart(dof, Σ = L Lᵀ) draw (J×J) by the Bartlett decomposition: W = L B Bᵀ Lᵀ, B lower triangular with
@@ -334,9 +317,9 @@ function sourceFactors(sm: SourceMoments, blocks: ResponseBlocks, pairs: [number
   return { tr: cholesky(Ctr, J * K), off, tl };
 }
 
-/** Series names: the block coefficients, their magnitudes, the misalignment ratio and the loss. */
+/** Series names: the block coefficients, their magnitudes, the loss, the misalignment ratio and that of the magnitudes. */
 export function ensembleSeriesNames(symbols: readonly string[]): string[] {
-  return [...symbols, ...symbols.map((s) => `${s}_mag`), 'loss', 'ratio'];
+  return [...symbols, ...symbols.map((s) => `${s}_mag`), 'loss', 'ratio', 'ratio_mag'];
 }
 
 /** Run the ensemble (module comment); `symbols` name the blocks. */

@@ -1,0 +1,406 @@
+/**
+ * Sign resolution of the empirical gradient: where SpecGD's finite-sample response stops (issue 11).
+ *
+ * At W̄ = Σ_j a_j P_j the symmetric core of the empirical gradient (full batch: the n samples; online: a batch of B) is
+ *   G = (1/N) Σ_i φ_i x_i x_iᵀ,   φ = Σ_j e_j q_j − ε,   e_j = a_j² − [j = s],   q_j = xᵀP_j x = λ_j χ²_{r_j}
+ * (independent across blocks; ε the label noise), with population value Σ_j g̃_j P_j. The polar response is an
+ * expansion about the population's sign pattern σ_j = sgn g̃_j; it holds while no eigenvalue of G crosses zero (from
+ * W₀ = αI, SpecGD's sample trajectory is exactly the population's until then: W stays (α + kη)I while σG ≻ 0).
+ * The rule, at a tail `tail` per step (SWITCH_TAIL, corrected.ts; the parts below at tail/4 each, Z = Φ⁻¹(1 − tail/4),
+ * a union bound):
+ *
+ * 0. N < d: G has rank ≤ N, zero eigenvalues: never resolved.
+ * 1. One sign: when every σ_j is the same σ and N·P(σφ < 0) ≤ tail/4 (Chernoff, `chernoffTail`), every sample's
+ *    weight has the sign σ and σG ≻ 0 (N ≥ d): resolved, whatever the blocks' spreads. (At W₀ = αI, φ = −(θᵀx)² + O(α²):
+ *    early on the gradient is a one-signed Wishart matrix that cannot switch.)
+ * 2. A block k of rank r_k ≥ 2 (a bulk). Writing P_k x = √q_k ω (ω uniform on the block's unit sphere, independent
+ *    of the q's and of ε):
+ *      σ_k G_kk = (1/N) Σ_i t_i y_i y_iᵀ,   t = σ_k φ q_k / r_k,   y = √r_k ω   (E yyᵀ = I, |y|² = r_k),   E t = |g̃_k|,
+ *    a Wishart matrix with i.i.d. weights independent of the directions. Its spectrum in the proportional limit
+ *    (γ = r_k/N) is the weighted Marchenko–Pastur law (Marchenko & Pastur, Math. USSR-Sb. 1 (1967); Silverstein & Bai,
+ *    J. Multivariate Anal. 54 (1995), eq. (1.4)): the Stieltjes transform m(x) = ∫ dF(λ)/(λ − x) solves
+ *      x = ζ(m),   ζ(m) = −1/m + E[t / (1 + γ t m)],
+ *    and x lies outside the support iff x = ζ(m) at a real m with ζ'(m) > 0 (Silverstein & Choi, J. Multivariate
+ *    Anal. 54 (1995), Theorem 4.1). As x → −∞, m → 0⁺, so the lowest point ℓ of the spectrum is the first local
+ *    maximum of ζ on m ∈ (0, m_pole), m_pole = 1/(γ |min t|):
+ *      ζ'(m*) = 1/m*² − γ E[t²/(1 + γ t m*)²] = 0,   ℓ = ζ(m*)
+ *    (t ≡ 1: ℓ = (1 − √γ)², Marchenko–Pastur's lower edge). The law of t is WEIGHT_DRAWS seeded draws of (q, ε)
+ *    (fixed: the same config gives the same cut), shifted and scaled to the exact mean |g̃_k| and second moment
+ *    E[φ²q_k²]/r_k² (moments.ts `qMoment`). Margins:
+ *     - the N weights' empirical law fluctuates: ℓ moves by δE f(t), f(t) = t/(1 + γ t m*) (the envelope theorem at
+ *       m*, where ζ' = 0), SD √(Var f/N), at Z;
+ *     - the extreme eigenvalue fluctuates about ℓ on the Tracy–Widom scale: near the soft edge the density is
+ *       ρ(x) ≈ (1/π)√(2(x − ℓ)/|ζ''(m*)|) (ζ(m) ≈ ℓ − ½|ζ''|(m − m*)²), and matching the count density r_k ρ to the
+ *       Airy kernel's K(ξ, ξ) ≈ √|ξ|/π (Tracy & Widom, Comm. Math. Phys. 159 (1994); the β = 1 edge has the same
+ *       scale) gives σ_TW = (√(|ζ''|/2)/r_k)^{2/3}; the margin is z_TW·σ_TW, z_TW the β = 1 upper quantile at tail/4;
+ *     - the rank-1 blocks j of the same sign above the edge (x_j = |g̃_j| > ℓ) repel it toward zero: the edge
+ *       eigenvector u couples to block j through G_jk u, E|G_jk u|² = c² = E[φ² q_j q_k]/(r_k N) (rotational
+ *       invariance; a sum over r_k entries, concentrated), and the two-level shift is (√(δ² + 4c²) − δ)/2, δ = x_j − ℓ
+ *       (c²/δ at second order, at most c when degenerate). Blocks below the edge or of the other sign push away
+ *       from zero and are left out (conservative); two bulks' mutual coupling is not included;
+ *     - outliers: one sample of weight t < 0 is a rank-one perturbation (t/N) y yᵀ, with an eigenvalue outside the
+ *       bulk where 1 + γ t m(x) = 0, i.e. at x = ζ(1/(γ|t|)) when 1/(γ|t|) < m* (Baik & Silverstein, J.
+ *       Multivariate Anal. 97 (2006)). It lies below the margin μ (the sum of the three above) when t < t_crit =
+ *       −1/(γ m₀), ζ(m₀) = μ, so the rule asks N·P(t < t_crit) ≤ tail/4. That tail (far beyond what the draws
+ *       resolve) is bounded by conditioning on q_k = Q: σφ = σe_k Q + R, R = Σ_{j≠k} σe_j q_j − σε, t < −x ⟺
+ *       −R > x r_k/Q + σe_k Q, whose probability is at most the Chernoff bound with the exact moment generating
+ *       function of R, integrated over Q's χ²_{r_k} density (`weightLowerTail`).
+ *    Resolved iff ℓ − μ > 0 and the outlier condition holds.
+ * 3. A block k of rank 1 is the scalar x_k = (1/N) Σ_i σ_k φ_i q_k,i: mean |g̃_k|, SD √(Var(φ q_k)/N) exact (central
+ *    limit, at Z). A bulk b of the same sign with ℓ_b ≤ x_k − Z·SD has absorbed the level (its eigenvalue lies in
+ *    the bulk's support, above ℓ_b, which item 2 checks). Otherwise the level can come out below the bulk's edge and
+ *    the couplings toward zero count, each at its tail: such a bulk pulls it down by E‖G_kb‖² m_b(x) =
+ *    E[φ² q_k q_b] m_b(x)/N (the second-order shift G_kb (x − G_bb)^{-1} G_bk, m_b = ζ_b^{-1} on the branch below
+ *    ℓ_b, the Stieltjes transform of item 2, at x = min(x_k, ℓ_b), where it is largest); a rank-1 block j of the same sign above (x_j > x_k) by the two-level shift with c = Z·√(E[φ² q_j q_k]/N)
+ *    (one Gaussian entry). Resolved iff x_k − Z·SD − shifts > 0.
+ * Validated by Monte Carlo of the full matrix G (test/response/sign-resolution.test.ts) and against the seeds' own
+ * first departure (scripts/response-check.ts).
+ */
+import { logGamma, normalQuantile } from '../../core/special.js';
+import { chiSquareDraw, createRng } from '../../core/rng.js';
+import { qMoment, type ResponseBlocks } from './moments.js';
+
+/** Draws tabulating the law of the weights t. */
+export const WEIGHT_DRAWS = 4096;
+/** Seed of those draws (a fixed stream: same config → same cut). */
+export const WEIGHT_SEED = 0x5be0cd19;
+
+/** Fixed draws of the block quadratic forms q_j = λ_j χ²_{r_j} (row per draw) and of the label noise ε. */
+export interface WeightDraws {
+  readonly M: number;
+  readonly K: number;
+  readonly q: Float64Array;
+  readonly eps: Float64Array;
+}
+
+export function weightDraws(bl: ResponseBlocks, M = WEIGHT_DRAWS): WeightDraws {
+  const K = bl.lambda.length;
+  const rng = createRng(WEIGHT_SEED);
+  const q = new Float64Array(M * K);
+  const eps = new Float64Array(M);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < K; j++) q[i * K + j] = bl.lambda[j] * chiSquareDraw(rng, bl.rank[j]);
+    eps[i] = bl.labelNoise > 0 ? bl.labelNoise * rng.normal() : 0;
+  }
+  return { M, K, q, eps };
+}
+
+/**
+ * Upper quantile of the Tracy–Widom β = 1 law at a small tail p, from its right tail: F₁(s) = exp(−½∫_s^∞ q)·F₂(s)^{1/2}
+ * (Tracy & Widom, Comm. Math. Phys. 177 (1996)), q ~ Ai and 1 − F₂ = O(e^{−(4/3)s^{3/2}}), so
+ * 1 − F₁(s) ≈ ½∫_s^∞ Ai = e^{−(2/3)s^{3/2}} / (4√π s^{3/4}) (Ai's asymptotics, Abramowitz & Stegun 10.4.59).
+ * Solved by bisection on s ∈ [0.5, 20]; at p = 5e-5: 4.6.
+ */
+export function tracyWidomUpperQuantile(p: number): number {
+  const tail = (s: number) => Math.exp(-(2 / 3) * s ** 1.5) / (4 * Math.sqrt(Math.PI) * s ** 0.75);
+  let lo = 0.5;
+  let hi = 20;
+  for (let it = 0; it < 100; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (tail(mid) > p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Golden-section minimum of a unimodal function on [a, b] (80 iterations: the bracket shrinks by 0.618⁸⁰ ≈ 2e-17). */
+function goldenMin(f: (u: number) => number, a: number, b: number): number {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  for (let it = 0; it < 80; it++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
+  }
+  return Math.min(fc, fd);
+}
+
+/**
+ * Chernoff bound on P(Y > w), Y = Σ_{j≠skip} β_j q_j + σ_ε Z (q_j = λ_j χ²_{r_j}, Z standard normal):
+ * inf_θ exp(log M(θ) − θw), log M(θ) = −Σ_j (r_j/2) log(1 − 2θβ_jλ_j) + θ²σ_ε²/2 on 0 < θ < 1/(2 max β_jλ_j);
+ * log M(θ) − θw is convex, so its minimum over log θ is found by golden section. At most 1.
+ */
+export function chernoffTail(beta: ArrayLike<number>, bl: ResponseBlocks, skip: number, w: number): number {
+  let bmax = 0;
+  let mean = 0;
+  for (let j = 0; j < beta.length; j++) {
+    if (j === skip) continue;
+    bmax = Math.max(bmax, beta[j] * bl.lambda[j]);
+    mean += beta[j] * bl.lambda[j] * bl.rank[j];
+  }
+  const sigma = bl.labelNoise;
+  if (w <= mean) return 1;
+  // every term ≤ 0: Y ≤ 0 almost surely (no mass above w ≥ 0); below 0 the bound is not needed (1, conservative)
+  if (bmax <= 0 && sigma === 0) return w >= 0 ? 0 : 1;
+  if (bmax <= 0 && w <= 0) return 1;
+  const logBound = (u: number): number => {
+    const theta = Math.exp(u);
+    let lm = 0.5 * theta * theta * sigma * sigma - theta * w;
+    for (let j = 0; j < beta.length; j++) if (j !== skip) lm -= 0.5 * bl.rank[j] * Math.log(1 - 2 * theta * beta[j] * bl.lambda[j]);
+    return lm;
+  };
+  const hi = bmax > 0 ? Math.log((1 - 1e-12) / (2 * bmax)) : Math.log((10 * w) / (sigma * sigma));
+  return Math.min(1, Math.exp(goldenMin(logBound, hi - 60, hi)));
+}
+
+/** Midpoints of the χ²_r quadrature of `weightLowerTail`. */
+const TAIL_QUADRATURE = 400;
+
+/**
+ * Bound on P(t < −x), t = σ φ q_k / r_k (module comment): conditioning on q_k = Q, t < −x ⟺ −R > x r_k/Q + σ e_k Q
+ * with −R = Σ_{j≠k} (−σe_j) q_j + σε, bounded by `chernoffTail`, integrated over Q = λ_k χ²_{r_k} by the midpoint
+ * rule on [0, Q_max] (Q_max at the χ² tail 1e-16, which is added).
+ */
+export function weightLowerTail(bl: ResponseBlocks, e: ArrayLike<number>, sg: number, k: number, x: number): number {
+  const r = bl.rank[k];
+  const lam = bl.lambda[k];
+  const beta = Array.from({ length: e.length }, (_, j) => -sg * e[j]);
+  const qMax = lam * r * chiSquareMeanUpperQuantile(r, 1e-16);
+  const h = qMax / TAIL_QUADRATURE;
+  const logNorm = -(r / 2) * Math.log(2) - logGamma(r / 2) - Math.log(lam);
+  let p = 1e-16;
+  for (let i = 0; i < TAIL_QUADRATURE; i++) {
+    const Q = (i + 0.5) * h;
+    const u = Q / lam;
+    const dens = Math.exp(logNorm + (r / 2 - 1) * Math.log(u) - u / 2);
+    const w = (x * r) / Q + sg * e[k] * Q;
+    p += dens * h * chernoffTail(beta, bl, k, w);
+  }
+  return Math.min(1, p);
+}
+
+/** Upper Chernoff bound on the (1 − p) quantile of χ²_r / r: the u > 1 with (r/2)(u − 1 − log u) = log(1/p). */
+export function chiSquareMeanUpperQuantile(r: number, p: number): number {
+  const L = Math.log(1 / p);
+  let lo = 1;
+  let hi = 2;
+  while ((r / 2) * (hi - 1 - Math.log(hi)) < L) hi *= 2;
+  for (let it = 0; it < 200; it++) {
+    const mid = 0.5 * (lo + hi);
+    if ((r / 2) * (mid - 1 - Math.log(mid)) < L) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** E[φ^p ∏_{c ∈ idx} q_c] for p = 1, 2 (moments.ts `qMoment`; E ε = 0, E ε² = σ_ε², ε independent of x). */
+export function phiMoment(bl: ResponseBlocks, e: ArrayLike<number>, p: 1 | 2, idx: readonly number[]): number {
+  const K = e.length;
+  let m = 0;
+  if (p === 1) {
+    for (let a = 0; a < K; a++) m += e[a] * qMoment(bl, [a, ...idx]);
+    return m;
+  }
+  m = bl.labelNoise ** 2 * qMoment(bl, idx);
+  for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) m += e[a] * e[b] * qMoment(bl, [a, b, ...idx]);
+  return m;
+}
+
+/** Two-level shift toward the other level: (√(δ² + 4c²) − δ)/2 (c²/δ for δ ≫ c, c at δ = 0). */
+function twoLevelShift(delta: number, c2: number): number {
+  return 0.5 * (Math.sqrt(delta * delta + 4 * c2) - delta);
+}
+
+/** The lowest point of a bulk block's spectrum and its Stieltjes transform below it (item 2 of the module comment). */
+export interface BulkEdge {
+  k: number;
+  /** ℓ (oriented: σ_k G_kk). */
+  edge: number;
+  mStar: number;
+  /** Z·SD of the weights' fluctuation. */
+  weightSpread: number;
+  /** z_TW·σ_TW. */
+  edgeSpread: number;
+  /** ζ on the branch (0, m*]. */
+  zeta(m: number): number;
+}
+
+/**
+ * The lowest point ℓ of the weighted Marchenko–Pastur law of weights t (equal masses) at ratio γ (item 2 of the
+ * module comment): the first local maximum m* of ζ(m) = −1/m + E[t/(1 + γtm)] on (0, m_pole), found by a log-grid
+ * scan of ζ' for its first sign change and bisection; also E[f^p], f = t/(1 + γtm*), p = 1, 2, 3, and ζ.
+ */
+export function weightedMarchenkoPasturEdge(t: Float64Array, gamma: number): { edge: number; mStar: number; e1: number; e2: number; e3: number; zeta: (m: number) => number } {
+  const M = t.length;
+  let tMin = Infinity;
+  let tAbs = 0;
+  for (let i = 0; i < M; i++) {
+    tMin = Math.min(tMin, t[i]);
+    tAbs += Math.abs(t[i]);
+  }
+  const moments = (m: number): [number, number, number] => {
+    let e1 = 0;
+    let e2 = 0;
+    let e3 = 0;
+    for (let i = 0; i < M; i++) {
+      const f = t[i] / (1 + gamma * t[i] * m);
+      e1 += f;
+      e2 += f * f;
+      e3 += f * f * f;
+    }
+    return [e1 / M, e2 / M, e3 / M];
+  };
+  const zeta = (m: number): number => -1 / m + moments(m)[0];
+  const dzeta = (m: number): number => 1 / (m * m) - gamma * moments(m)[1];
+  // the branch (0, m_pole): scan ζ' on a log grid for its first sign change, then bisect
+  const mPole = tMin < 0 ? 1 / (gamma * -tMin) : Infinity;
+  const mScale = 1 / (Math.sqrt(gamma) * Math.max(tAbs / M, Number.MIN_VALUE));
+  let hi = Math.min(mPole * (1 - 1e-12), 1e6 * mScale);
+  let lo = Math.min(1e-6 * mScale, 1e-6 * hi);
+  const steps = 64;
+  const ratio = Math.pow(hi / lo, 1 / steps);
+  let prev = lo;
+  let found = false;
+  for (let i = 1; i <= steps; i++) {
+    const m = lo * Math.pow(ratio, i);
+    if (dzeta(m) <= 0) {
+      lo = prev;
+      hi = m;
+      found = true;
+      break;
+    }
+    prev = m;
+  }
+  // no sign change on the grid (ζ still rising at its end): the grid's end stands for m*, ζ there ≤ the sup
+  if (!found) lo = hi = prev;
+  for (let it = 0; it < 60 && hi - lo > 1e-13 * hi; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (dzeta(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  const mStar = 0.5 * (lo + hi);
+  const [e1, e2, e3] = moments(mStar);
+  return { edge: -1 / mStar + e1, mStar, e1, e2, e3, zeta };
+}
+
+/** Item 2's edge of bulk block k at gradient factors e and population values g (`t`: scratch of length draws.M). */
+export function bulkEdge(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLike<number>, g: ArrayLike<number>, k: number, N: number, tail: number, t: Float64Array): BulkEdge {
+  const K = draws.K;
+  const M = draws.M;
+  const r = bl.rank[k];
+  const sg = g[k] >= 0 ? 1 : -1;
+  const gamma = r / N;
+  let s1 = 0;
+  for (let i = 0; i < M; i++) {
+    let phi = -draws.eps[i];
+    for (let j = 0; j < K; j++) phi += e[j] * draws.q[i * K + j];
+    t[i] = (sg * phi * draws.q[i * K + k]) / r;
+    s1 += t[i];
+  }
+  // moment matching to the exact E t = |g̃_k| and E t² = E[φ² q_k²]/r_k²
+  const mean = s1 / M;
+  let s2 = 0;
+  for (let i = 0; i < M; i++) s2 += (t[i] - mean) ** 2;
+  const sdDraws = Math.sqrt(s2 / M);
+  const exactMean = Math.abs(g[k]);
+  const exactVar = Math.max(0, phiMoment(bl, e, 2, [k, k]) / (r * r) - exactMean * exactMean);
+  const scale = sdDraws > 0 ? Math.sqrt(exactVar) / sdDraws : 0;
+  for (let i = 0; i < M; i++) t[i] = exactMean + (t[i] - mean) * scale;
+  const w = weightedMarchenkoPasturEdge(t, gamma);
+  const { mStar, e1, e2, e3 } = w;
+  const Z = normalQuantile(1 - tail / 4);
+  const weightSpread = Z * Math.sqrt(Math.max(0, e2 - e1 * e1) / N);
+  // ζ''(m*) = −2/m*³ + 2γ² E[t³/(1 + γtm*)³]
+  const d2 = Math.abs(-2 / mStar ** 3 + 2 * gamma * gamma * e3);
+  const edgeSpread = tracyWidomUpperQuantile(tail / 4) * Math.pow(Math.sqrt(d2 / 2) / r, 2 / 3);
+  return { k, edge: w.edge, mStar, weightSpread, edgeSpread, zeta: w.zeta };
+}
+
+/** m_b(x) = ζ_b^{-1}(x) on the branch below the edge (x < ℓ_b), by bisection on (0, m*). */
+function stieltjesBelow(b: BulkEdge, x: number): number {
+  let lo = b.mStar * 1e-12;
+  let hi = b.mStar;
+  for (let it = 0; it < 80 && hi - lo > 1e-13 * hi; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (b.zeta(mid) < x) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** What the rule found (module comment). */
+export interface SignResolution {
+  resolved: boolean;
+  /** The block that is not resolved (−1: the whole matrix, N < d). */
+  block: number;
+  /** How it was decided, for the message. */
+  reason: string;
+}
+
+/**
+ * The sign resolution of the empirical gradient at gradient factors e (e_j = a_j² − [j = s]) and population values
+ * g (g̃_j of every block), sample size N, tail `tail` (module comment). `t` is a scratch array of length draws.M.
+ */
+export function gradientSignResolution(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLike<number>, g: ArrayLike<number>, N: number, tail: number, t: Float64Array): SignResolution {
+  const K = e.length;
+  let d = 0;
+  for (let k = 0; k < K; k++) d += bl.rank[k];
+  if (N < d) return { resolved: false, block: -1, reason: `N = ${N} < d = ${d}: the empirical gradient has rank ≤ N and zero eigenvalues` };
+  const sg = Array.from({ length: K }, (_, k) => (g[k] >= 0 ? 1 : -1));
+  // 1. one sign
+  if (sg.every((x) => x === sg[0])) {
+    const beta = Array.from({ length: K }, (_, j) => -sg[0] * e[j]);
+    const pOff = chernoffTail(beta, bl, -1, 0);
+    if (N * pOff <= tail / 4) return { resolved: true, block: -1, reason: 'one-signed weights' };
+  }
+  const Z = normalQuantile(1 - tail / 4);
+  const fmt = (x: number) => x.toPrecision(3);
+  // 2. bulks
+  const bulks: BulkEdge[] = [];
+  for (let k = 0; k < K; k++) {
+    if (bl.rank[k] < 2) continue;
+    const b = bulkEdge(bl, draws, e, g, k, N, tail, t);
+    bulks.push(b);
+    let coupling = 0;
+    for (let j = 0; j < K; j++) {
+      if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(Math.abs(g[j]) > b.edge)) continue;
+      coupling += twoLevelShift(Math.abs(g[j]) - b.edge, phiMoment(bl, e, 2, [j, k]) / (bl.rank[k] * N));
+    }
+    const margin = b.weightSpread + b.edgeSpread + coupling;
+    const detail = `the lowest point of its spectrum, oriented to g̃'s sign, ${fmt(b.edge)} (weighted Marchenko–Pastur edge), against the margin ${fmt(margin)} = weights ${fmt(b.weightSpread)} + Tracy–Widom ${fmt(b.edgeSpread)} + coupling ${fmt(coupling)}`;
+    if (!(b.edge > margin)) return { resolved: false, block: k, reason: detail };
+    // outliers below the margin: t < t_crit = −1/(γ m₀), ζ(m₀) = margin
+    const m0 = stieltjesBelow(b, margin);
+    const chance = N * weightLowerTail(bl, e, sg[k], k, N / (bl.rank[k] * m0));
+    if (chance > tail / 4) return { resolved: false, block: k, reason: `${detail}; the chance of an outlier eigenvalue below the margin from a single sample is ${fmt(chance)} > ${tail / 4}` };
+  }
+  // 3. rank-1 blocks
+  for (let k = 0; k < K; k++) {
+    if (bl.rank[k] !== 1) continue;
+    const x = Math.abs(g[k]);
+    const varT = Math.max(0, phiMoment(bl, e, 2, [k, k]) - x * x);
+    const spread = Z * Math.sqrt(varT / N);
+    let shift = 0;
+    let absorbed = false;
+    for (const b of bulks) {
+      if (sg[b.k] !== sg[k]) continue;
+      if (x - spread >= b.edge) {
+        absorbed = true;
+        continue;
+      }
+      // the level can come below the bulk's edge: pulled down by E‖G_kb‖² m_b, m_b at min(x, ℓ_b) (m_b increases
+      // toward the edge: the larger pull)
+      shift += (phiMoment(bl, e, 2, [k, b.k]) * (x < b.edge ? stieltjesBelow(b, x) : b.mStar)) / N;
+    }
+    for (let j = 0; j < K; j++) {
+      if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(Math.abs(g[j]) > x)) continue;
+      shift += twoLevelShift(Math.abs(g[j]) - x, (Z * Z * phiMoment(bl, e, 2, [j, k])) / N);
+    }
+    if (absorbed) continue;
+    if (!(x - spread - shift > 0)) return { resolved: false, block: k, reason: `its value ${fmt(x)} against the margin ${fmt(spread + shift)} = sampling spread ${fmt(spread)} + coupling ${fmt(shift)}` };
+  }
+  return { resolved: true, block: -1, reason: 'every block resolved' };
+}
