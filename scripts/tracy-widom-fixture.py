@@ -41,5 +41,8 @@ tails = [1e-2, 1e-3, 1e-4, 2.5e-5, 1e-6]
 rows = [{"tail": p, "quantile": quantile(p, 80)} for p in tails]
 check = max(abs(quantile(p, 120) - r["quantile"]) for p, r in zip(tails, rows))
 print(f"max change m = 80 → 120: {check:.2e}", file=sys.stderr)
-json.dump({"source": "scripts/tracy-widom-fixture.py (Bornemann 2010 Fredholm determinant, 80-node Gauss–Legendre)", "upper": rows}, sys.stdout, indent=1)
+# the survival function 1 − F₁(s) on a grid (the asymptotic tail of sign-resolution.ts is checked to bound it)
+grid = [0.25 * i for i in range(1, 33)]
+survival = [{"s": x, "survival": 1 - F1(x, 80)} for x in grid]
+json.dump({"source": "scripts/tracy-widom-fixture.py (Bornemann 2010 Fredholm determinant, 80-node Gauss–Legendre)", "upper": rows, "survival": survival}, sys.stdout, indent=1)
 print()

@@ -56,7 +56,7 @@ describe('finite-sample comparisons and figure 8 (quick sizes, two n)', async ()
           bands++;
           expect(s.x.length).toBeGreaterThan(0);
           expect(Math.max(...s.x)).toBeLessThanOrEqual(last);
-          const sym = panel.title.includes('signal') ? 'a_mag' : 'b_mag';
+          const sym = panel.title.includes('misalignment') ? 'ratio_mag' : panel.title.includes('signal') ? 'a_mag' : 'b_mag';
           s.x.forEach((k, i) => {
             const j = corrected.step.indexOf(k);
             expect(j).toBeGreaterThanOrEqual(0);
@@ -67,7 +67,7 @@ describe('finite-sample comparisons and figure 8 (quick sizes, two n)', async ()
         }
       }
     }
-    expect(bands).toBe(picked.reduce((acc, e) => acc + 2 * responsesOf(e.config).length, 0));
+    expect(bands).toBe(picked.reduce((acc, e) => acc + 3 * responsesOf(e.config).length, 0));
   });
 
   it('the summary counts every comparison verdict, inconclusive included (4-seed ensembles are inconclusive)', () => {

@@ -2,7 +2,9 @@
  * Sign resolution of the empirical gradient (dynamics/response/sign-resolution.ts), SpecGD's finite-sample range:
  *  - the Tracy–Widom quantile from the right-tail asymptotics is conservative against the exact β = 1 quantiles
  *    (Fredholm determinant, committed fixture from scripts/tracy-widom-fixture.py) and within 2% of them at tails
- *    ≤ 1e-3 (measured: 1.7% at 1e-3, 0.8% at 1e-4, 0.6% at 2.5e-5 — the rule's tail/4 —, 0.3% at 1e-6);
+ *    ≤ 1e-3 (measured: 1.7% at 1e-3, 0.8% at 1e-4, 0.6% at 2.5e-5, 0.3% at 1e-6), and its tail bound lies above
+ *    the exact survival function on the fixture's grid s ∈ [0.25, 8]; the combined fluctuation of the edge (a
+ *    Gaussian plus a Tracy–Widom variable) lies between either part alone and their union bound;
  *  - the weighted Marchenko–Pastur edge with constant weights is Marchenko–Pastur's lower edge (1 − √γ)²;
  *  - the Chernoff tail bounds are bounds: at least the Monte Carlo frequency (seeded, 4 SE below it allowed);
  *  - against Monte Carlo of the full empirical gradient G = (1/N) Σ φ_i x_i x_iᵀ at SpecGD's population states
@@ -18,11 +20,12 @@ import { describe, expect, it } from 'vitest';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { chiSquareDraw, createRng } from '../../src/core/rng.js';
 import { populationGradientFactors } from '../../src/dynamics/response/propagate.js';
-import { bulkEdge, chernoffTail, gradientSignResolution, tracyWidomUpperQuantile, weightDraws, weightedMarchenkoPasturEdge, weightLowerTail } from '../../src/dynamics/response/sign-resolution.js';
+import { bulkEdge, chernoffTail, edgeFluctuationSpread, gradientSignResolution, tracyWidomTailBound, tracyWidomUpperQuantile, weightDraws, weightedMarchenkoPasturEdge, weightLowerTail } from '../../src/dynamics/response/sign-resolution.js';
+import { normalQuantile } from '../../src/core/special.js';
 import { SWITCH_TAIL } from '../../src/dynamics/response/corrected.js';
 import { sourceMoments } from '../../src/dynamics/response/moments.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/tracy-widom/quantiles.json', import.meta.url), 'utf8')) as { upper: { tail: number; quantile: number }[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/tracy-widom/quantiles.json', import.meta.url), 'utf8')) as { upper: { tail: number; quantile: number }[]; survival: { s: number; survival: number }[] };
 
 describe('Tracy–Widom quantile', () => {
   it('is at least the exact β = 1 quantile, and within 2% of it at tails ≤ 1e-3', () => {
@@ -30,6 +33,16 @@ describe('Tracy–Widom quantile', () => {
       const q = tracyWidomUpperQuantile(tail);
       expect(q, `tail ${tail}`).toBeGreaterThanOrEqual(quantile);
       if (tail <= 1e-3) expect(q / quantile, `tail ${tail}`).toBeLessThan(1.02);
+    }
+  });
+  it('its tail bound lies above the exact survival function on s ∈ [0.25, 8]; the combined edge fluctuation lies between its two parts and their union bound', () => {
+    for (const { s, survival } of fixture.survival) expect(tracyWidomTailBound(s), `s = ${s}`).toBeGreaterThanOrEqual(survival);
+    for (const [sw, stw] of [[0.02, 0.015], [0.05, 0.005], [0.001, 0.02]]) {
+      const p = SWITCH_TAIL / 2;
+      const a = edgeFluctuationSpread(sw, stw, p);
+      const union = sw * normalQuantile(1 - p / 2) + stw * tracyWidomUpperQuantile(p / 2);
+      expect(a).toBeLessThanOrEqual(union);
+      expect(a).toBeGreaterThanOrEqual(Math.max(sw * normalQuantile(1 - p), stw * tracyWidomUpperQuantile(p)));
     }
   });
 });
@@ -132,7 +145,7 @@ describe('sign resolution against Monte Carlo of the full empirical gradient', (
       const mc = monteCarlo(a, g, 100 + k);
       const mean = mc.lmin.reduce((s, v) => s + v, 0) / R;
       const se = Math.sqrt(mc.lmin.reduce((s, v) => s + (v - mean) ** 2, 0) / (R - 1) / R);
-      const sigmaTW = b.edgeSpread / tracyWidomUpperQuantile(SWITCH_TAIL / 4);
+      const sigmaTW = b.tracyWidomScale;
       expect(mean, `k = ${k}`).toBeGreaterThanOrEqual(b.edge - 4 * se);
       expect(mean, `k = ${k}`).toBeLessThanOrEqual(b.edge + 3 * sigmaTW + 4 * se);
       if (rule.resolved) expect(mc.switches, `k = ${k}`).toBe(0);

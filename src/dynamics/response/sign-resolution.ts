@@ -6,8 +6,9 @@
  * (independent across blocks; ε the label noise), with population value Σ_j g̃_j P_j. The polar response is an
  * expansion about the population's sign pattern σ_j = sgn g̃_j; it holds while no eigenvalue of G crosses zero (from
  * W₀ = αI, SpecGD's sample trajectory is exactly the population's until then: W stays (α + kη)I while σG ≻ 0).
- * The rule, at a tail `tail` per step (SWITCH_TAIL, corrected.ts; the parts below at tail/4 each, Z = Φ⁻¹(1 − tail/4),
- * a union bound):
+ * The rule, at a tail `tail` per step (SWITCH_TAIL, corrected.ts), split by the union bound into parts (tail/2 for
+ * a bulk's edge fluctuation, tail/4 for its outliers and for the one-sign test; Z = Φ⁻¹(1 − tail/4) for a rank-1
+ * block's spread and its couplings):
  *
  * 0. N < d: G has rank ≤ N, zero eigenvalues: never resolved.
  * 1. One sign: when every σ_j is the same σ and N·P(σφ < 0) ≤ tail/4 (Chernoff, `chernoffTail`), every sample's
@@ -27,12 +28,14 @@
  *    (t ≡ 1: ℓ = (1 − √γ)², Marchenko–Pastur's lower edge). The law of t is WEIGHT_DRAWS seeded draws of (q, ε)
  *    (fixed: the same config gives the same cut), shifted and scaled to the exact mean |g̃_k| and second moment
  *    E[φ²q_k²]/r_k² (moments.ts `qMoment`). Margins:
- *     - the N weights' empirical law fluctuates: ℓ moves by δE f(t), f(t) = t/(1 + γ t m*) (the envelope theorem at
- *       m*, where ζ' = 0), SD √(Var f/N), at Z;
- *     - the extreme eigenvalue fluctuates about ℓ on the Tracy–Widom scale: near the soft edge the density is
- *       ρ(x) ≈ (1/π)√(2(x − ℓ)/|ζ''(m*)|) (ζ(m) ≈ ℓ − ½|ζ''|(m − m*)²), and matching the count density r_k ρ to the
- *       Airy kernel's K(ξ, ξ) ≈ √|ξ|/π (Tracy & Widom, Comm. Math. Phys. 159 (1994); the β = 1 edge has the same
- *       scale) gives σ_TW = (√(|ζ''|/2)/r_k)^{2/3}; the margin is z_TW·σ_TW, z_TW the β = 1 upper quantile at tail/4;
+ *     - two fluctuations of the lowest eigenvalue about ℓ, combined at tail/2: the N weights' empirical law
+ *       fluctuates, and ℓ moves by δE f(t), f(t) = t/(1 + γ t m*) (the envelope theorem at m*, where ζ' = 0),
+ *       Gaussian with SD σ_w = √(Var f/N); given the weights, the extreme eigenvalue fluctuates about the edge on the
+ *       Tracy–Widom scale: near the soft edge the density is ρ(x) ≈ (1/π)√(2(x − ℓ)/|ζ''(m*)|)
+ *       (ζ(m) ≈ ℓ − ½|ζ''|(m − m*)²), and matching the count density r_k ρ to the Airy kernel's K(ξ, ξ) ≈ √|ξ|/π
+ *       (Tracy & Widom, Comm. Math. Phys. 159 (1994); the β = 1 edge has the same scale) gives
+ *       σ_TW = (√(|ζ''|/2)/r_k)^{2/3}. The margin is the a with P(X + σ_TW Y > a) ≤ tail/2, X ~ N(0, σ_w²), Y of
+ *       the β = 1 law, bounded through `tracyWidomTailBound` (`edgeFluctuationSpread`);
  *     - the rank-1 blocks j of the same sign above the edge (x_j = |g̃_j| > ℓ) repel it toward zero: the edge
  *       eigenvector u couples to block j through G_jk u, E|G_jk u|² = c² = E[φ² q_j q_k]/(r_k N) (rotational
  *       invariance; a sum over r_k entries, concentrated), and the two-level shift is (√(δ² + 4c²) − δ)/2, δ = x_j − ℓ
@@ -40,7 +43,7 @@
  *       from zero and are left out (conservative); two bulks' mutual coupling is not included;
  *     - outliers: one sample of weight t < 0 is a rank-one perturbation (t/N) y yᵀ, with an eigenvalue outside the
  *       bulk where 1 + γ t m(x) = 0, i.e. at x = ζ(1/(γ|t|)) when 1/(γ|t|) < m* (Baik & Silverstein, J.
- *       Multivariate Anal. 97 (2006)). It lies below the margin μ (the sum of the three above) when t < t_crit =
+ *       Multivariate Anal. 97 (2006)). It lies below the margin μ (fluctuation + coupling above) when t < t_crit =
  *       −1/(γ m₀), ζ(m₀) = μ, so the rule asks N·P(t < t_crit) ≤ tail/4. That tail (far beyond what the draws
  *       resolve) is bounded by conditioning on q_k = Q: σφ = σe_k Q + R, R = Σ_{j≠k} σe_j q_j − σε, t < −x ⟺
  *       −R > x r_k/Q + σe_k Q, whose probability is at most the Chernoff bound with the exact moment generating
@@ -49,9 +52,9 @@
  * 3. A block k of rank 1 is the scalar x_k = (1/N) Σ_i σ_k φ_i q_k,i: mean |g̃_k|, SD √(Var(φ q_k)/N) exact (central
  *    limit, at Z). A bulk b of the same sign with ℓ_b ≤ x_k − Z·SD has absorbed the level (its eigenvalue lies in
  *    the bulk's support, above ℓ_b, which item 2 checks). Otherwise the level can come out below the bulk's edge and
- *    the couplings toward zero count, each at its tail: such a bulk pulls it down by E‖G_kb‖² m_b(x) =
- *    E[φ² q_k q_b] m_b(x)/N (the second-order shift G_kb (x − G_bb)^{-1} G_bk, m_b = ζ_b^{-1} on the branch below
- *    ℓ_b, the Stieltjes transform of item 2, at x = min(x_k, ℓ_b), where it is largest); a rank-1 block j of the same sign above (x_j > x_k) by the two-level shift with c = Z·√(E[φ² q_j q_k]/N)
+ *    the couplings toward zero count, each at its tail: such a bulk pulls the level, at x = x_k − Z·SD < ℓ_b, down by
+ *    E‖G_kb‖² m_b(x) = E[φ² q_k q_b] m_b(x)/N (the second-order shift G_kb (x − G_bb)^{-1} G_bk, m_b = ζ_b^{-1} on the
+ *    branch below ℓ_b, the Stieltjes transform of item 2; above the bulk the bulk pushes it up); a rank-1 block j of the same sign above (x_j > x_k) by the two-level shift with c = Z·√(E[φ² q_j q_k]/N)
  *    (one Gaussian entry). Resolved iff x_k − Z·SD − shifts > 0.
  * Validated by Monte Carlo of the full matrix G (test/response/sign-resolution.test.ts) and against the seeds' own
  * first departure (scripts/response-check.ts).
@@ -86,21 +89,58 @@ export function weightDraws(bl: ResponseBlocks, M = WEIGHT_DRAWS): WeightDraws {
 }
 
 /**
- * Upper quantile of the Tracy–Widom β = 1 law at a small tail p, from its right tail: F₁(s) = exp(−½∫_s^∞ q)·F₂(s)^{1/2}
+ * Bound on the Tracy–Widom β = 1 survival function 1 − F₁(s) from its right tail: F₁(s) = exp(−½∫_s^∞ q)·F₂(s)^{1/2}
  * (Tracy & Widom, Comm. Math. Phys. 177 (1996)), q ~ Ai and 1 − F₂ = O(e^{−(4/3)s^{3/2}}), so
- * 1 − F₁(s) ≈ ½∫_s^∞ Ai = e^{−(2/3)s^{3/2}} / (4√π s^{3/4}) (Ai's asymptotics, Abramowitz & Stegun 10.4.59).
- * Solved by bisection on s ∈ [0.5, 20]; at p = 5e-5: 4.6.
+ * 1 − F₁(s) ≈ ½∫_s^∞ Ai ≈ T(s) = e^{−(2/3)s^{3/2}} / (4√π s^{3/4}) (Ai's asymptotics, Abramowitz & Stegun 10.4.59).
+ * min(1, T(s)) (1 for s ≤ 0) lies above the exact survival function at every point of s ∈ [0.25, 8] (by 3% at s = 7,
+ * 49% at s = 1; the exact values from Bornemann's Fredholm determinant, test/fixtures/tracy-widom, checked in
+ * test/response/sign-resolution.test.ts): used as the bound it is there.
  */
+export function tracyWidomTailBound(s: number): number {
+  if (!(s > 0)) return 1;
+  return Math.min(1, Math.exp(-(2 / 3) * s ** 1.5) / (4 * Math.sqrt(Math.PI) * s ** 0.75));
+}
+
+/** The s with `tracyWidomTailBound(s)` = p (bisection on [0.5, 20]): an upper bound on the exact quantile (4.99 vs 4.96 at 2.5e-5). */
 export function tracyWidomUpperQuantile(p: number): number {
-  const tail = (s: number) => Math.exp(-(2 / 3) * s ** 1.5) / (4 * Math.sqrt(Math.PI) * s ** 0.75);
   let lo = 0.5;
   let hi = 20;
   for (let it = 0; it < 100; it++) {
     const mid = 0.5 * (lo + hi);
-    if (tail(mid) > p) lo = mid;
+    if (tracyWidomTailBound(mid) > p) lo = mid;
     else hi = mid;
   }
   return 0.5 * (lo + hi);
+}
+
+/**
+ * The a with P(X + σ_TW·Y > a) ≤ p for independent X ~ N(0, σ_w²) and Y Tracy–Widom β = 1 (the edge's two
+ * fluctuations, module comment): P = E_X[P(Y > (a − X)/σ_TW)] ≤ E_X[min(1, T((a − X)/σ_TW))] (`tracyWidomTailBound`),
+ * by the trapezoid rule over X ∈ ±12σ_w (401 points), solved for a by bisection below the union bound
+ * σ_w Φ⁻¹(1 − p/2) + σ_TW z_TW(p/2).
+ */
+export function edgeFluctuationSpread(sigmaW: number, sigmaTW: number, p: number): number {
+  if (!(sigmaTW > 0)) return sigmaW * normalQuantile(1 - p);
+  if (!(sigmaW > 0)) return sigmaTW * tracyWidomUpperQuantile(p);
+  const n = 401;
+  const h = (24 * sigmaW) / (n - 1);
+  const tail = (a: number): number => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const x = -12 * sigmaW + i * h;
+      const w = (i === 0 || i === n - 1 ? 0.5 : 1) * h * Math.exp(-0.5 * (x / sigmaW) ** 2) / (sigmaW * Math.sqrt(2 * Math.PI));
+      acc += w * tracyWidomTailBound((a - x) / sigmaTW);
+    }
+    return acc;
+  };
+  let lo = 0;
+  let hi = sigmaW * normalQuantile(1 - p / 2) + sigmaTW * tracyWidomUpperQuantile(p / 2);
+  for (let it = 0; it < 40; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (tail(mid) > p) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /** Golden-section minimum of a unimodal function on [a, b] (80 iterations: the bracket shrinks by 0.618⁸⁰ ≈ 2e-17). */
@@ -220,10 +260,12 @@ export interface BulkEdge {
   /** ℓ (oriented: σ_k G_kk). */
   edge: number;
   mStar: number;
-  /** Z·SD of the weights' fluctuation. */
-  weightSpread: number;
-  /** z_TW·σ_TW. */
-  edgeSpread: number;
+  /** SD of the weights' fluctuation of ℓ, √(Var f/N). */
+  weightSD: number;
+  /** σ_TW. */
+  tracyWidomScale: number;
+  /** Their combined fluctuation at tail/2 (`edgeFluctuationSpread`). */
+  spread: number;
   /** ζ on the branch (0, m*]. */
   zeta(m: number): number;
 }
@@ -311,12 +353,11 @@ export function bulkEdge(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLike<nu
   for (let i = 0; i < M; i++) t[i] = exactMean + (t[i] - mean) * scale;
   const w = weightedMarchenkoPasturEdge(t, gamma);
   const { mStar, e1, e2, e3 } = w;
-  const Z = normalQuantile(1 - tail / 4);
-  const weightSpread = Z * Math.sqrt(Math.max(0, e2 - e1 * e1) / N);
+  const weightSD = Math.sqrt(Math.max(0, e2 - e1 * e1) / N);
   // ζ''(m*) = −2/m*³ + 2γ² E[t³/(1 + γtm*)³]
   const d2 = Math.abs(-2 / mStar ** 3 + 2 * gamma * gamma * e3);
-  const edgeSpread = tracyWidomUpperQuantile(tail / 4) * Math.pow(Math.sqrt(d2 / 2) / r, 2 / 3);
-  return { k, edge: w.edge, mStar, weightSpread, edgeSpread, zeta: w.zeta };
+  const tracyWidomScale = Math.pow(Math.sqrt(d2 / 2) / r, 2 / 3);
+  return { k, edge: w.edge, mStar, weightSD, tracyWidomScale, spread: edgeFluctuationSpread(weightSD, tracyWidomScale, tail / 2), zeta: w.zeta };
 }
 
 /** m_b(x) = ζ_b^{-1}(x) on the branch below the edge (x < ℓ_b), by bisection on (0, m*). */
@@ -369,8 +410,8 @@ export function gradientSignResolution(bl: ResponseBlocks, draws: WeightDraws, e
       if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(Math.abs(g[j]) > b.edge)) continue;
       coupling += twoLevelShift(Math.abs(g[j]) - b.edge, phiMoment(bl, e, 2, [j, k]) / (bl.rank[k] * N));
     }
-    const margin = b.weightSpread + b.edgeSpread + coupling;
-    const detail = `the lowest point of its spectrum, oriented to g̃'s sign, ${fmt(b.edge)} (weighted Marchenko–Pastur edge), against the margin ${fmt(margin)} = weights ${fmt(b.weightSpread)} + Tracy–Widom ${fmt(b.edgeSpread)} + coupling ${fmt(coupling)}`;
+    const margin = b.spread + coupling;
+    const detail = `the lowest point of its spectrum, oriented to g̃'s sign, ${fmt(b.edge)} (weighted Marchenko–Pastur edge), against the margin ${fmt(margin)} = fluctuation ${fmt(b.spread)} (weights' SD ${fmt(b.weightSD)} with Tracy–Widom scale ${fmt(b.tracyWidomScale)}) + coupling ${fmt(coupling)}`;
     if (!(b.edge > margin)) return { resolved: false, block: k, reason: detail };
     // outliers below the margin: t < t_crit = −1/(γ m₀), ζ(m₀) = margin
     const m0 = stieltjesBelow(b, margin);
@@ -391,9 +432,9 @@ export function gradientSignResolution(bl: ResponseBlocks, draws: WeightDraws, e
         absorbed = true;
         continue;
       }
-      // the level can come below the bulk's edge: pulled down by E‖G_kb‖² m_b, m_b at min(x, ℓ_b) (m_b increases
-      // toward the edge: the larger pull)
-      shift += (phiMoment(bl, e, 2, [k, b.k]) * (x < b.edge ? stieltjesBelow(b, x) : b.mStar)) / N;
+      // the level can come below the bulk's edge, to x − Z·SD at the tail: pulled down there by E‖G_kb‖² m_b
+      // (above the bulk the bulk pushes it up, away from zero)
+      if (x - spread > 0) shift += (phiMoment(bl, e, 2, [k, b.k]) * stieltjesBelow(b, x - spread)) / N;
     }
     for (let j = 0; j < K; j++) {
       if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(Math.abs(g[j]) > x)) continue;

@@ -1,6 +1,7 @@
 /**
  * Figure 8: finite-sample (full-batch) runs at several n against the population theory, per algorithm, with the
- * corrected theory's band per n (issue 11, item 6): the corrected mean μ_k = s̄_k + c_k/n ± the predicted standard
+ * corrected theory's band per n (issue 11, item 6) for the signal and spike magnitudes and their misalignment ratio
+ * (ratio_mag): the corrected mean μ_k (GD: the source ensemble; SpecGD: s̄_k + c_k/n) ± the predicted standard
  * error of an S-seed ensemble mean, σ_k/√(nS) (σ_k/√n the predicted per-seed SD, `sd` of the theory-corrected
  * trajectory; S the run's seeds), drawn only over the corrected theory's validity range (the trajectory stops at
  * its last valid step: dynamics/response/corrected.ts `validRange`). The band is thus directly comparable with the
@@ -40,15 +41,16 @@ export const fig8FiniteSample: FigureDefinition = {
     const groups = b.groups.finiteSample;
     const panels: PanelSpec[] = [];
     for (const alg of groupAlgorithms(groups)) {
-      for (const [sym, name] of [
-        ['a_mag', 'signal |a|'],
-        ['b_mag', 'spike |b|'],
+      for (const [sym, name, yLabel, log] of [
+        ['a_mag', 'signal |a|', 'block magnitude signal |a| = ‖W P‖_F/√r', false],
+        ['b_mag', 'spike |b|', 'block magnitude spike |b| = ‖W P‖_F/√r', false],
+        ['ratio_mag', 'misalignment ‖Wv‖/‖Wθ‖', 'misalignment of the magnitudes ‖Wv‖/‖Wθ‖', true],
       ] as const) {
         const pop = groups[0] ? groups[0].theory.find((t) => t.kind === 'theory' && t.algorithm === alg.id) : undefined;
         panels.push({
           title: `${alg.label}: ${name}, finite samples vs population and corrected theory`,
           x: { label: 'step k', log: false },
-          y: { label: `block magnitude ${name} = ‖W P‖_F/√r`, log: false },
+          y: { label: yLabel, log },
           series: [
             ...theoryLine(pop, sym, 'population theory', '#000000'),
             ...groups.flatMap((g, i) => correctedBand(g, alg.id, sym, PALETTE[i % PALETTE.length])),
@@ -62,8 +64,8 @@ export const fig8FiniteSample: FigureDefinition = {
       title: 'Finite samples: full-batch runs at several n against the population theory and its finite-sample correction',
       caption:
         'Full-batch GD and SpecGD on a fixed sample of n Gaussian inputs (ensemble mean ± SE over seeds, markers) against the population theory (black line) and, per n, the corrected theory ' +
-        '(population + predicted 1/n shift, dashed, same colour as its n) with its band ± σ/√(nS): the predicted standard error of the mean of S seeds (σ/√n the predicted per-seed SD), comparable with the simulation band. ' +
-        "The corrected theory is drawn only over its validity range (it stops where the 1/n expansion breaks down or, for SpecGD, where a block gradient can switch sign within the sampling spread). Off the block manifold W can rotate, so the block magnitudes ‖W P_k‖_F/√r_k are shown (equal to |a_k| on the manifold).",
+        '(dashed, same colour as its n; GD: the Gaussian-source ensemble of the reduced dynamics, SpecGD: population + predicted 1/n shift) with its band ± σ/√(nS): the predicted standard error of the mean of S seeds (σ/√n the predicted per-seed SD), comparable with the simulation band. ' +
+        "The corrected theory is drawn only over its range (SpecGD: until a block of the empirical gradient is no longer resolved from zero, where the sample's own sign switch can come first). Off the block manifold W can rotate, so the statistics of WᵀW are shown: the block magnitudes ‖W P_k‖_F/√r_k (equal to |a_k| on the manifold) and their misalignment ratio ‖Wv‖/‖Wθ‖ (|b/a| on the manifold).",
       panels,
     };
   },
