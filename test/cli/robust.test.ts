@@ -99,6 +99,23 @@ describe('issue 15: the crashes of valid or extreme input', () => {
     expectBadInput(r, '--simulation');
     expect(r.err).toMatch(/trajectories\[0\] has series "a"/);
   });
+  it('compare --simulation of a finite-sample run without a compared series (an older file, no ratio_mag): exit 2 naming it', async () => {
+    const th = join(root, 'th-old.json');
+    const sm = join(root, 'sm-old.json');
+    const f = file(small((c) => {
+      c.data = { mode: 'full-batch', n: 200 };
+      c.seeds = [1, 2];
+      c.steps = 20;
+    }));
+    expect((await runCli(['theory', '--config', f, '--out', th])).code).toBe(0);
+    expect((await runCli(['simulate', '--config', f, '--out', sm])).code).toBe(0);
+    expect((await runCli(['compare', '--theory', th, '--simulation', sm])).code).toBe(0);
+    const sim = JSON.parse(readFileSync(sm, 'utf8'));
+    for (const t of sim.trajectories) delete t.series.ratio_mag;
+    const r = await runCli(['compare', '--theory', th, '--simulation', file(sim)]);
+    expectBadInput(r, '--simulation');
+    expect(r.err).toMatch(/recording series "ratio_mag"/);
+  });
 });
 
 describe('issue 15: resource bombs are refused before anything is allocated', () => {

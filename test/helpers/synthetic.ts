@@ -92,6 +92,8 @@ export function noisySim(theory: Trajectory, seeds: number, noise: number, seed 
   const src = { ...(theory.series as Record<string, number[]>) };
   // Simulations also record block magnitudes ‖W P_k‖_F/√r_k (= |a_k| on the manifold).
   for (const k of ['a', 'b', 'c']) if (src[k]) src[`${k}_mag`] = src[k].map(Math.abs);
+  // and the magnitudes' misalignment ratio (= |b/a| on the manifold)
+  if (src.ratio) src.ratio_mag = src.ratio.map(Math.abs);
   for (const [k, v] of Object.entries(src)) {
     const se = v.map((x) => (noise * Math.abs(x)) / Math.sqrt(seeds));
     series[k] = { mean: v.map((x, i) => x + se[i] * rng.normal()), se };

@@ -13,12 +13,15 @@ import { CheckFailure, ConfigError } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance, type Trajectory } from '../../core/trajectory.js';
-import { buildModelSpec } from '../../model/spec.js';
+import { buildModelSpec, specStatModel } from '../../model/spec.js';
+import { statisticOfSeries } from '../../statistics/index.js';
+import { DEFAULTS } from '../../config/defaults.js';
 import { finiteSampleSeries } from '../../dynamics/response/corrected.js';
 import { algorithmLabel } from '../../algorithms/index.js';
 import { runTheory } from '../../dynamics/theory.js';
 import { runSimulation } from '../../sim/simulate.js';
 import { compareTrajectories, DEFAULT_WINDOW_LEVEL, signalSymbolOf, type Comparison } from '../../compare/compare.js';
+import { seriesKeys, seriesView } from '../../compare/series.js';
 import { fmt } from '../../report/text.js';
 import { checkOutFile, configOptions } from '../args.js';
 import { writeOutputs } from '../output.js';
@@ -151,12 +154,17 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
   const spec = buildModelSpec(config);
   const signalSymbol = signalSymbolOf(config);
   const out: Comparison[] = [];
+  // finite samples: the statistics of WᵀW (dynamics/response/corrected.ts `finiteSampleSeries`)
+  const series = config.data.mode === 'population' ? undefined : finiteSampleSeries(spec.blocks.map((b) => b.symbol), statisticOfSeries(specStatModel(spec, DEFAULTS.signTieRelTol, config.data.mode), 'ratio_mag') !== undefined);
   for (const alg of config.algorithms) {
     const label = algorithmLabel(alg);
     const th = theory.find((t) => t.algorithm === label && t.kind === 'theory');
     const sm = sim.find((t) => t.algorithm === label);
     if (!th || !sm) throw new ConfigError('--theory/--simulation', label, `trajectories for every algorithm of the config (missing ${label} on the ${th ? 'simulation' : 'theory'} side)`);
-    const series = config.data.mode === 'population' ? undefined : finiteSampleSeries(spec.blocks.map((b) => b.symbol));
+    // a simulation file from a version that did not record a compared series (e.g. ratio_mag) cannot be compared on it
+    for (const name of series ?? []) {
+      if (seriesView(sm, name) === null) throw new ConfigError('--simulation', opts.simulation ?? label, `a simulation recording series "${name}" (this file's ${label} trajectory has ${seriesKeys(sm).join(', ')}; re-run \`specgd simulate\` with this version)`);
+    }
     // finite-sample: first against the corrected theory (population + predicted finite-sample shift), then the
     // population-only comparison as the second table
     const corrected = theory.find((t) => t.kind === 'theory-corrected' && t.algorithm === label);

@@ -205,11 +205,12 @@ export function relativeSpreadCut(predictions: StatisticPrediction[], names: rea
 
 /**
  * The compared finite-sample series (`compare`, `reproduce`, the corrected theory's carried series), the statistics
- * of WᵀW: the block magnitudes, the loss and the magnitudes' misalignment ratio (statistics/magnitude-ratio.ts; with
- * two or more blocks). Their spread also bounds the expansion (`relativeSpreadCut`).
+ * of WᵀW: the block magnitudes, the loss and, where the model has it (`withRatio`: two or more blocks, not the
+ * matrix-block coordinates, statistics/magnitude-ratio.ts), the magnitudes' misalignment ratio. Their spread also
+ * bounds the expansion (`relativeSpreadCut`).
  */
-export function finiteSampleSeries(symbols: readonly string[]): string[] {
-  return [...symbols.map((s) => `${s}_mag`), 'loss', ...(symbols.length >= 2 ? ['ratio_mag'] : [])];
+export function finiteSampleSeries(symbols: readonly string[], withRatio = symbols.length >= 2): string[] {
+  return [...symbols.map((s) => `${s}_mag`), 'loss', ...(withRatio ? ['ratio_mag'] : [])];
 }
 
 /**
