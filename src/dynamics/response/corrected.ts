@@ -18,7 +18,7 @@ import { algorithmOf } from '../../algorithms/index.js';
 import { buildModelSpec, initialBlockCoefficients, type ModelSpec } from '../../model/spec.js';
 import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
 import type { ResponseBlocks } from './moments.js';
-import { gradientSignResolution, weightDraws } from './sign-resolution.js';
+import { gradientSignResolution, SignResolutionCache } from './sign-resolution.js';
 import { runOnlineSourceEnsemble, runSourceEnsemble, type EnsembleSeries } from './source-ensemble.js';
 import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
 
@@ -149,8 +149,7 @@ export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: num
   const K = blocks.lambda.length;
   const e = new Float64Array(K);
   const gt = new Float64Array(K);
-  const draws = specgd ? weightDraws(blocks) : null;
-  const tScratch = draws ? new Float64Array(draws.M) : null;
+  const signCache = specgd ? new SignResolutionCache() : null;
   for (let i = 0; i < run.points.length; i++) {
     const p = run.points[i];
     for (let k = 0; k < K; k++) {
@@ -168,7 +167,7 @@ export function validRange(run: ResponseRun, blocks: ResponseBlocks, signal: num
     }
     if (specgd) {
       populationGradientFactors(blocks, signal, p.a, e, gt);
-      const res = gradientSignResolution(blocks, draws!, e, gt, N, SWITCH_TAIL, tScratch!);
+      const res = gradientSignResolution(blocks, signCache!, e, gt, N, SWITCH_TAIL);
       if (!res.resolved) {
         const where = res.block >= 0 ? `the empirical gradient's block ${res.block} (population |g̃| = ${Math.abs(gt[res.block]).toPrecision(3)}) is not resolved from zero: ${res.reason}` : res.reason;
         return { last: Math.max(0, i - 1), validity: 'sign-switch', message: `SpecGD response valid until step ${Math.max(0, i - 1)}: at step ${p.step} ${where} (N = ${N}), so the sample's own sign switch can come first; prediction stopped` };

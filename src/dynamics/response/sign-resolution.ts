@@ -6,9 +6,11 @@
  * (independent across blocks; ε the label noise), with population value Σ_j g̃_j P_j. The polar response is an
  * expansion about the population's sign pattern σ_j = sgn g̃_j; it holds while no eigenvalue of G crosses zero (from
  * W₀ = αI, SpecGD's sample trajectory is exactly the population's until then: W stays (α + kη)I while σG ≻ 0).
- * The rule, at a tail `tail` per step (SWITCH_TAIL, corrected.ts), split by the union bound into parts (tail/2 for
- * a bulk's edge fluctuation, tail/4 for its outliers and for the one-sign test; Z = Φ⁻¹(1 − tail/4) for a rank-1
- * block's spread and its couplings):
+ * The rule, at a tail `tail` per step (SWITCH_TAIL, corrected.ts). Blocks of equal λ and equal e have the same weights
+ * and are one block (`mergeBlocks`: e.g. the spike at λ_v = λ_bulk, a power law with exponent 0); the tail is split
+ * equally over the K' merged blocks, and each block's share τ = tail/K' by the union bound into parts (τ/2 for a
+ * bulk's edge fluctuation, τ/4 for its outliers; Z = Φ⁻¹(1 − τ/4) for a rank-1 block's spread and for every
+ * coupling entry); the one-sign test spends tail/4:
  *
  * 0. N < d: G has rank ≤ N, zero eigenvalues: never resolved.
  * 1. One sign: when every σ_j is the same σ and N·P(σφ < 0) ≤ tail/4 (Chernoff, `chernoffTail`), every sample's
@@ -36,32 +38,32 @@
  *       (Tracy & Widom, Comm. Math. Phys. 159 (1994); the β = 1 edge has the same scale) gives
  *       σ_TW = (√(|ζ''|/2)/r_k)^{2/3}. The margin is the a with P(X + σ_TW Y > a) ≤ tail/2, X ~ N(0, σ_w²), Y of
  *       the β = 1 law, bounded through `tracyWidomTailBound` (`edgeFluctuationSpread`);
- *     - the rank-1 blocks j of the same sign above the edge (x_j = |g̃_j| > ℓ) repel it toward zero: the edge
- *       eigenvector u couples to block j through G_jk u, E|G_jk u|² = c² = E[φ² q_j q_k]/(r_k N) (rotational
- *       invariance; a sum over r_k entries, concentrated), and the two-level shift is (√(δ² + 4c²) − δ)/2, δ = x_j − ℓ
- *       (c²/δ at second order, at most c when degenerate). Blocks below the edge or of the other sign push away
- *       from zero and are left out (conservative); two bulks' mutual coupling is not included;
+ *     - the rank-1 levels' coupling to the bulk is not a margin of the edge: it shows as the rank-1 level's own
+ *       eigenvalue (item 3), the only one it moves at leading order; two bulks' mutual coupling is not included (no
+ *       covariance family here has two);
  *     - outliers: one sample of weight t < 0 is a rank-one perturbation (t/N) y yᵀ, with an eigenvalue outside the
  *       bulk where 1 + γ t m(x) = 0, i.e. at x = ζ(1/(γ|t|)) when 1/(γ|t|) < m* (Baik & Silverstein, J.
- *       Multivariate Anal. 97 (2006)). It lies below the margin μ (fluctuation + coupling above) when t < t_crit =
+ *       Multivariate Anal. 97 (2006)). It lies below the margin μ (the fluctuation above) when t < t_crit =
  *       −1/(γ m₀), ζ(m₀) = μ, so the rule asks N·P(t < t_crit) ≤ tail/4. That tail (far beyond what the draws
  *       resolve) is bounded by conditioning on q_k = Q: σφ = σe_k Q + R, R = Σ_{j≠k} σe_j q_j − σε, t < −x ⟺
  *       −R > x r_k/Q + σe_k Q, whose probability is at most the Chernoff bound with the exact moment generating
  *       function of R, integrated over Q's χ²_{r_k} density (`weightLowerTail`).
  *    Resolved iff ℓ − μ > 0 and the outlier condition holds.
- * 3. A block k of rank 1 is the scalar x_k = (1/N) Σ_i σ_k φ_i q_k,i: mean |g̃_k|, SD √(Var(φ q_k)/N) exact (central
- *    limit, at Z). A bulk b of the same sign with ℓ_b ≤ x_k − Z·SD has absorbed the level (its eigenvalue lies in
- *    the bulk's support, above ℓ_b, which item 2 checks). Otherwise the level can come out below the bulk's edge and
- *    the couplings toward zero count, each at its tail: such a bulk pulls the level, at x = x_k − Z·SD < ℓ_b, down by
- *    E‖G_kb‖² m_b(x) = E[φ² q_k q_b] m_b(x)/N (the second-order shift G_kb (x − G_bb)^{-1} G_bk, m_b = ζ_b^{-1} on the
- *    branch below ℓ_b, the Stieltjes transform of item 2; above the bulk the bulk pushes it up); a rank-1 block j of the same sign above (x_j > x_k) by the two-level shift with c = Z·√(E[φ² q_j q_k]/N)
- *    (one Gaussian entry). Resolved iff x_k − Z·SD − shifts > 0.
+ * 3. A block k of rank 1 is the scalar x_k = (1/N) Σ_i σ_k φ_i q_k,i: mean |g̃_k|, SD √(Var(φ q_k)/N) exact, taken at
+ *    its low tail x_k − Z·SD (central limit; conservative where the sum is of positive, skewed terms, as (θᵀx)⁴ early
+ *    on), less the repulsion of the rank-1 levels j of the same sign above it (two-level shift with the coupling entry
+ *    at its tail, c² = Z² E[φ² q_j q_k]/N). With a bulk b of the same sign, its eigenvalue is the root λ of
+ *    x − λ = C m_b(λ), C = E‖G_kb‖² = E[φ² q_k q_b]/N (the Schur complement G_kk − G_kb (G_bb − λ)^{-1} G_bk with the
+ *    bulk's resolvent at its deterministic equivalent m_b, the Stieltjes transform of item 2 on its branch below ℓ_b);
+ *    the left side decreases in λ, so the root is above zero iff x > C m_b(0). This is also the mixture of the level
+ *    and the bulk's edge (a level at or inside the bulk's spectrum is pulled below its edge by the same equation).
+ *    Resolved iff x_k − Z·SD − repulsion − Σ_b C m_b(0) > 0.
  * Validated by Monte Carlo of the full matrix G (test/response/sign-resolution.test.ts) and against the seeds' own
  * first departure (scripts/response-check.ts).
  */
 import { logGamma, normalQuantile } from '../../core/special.js';
 import { chiSquareDraw, createRng } from '../../core/rng.js';
-import { qMoment, type ResponseBlocks } from './moments.js';
+import { qMoment, sourceMoments, type ResponseBlocks, type SourceMoments } from './moments.js';
 
 /** Draws tabulating the law of the weights t. */
 export const WEIGHT_DRAWS = 4096;
@@ -375,73 +377,123 @@ function stieltjesBelow(b: BulkEdge, x: number): number {
 /** What the rule found (module comment). */
 export interface SignResolution {
   resolved: boolean;
-  /** The block that is not resolved (−1: the whole matrix, N < d). */
+  /** The block that is not resolved (−1: the whole matrix, N < d); an index of the caller's blocks. */
   block: number;
   /** How it was decided, for the message. */
   reason: string;
 }
 
+/** A block structure with its fixed weight draws and moment tables (one per merged structure, `SignResolutionCache`). */
+interface Structure {
+  bl: ResponseBlocks;
+  draws: WeightDraws;
+  sm: SourceMoments;
+  t: Float64Array;
+}
+
+/** Weight draws and moment tables per (merged) block structure, built once per run (validRange). */
+export class SignResolutionCache {
+  private readonly byKey = new Map<string, Structure>();
+  get(bl: ResponseBlocks): Structure {
+    const key = `${Array.from(bl.lambda).join(',')}|${Array.from(bl.rank).join(',')}|${bl.labelNoise}`;
+    let st = this.byKey.get(key);
+    if (!st) {
+      const draws = weightDraws(bl);
+      st = { bl, draws, sm: sourceMoments(bl), t: new Float64Array(draws.M) };
+      this.byKey.set(key, st);
+    }
+    return st;
+  }
+}
+
+/** Relative tolerance under which two blocks are one (equal λ and equal gradient factor e: the same weights). */
+export const MERGE_REL_TOL = 1e-12;
+
+/**
+ * Blocks with equal variance λ and equal gradient factor e are one block for the gradient (its weights φ depend on
+ * them only through the sum of their quadratic forms; e.g. a power law with exponent 0, repeated diagonal variances,
+ * the spike at λ_v = λ_bulk): merged, ranks added. Returns the merged λ, r, e, g and each merged block's members.
+ */
+function mergeBlocks(bl: ResponseBlocks, e: ArrayLike<number>, g: ArrayLike<number>): { bl: ResponseBlocks; e: number[]; g: number[]; members: number[][] } {
+  const members: number[][] = [];
+  const same = (x: number, y: number) => Math.abs(x - y) <= MERGE_REL_TOL * Math.max(Math.abs(x), Math.abs(y));
+  for (let k = 0; k < e.length; k++) {
+    const m = members.find((grp) => same(bl.lambda[grp[0]], bl.lambda[k]) && same(e[grp[0]], e[k]));
+    if (m) m.push(k);
+    else members.push([k]);
+  }
+  return {
+    bl: { lambda: Float64Array.from(members, (m) => bl.lambda[m[0]]), rank: Float64Array.from(members, (m) => m.reduce((acc, k) => acc + bl.rank[k], 0)), labelNoise: bl.labelNoise },
+    e: members.map((m) => e[m[0]]),
+    g: members.map((m) => g[m[0]]),
+    members,
+  };
+}
+
 /**
  * The sign resolution of the empirical gradient at gradient factors e (e_j = a_j² − [j = s]) and population values
- * g (g̃_j of every block), sample size N, tail `tail` (module comment). `t` is a scratch array of length draws.M.
+ * g (g̃_j of every block), sample size N, tail `tail` per step (module comment): blocks of equal λ and e merged
+ * (`mergeBlocks`), the tail split equally over the K' merged blocks (a union bound), each block's share split as the
+ * module comment says.
  */
-export function gradientSignResolution(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLike<number>, g: ArrayLike<number>, N: number, tail: number, t: Float64Array): SignResolution {
+export function gradientSignResolution(blocks: ResponseBlocks, cache: SignResolutionCache, e0: ArrayLike<number>, g0: ArrayLike<number>, N: number, tail: number): SignResolution {
+  const merged = mergeBlocks(blocks, e0, g0);
+  const { bl, e, g, members } = merged;
+  const { draws, sm, t } = cache.get(bl);
   const K = e.length;
   let d = 0;
   for (let k = 0; k < K; k++) d += bl.rank[k];
   if (N < d) return { resolved: false, block: -1, reason: `N = ${N} < d = ${d}: the empirical gradient has rank ≤ N and zero eigenvalues` };
   const sg = Array.from({ length: K }, (_, k) => (g[k] >= 0 ? 1 : -1));
+  const tailK = tail / K;
+  const who = (k: number) => members[k][0];
+  const mergedNote = (k: number) => (members[k].length > 1 ? ` (blocks ${members[k].join(', ')} of equal λ and e, one block of rank ${bl.rank[k]})` : '');
   // 1. one sign
   if (sg.every((x) => x === sg[0])) {
     const beta = Array.from({ length: K }, (_, j) => -sg[0] * e[j]);
     const pOff = chernoffTail(beta, bl, -1, 0);
     if (N * pOff <= tail / 4) return { resolved: true, block: -1, reason: 'one-signed weights' };
   }
-  const Z = normalQuantile(1 - tail / 4);
+  const Z = normalQuantile(1 - tailK / 4);
   const fmt = (x: number) => x.toPrecision(3);
+  /** E[φ² q_j q_k] from the moment tables. */
+  const phi2 = (j: number, k: number): number => {
+    let m = bl.labelNoise ** 2 * sm.q2(j, k);
+    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) m += e[a] * e[b] * sm.q4(a, b, j, k);
+    return m;
+  };
+  // the rank-1 levels and their spreads (central limit at Z)
+  const level = g.map((x) => Math.abs(x));
+  const spread = Array.from({ length: K }, (_, k) => (bl.rank[k] === 1 ? Z * Math.sqrt(Math.max(0, phi2(k, k) - level[k] ** 2) / N) : 0));
   // 2. bulks
   const bulks: BulkEdge[] = [];
   for (let k = 0; k < K; k++) {
     if (bl.rank[k] < 2) continue;
-    const b = bulkEdge(bl, draws, e, g, k, N, tail, t);
+    const b = bulkEdge(bl, draws, e, g, k, N, tailK, t);
     bulks.push(b);
-    let coupling = 0;
-    for (let j = 0; j < K; j++) {
-      if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(Math.abs(g[j]) > b.edge)) continue;
-      coupling += twoLevelShift(Math.abs(g[j]) - b.edge, phiMoment(bl, e, 2, [j, k]) / (bl.rank[k] * N));
-    }
-    const margin = b.spread + coupling;
-    const detail = `the lowest point of its spectrum, oriented to g̃'s sign, ${fmt(b.edge)} (weighted Marchenko–Pastur edge), against the margin ${fmt(margin)} = fluctuation ${fmt(b.spread)} (weights' SD ${fmt(b.weightSD)} with Tracy–Widom scale ${fmt(b.tracyWidomScale)}) + coupling ${fmt(coupling)}`;
-    if (!(b.edge > margin)) return { resolved: false, block: k, reason: detail };
+    const margin = b.spread;
+    const detail = `the lowest point of its spectrum, oriented to g̃'s sign, ${fmt(b.edge)} (weighted Marchenko–Pastur edge${mergedNote(k)}), against the margin ${fmt(margin)} (weights' SD ${fmt(b.weightSD)} with Tracy–Widom scale ${fmt(b.tracyWidomScale)})`;
+    if (!(b.edge > margin)) return { resolved: false, block: who(k), reason: detail };
     // outliers below the margin: t < t_crit = −1/(γ m₀), ζ(m₀) = margin
     const m0 = stieltjesBelow(b, margin);
     const chance = N * weightLowerTail(bl, e, sg[k], k, N / (bl.rank[k] * m0));
-    if (chance > tail / 4) return { resolved: false, block: k, reason: `${detail}; the chance of an outlier eigenvalue below the margin from a single sample is ${fmt(chance)} > ${tail / 4}` };
+    if (chance > tailK / 4) return { resolved: false, block: who(k), reason: `${detail}; the chance of an outlier eigenvalue below the margin from a single sample is ${fmt(chance)} > ${fmt(tailK / 4)}` };
   }
-  // 3. rank-1 blocks
+  // 3. rank-1 blocks: the level at its low tail, repelled by the other rank-1 levels above it, and its eigenvalue in
+  // the presence of each bulk of its sign: the root λ of x − λ = C m_b(λ) (C = E‖G_kb‖²), which lies above zero iff
+  // x > C m_b(0)
   for (let k = 0; k < K; k++) {
     if (bl.rank[k] !== 1) continue;
-    const x = Math.abs(g[k]);
-    const varT = Math.max(0, phiMoment(bl, e, 2, [k, k]) - x * x);
-    const spread = Z * Math.sqrt(varT / N);
+    let x = level[k] - spread[k];
     let shift = 0;
-    let absorbed = false;
-    for (const b of bulks) {
-      if (sg[b.k] !== sg[k]) continue;
-      if (x - spread >= b.edge) {
-        absorbed = true;
-        continue;
-      }
-      // the level can come below the bulk's edge, to x − Z·SD at the tail: pulled down there by E‖G_kb‖² m_b
-      // (above the bulk the bulk pushes it up, away from zero)
-      if (x - spread > 0) shift += (phiMoment(bl, e, 2, [k, b.k]) * stieltjesBelow(b, x - spread)) / N;
-    }
     for (let j = 0; j < K; j++) {
-      if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(Math.abs(g[j]) > x)) continue;
-      shift += twoLevelShift(Math.abs(g[j]) - x, (Z * Z * phiMoment(bl, e, 2, [j, k])) / N);
+      if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(level[j] >= level[k])) continue;
+      shift += twoLevelShift(level[j] - level[k], (Z * Z * phi2(j, k)) / N);
     }
-    if (absorbed) continue;
-    if (!(x - spread - shift > 0)) return { resolved: false, block: k, reason: `its value ${fmt(x)} against the margin ${fmt(spread + shift)} = sampling spread ${fmt(spread)} + coupling ${fmt(shift)}` };
+    x -= shift;
+    let pull = 0;
+    for (const b of bulks) if (sg[b.k] === sg[k] && x > 0) pull += (phi2(k, b.k) * stieltjesBelow(b, 0)) / N;
+    if (!(x - pull > 0)) return { resolved: false, block: who(k), reason: `its value ${fmt(level[k])} at its low tail ${fmt(level[k] - spread[k])} (central limit), less the other levels' repulsion ${fmt(shift)}, against the bulk's pull C·m_b(0) = ${fmt(pull)} (its eigenvalue x − λ = C m_b(λ) would reach zero)` };
   }
   return { resolved: true, block: -1, reason: 'every block resolved' };
 }
