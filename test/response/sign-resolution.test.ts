@@ -163,7 +163,7 @@ describe('sign resolution against Monte Carlo of the full empirical gradient', (
       const e = new Float64Array(3);
       const g = new Float64Array(3);
       populationGradientFactors(bl, 0, Float64Array.from([a, a, a]), e, g);
-      const b = bulkEdge(bl, draws, e, g, 2, N, SWITCH_TAIL, scratch);
+      const b = bulkEdge(bl, sm, draws, e, g, 2, N, SWITCH_TAIL, scratch);
       const mc = monteCarlo(variance, bulkCoords, a, N, R, 100 + k);
       const mean = mc.lmin.reduce((acc, v) => acc + v, 0) / R;
       const se = Math.sqrt(mc.lmin.reduce((acc, v) => acc + (v - mean) ** 2, 0) / (R - 1) / R);

@@ -71,7 +71,7 @@ export function predictStatistics(run: ResponseRun, ctx: PredictionContext): Sta
   const K = ctx.symbols.length;
   const { lambda: lam, rank } = ctx.blocks;
   const out: StatisticPrediction[] = [];
-  const linear = (name: string, f: (p: ResponsePoint) => [number, number, number]) => {
+  const linear = (name: string, f: (p: ResponsePoint, i: number) => [number, number, number]) => {
     const pred: StatisticPrediction = {
       name,
       population: [],
@@ -79,8 +79,8 @@ export function predictStatistics(run: ResponseRun, ctx: PredictionContext): Sta
       sd: [],
       atSize: (N) => ({ mean: pred.population.map((v, i) => v + pred.meanShift[i] / N), sd: pred.sd.map((x) => x / Math.sqrt(N)) }),
     };
-    for (const p of run.points) {
-      const [v, m, sd] = f(p);
+    for (let i = 0; i < run.points.length; i++) {
+      const [v, m, sd] = f(run.points[i], i);
       pred.population.push(v);
       pred.meanShift.push(m);
       pred.sd.push(sd);
@@ -153,7 +153,7 @@ export function predictStatistics(run: ResponseRun, ctx: PredictionContext): Sta
   // (atSize) the same second-order form about the magnitudes' own atSize means and SDs, so that a noise-dominated
   // column (the magnitudes' unexpanded square root) enters as it does for |a|_k.
   if (K >= 2) {
-    const mags = out.filter((p) => p.name.endsWith('_mag'));
+    const mags = ctx.symbols.map((sym) => out.find((p) => p.name === `${sym}_mag`)!);
     const other = (p: ResponsePoint): number => {
       if (ctx.spike >= 0) return ctx.spike;
       let best = -1;
@@ -168,9 +168,7 @@ export function predictStatistics(run: ResponseRun, ctx: PredictionContext): Sta
       p.mom.tt[o * K + o] / (rank[o] * rank[o]),
     ];
     const os = run.points.map(other);
-    let i = -1;
-    const pred = linear('ratio_mag', (p) => {
-      i++;
+    const pred = linear('ratio_mag', (p, i) => {
       const o = os[i];
       const ms = Math.abs(p.a[s]);
       if (ms === 0) return [0, 0, 0];

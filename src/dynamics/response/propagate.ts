@@ -404,8 +404,11 @@ function polarCurvature(act: StepAction, pairs: [number, number][], K: number, c
   return out;
 }
 
-/** C(a,b) = E‖R_ab‖² per unit 1/n at coefficients c: Σ_{j,j'} c_j c_j' off(j,j',a,b). */
-function coeffOff(sm: SourceMoments, c: Float64Array, x: number, y: number): number {
+/**
+ * C(a,b) = E‖R_ab‖² per unit 1/n at coefficients c: Σ_{j,j'} c_j c_j' off(j,j',a,b) — i.e. E[φ² q_a q_b] for the
+ * weight φ = Σ_j c_j φ_j (a = b included: off is E[φ_j φ_j' q_a q_b] for any a, b).
+ */
+export function coeffOff(sm: SourceMoments, c: Float64Array, x: number, y: number): number {
   let s = 0;
   for (let j = 0; j < sm.J; j++) for (let jp = 0; jp < sm.J; jp++) s += c[j] * c[jp] * sm.off(j, jp, x, y);
   return s;

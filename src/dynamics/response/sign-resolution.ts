@@ -29,7 +29,7 @@
  *      ζ'(m*) = 1/m*² − γ E[t²/(1 + γ t m*)²] = 0,   ℓ = ζ(m*)
  *    (t ≡ 1: ℓ = (1 − √γ)², Marchenko–Pastur's lower edge). The law of t is WEIGHT_DRAWS seeded draws of (q, ε)
  *    (fixed: the same config gives the same cut), shifted and scaled to the exact mean |g̃_k| and second moment
- *    E[φ²q_k²]/r_k² (moments.ts `qMoment`). Margins:
+ *    E[φ²q_k²]/r_k² (moments.ts tables, propagate.ts `coeffOff`). Margins:
  *     - two fluctuations of the lowest eigenvalue about ℓ, combined at tail/2: the N weights' empirical law
  *       fluctuates, and ℓ moves by δE f(t), f(t) = t/(1 + γ t m*) (the envelope theorem at m*, where ζ' = 0),
  *       Gaussian with SD σ_w = √(Var f/N); given the weights, the extreme eigenvalue fluctuates about the edge on the
@@ -63,7 +63,8 @@
  */
 import { logGamma, normalQuantile } from '../../core/special.js';
 import { chiSquareDraw, createRng } from '../../core/rng.js';
-import { qMoment, sourceMoments, type ResponseBlocks, type SourceMoments } from './moments.js';
+import { sourceMoments, type ResponseBlocks, type SourceMoments } from './moments.js';
+import { coeffOff } from './propagate.js';
 
 /** Draws tabulating the law of the weights t. */
 export const WEIGHT_DRAWS = 4096;
@@ -238,17 +239,12 @@ export function chiSquareMeanUpperQuantile(r: number, p: number): number {
   return hi;
 }
 
-/** E[φ^p ∏_{c ∈ idx} q_c] for p = 1, 2 (moments.ts `qMoment`; E ε = 0, E ε² = σ_ε², ε independent of x). */
-export function phiMoment(bl: ResponseBlocks, e: ArrayLike<number>, p: 1 | 2, idx: readonly number[]): number {
-  const K = e.length;
-  let m = 0;
-  if (p === 1) {
-    for (let a = 0; a < K; a++) m += e[a] * qMoment(bl, [a, ...idx]);
-    return m;
-  }
-  m = bl.labelNoise ** 2 * qMoment(bl, idx);
-  for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) m += e[a] * e[b] * qMoment(bl, [a, b, ...idx]);
-  return m;
+/**
+ * The coefficients of the weight φ = Σ_j e_j q_j − ε on the sources of moments.ts (c_j = e_j, and 1 for the label
+ * noise φ_ε = −ε), so that E[φ² q_a q_b] = propagate.ts `coeffOff`(sm, c, a, b).
+ */
+export function weightCoefficients(sm: SourceMoments, e: ArrayLike<number>): Float64Array {
+  return Float64Array.from({ length: sm.J }, (_, j) => (j < sm.K ? e[j] : 1));
 }
 
 /** Two-level shift toward the other level: (√(δ² + 4c²) − δ)/2 (c²/δ for δ ≫ c, c at δ = 0). */
@@ -331,7 +327,7 @@ export function weightedMarchenkoPasturEdge(t: Float64Array, gamma: number): { e
 }
 
 /** Item 2's edge of bulk block k at gradient factors e and population values g (`t`: scratch of length draws.M). */
-export function bulkEdge(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLike<number>, g: ArrayLike<number>, k: number, N: number, tail: number, t: Float64Array): BulkEdge {
+export function bulkEdge(bl: ResponseBlocks, sm: SourceMoments, draws: WeightDraws, e: ArrayLike<number>, g: ArrayLike<number>, k: number, N: number, tail: number, t: Float64Array): BulkEdge {
   const K = draws.K;
   const M = draws.M;
   const r = bl.rank[k];
@@ -350,7 +346,7 @@ export function bulkEdge(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLike<nu
   for (let i = 0; i < M; i++) s2 += (t[i] - mean) ** 2;
   const sdDraws = Math.sqrt(s2 / M);
   const exactMean = Math.abs(g[k]);
-  const exactVar = Math.max(0, phiMoment(bl, e, 2, [k, k]) / (r * r) - exactMean * exactMean);
+  const exactVar = Math.max(0, coeffOff(sm, weightCoefficients(sm, e), k, k) / (r * r) - exactMean * exactMean);
   const scale = sdDraws > 0 ? Math.sqrt(exactVar) / sdDraws : 0;
   for (let i = 0; i < M; i++) t[i] = exactMean + (t[i] - mean) * scale;
   const w = weightedMarchenkoPasturEdge(t, gamma);
@@ -456,12 +452,9 @@ export function gradientSignResolution(blocks: ResponseBlocks, cache: SignResolu
   }
   const Z = normalQuantile(1 - tailK / 4);
   const fmt = (x: number) => x.toPrecision(3);
-  /** E[φ² q_j q_k] from the moment tables. */
-  const phi2 = (j: number, k: number): number => {
-    let m = bl.labelNoise ** 2 * sm.q2(j, k);
-    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) m += e[a] * e[b] * sm.q4(a, b, j, k);
-    return m;
-  };
+  /** E[φ² q_j q_k] (propagate.ts `coeffOff`). */
+  const c = weightCoefficients(sm, e);
+  const phi2 = (j: number, k: number): number => coeffOff(sm, c, j, k);
   // the rank-1 levels and their spreads (central limit at Z)
   const level = g.map((x) => Math.abs(x));
   const spread = Array.from({ length: K }, (_, k) => (bl.rank[k] === 1 ? Z * Math.sqrt(Math.max(0, phi2(k, k) - level[k] ** 2) / N) : 0));
@@ -469,7 +462,7 @@ export function gradientSignResolution(blocks: ResponseBlocks, cache: SignResolu
   const bulks: BulkEdge[] = [];
   for (let k = 0; k < K; k++) {
     if (bl.rank[k] < 2) continue;
-    const b = bulkEdge(bl, draws, e, g, k, N, tailK, t);
+    const b = bulkEdge(bl, sm, draws, e, g, k, N, tailK, t);
     bulks.push(b);
     const margin = b.spread;
     const detail = `the lowest point of its spectrum, oriented to g̃'s sign, ${fmt(b.edge)} (weighted Marchenko–Pastur edge${mergedNote(k)}), against the margin ${fmt(margin)} (weights' SD ${fmt(b.weightSD)} with Tracy–Widom scale ${fmt(b.tracyWidomScale)})`;

@@ -322,27 +322,41 @@ export function ensembleSeriesNames(symbols: readonly string[]): string[] {
   return [...symbols, ...symbols.map((s) => `${s}_mag`), 'loss', 'ratio', 'ratio_mag'];
 }
 
-/** Run the ensemble (module comment); `symbols` name the blocks. */
-export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
+/** What both runners set up from the problem: block tables, pairs and pair index, draw count, series and accumulator. */
+function ensembleSetup(pb: EnsembleProblem, symbols: readonly string[]) {
   const bl = pb.blocks;
   const K = pb.a0.length;
   const sm = sourceMoments(bl);
-  const J = sm.J;
   const pairs = pairList(K);
-  const P = pairs.length;
   const D = ensembleDraws(K, pb.draws);
+  const names = ensembleSeriesNames(symbols);
+  return {
+    bl,
+    K,
+    sm,
+    J: sm.J,
+    pairs,
+    P: pairs.length,
+    D,
+    names,
+    S: names.length,
+    steps: pb.steps,
+    acc: new EnsembleAccumulator(names.length, pb.steps),
+    escapeStep: new Int32Array(D).fill(-1),
+    lam: bl.lambda,
+    rank: bl.rank,
+    h: pb.h,
+    s: pb.signal,
+    // pair index and orientation of an ordered block pair (x, y), x ≠ y: pidx[x·K + y], comp = x < y ? 0 : 1
+    pidx: pairIndex(pairs, K),
+  };
+}
+
+/** Run the ensemble (module comment); `symbols` name the blocks. */
+export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
+  const { bl, K, sm, J, pairs, P, D, names, S, steps, acc, escapeStep, lam, rank, h, s, pidx } = ensembleSetup(pb, symbols);
   const rng = createRng(ENSEMBLE_SEED, K * 1000 + J);
   const chol = sourceFactors(sm, bl, pairs, pb.n);
-  const names = ensembleSeriesNames(symbols);
-  const S = names.length;
-  const steps = pb.steps;
-  const acc = new EnsembleAccumulator(S, steps);
-  const escapeStep = new Int32Array(D).fill(-1);
-  const { lambda: lam, rank } = bl;
-  const h = pb.h;
-  const s = pb.signal;
-  // pair index and orientation of an ordered block pair (x, y), x ≠ y: pidx[x·K + y], comp = x < y ? 0 : 1
-  const pidx = pairIndex(pairs, K);
   // E[q_j q_b q_c q_x] for the same-sample mean (6)
   const q4 = q4Table(sm);
   let reached = steps;
@@ -499,19 +513,8 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
  * not yet driven, so its mean is zero but its spread enters each draw), and (6) = 0 (E Δ_k(D₁) = 0 for a fresh Δ_k).
  */
 export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
-  const bl = pb.blocks;
-  const K = pb.a0.length;
-  const sm = sourceMoments(bl);
-  const J = sm.J;
-  const pairs = pairList(K);
-  const P = pairs.length;
-  const D = ensembleDraws(K, pb.draws);
+  const { K, sm, J, pairs, P, D, names, S, steps, acc, escapeStep, lam, rank, h, s, pidx } = ensembleSetup(pb, symbols);
   const rng = createRng(ENSEMBLE_SEED, 7 * 1000 + K * 10 + J);
-  const names = ensembleSeriesNames(symbols);
-  const S = names.length;
-  const steps = pb.steps;
-  const acc = new EnsembleAccumulator(S, steps);
-  const escapeStep = new Int32Array(D).fill(-1);
   // antithetic pairs: draw 2i records its random inputs on a tape, draw 2i + 1 replays them (normals negated)
   const tape: number[] = [];
   let pos = 0;
@@ -528,11 +531,7 @@ export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly s
     tape.push(v);
     return v;
   };
-  const { lambda: lam, rank } = bl;
-  const h = pb.h;
-  const s = pb.signal;
   const B = pb.n;
-  const pidx = pairIndex(pairs, K);
   const mPair = pairs.map(([x, y]) => rank[x] * rank[y]);
   // the source moments as flat tables (the hot loop calls them every step of every draw)
   const trT = new Float64Array(J * J * K * K);
