@@ -322,7 +322,7 @@ export function ensembleSeriesNames(symbols: readonly string[]): string[] {
   return [...symbols, ...symbols.map((s) => `${s}_mag`), 'loss', 'ratio', 'ratio_mag'];
 }
 
-/** What both runners set up from the problem: block tables, pairs and pair index, draw count, series and accumulator. */
+/** What both runners set up from the problem: block tables, pairs and pair index, draw count, series, accumulator, a draw's scratch. */
 function ensembleSetup(pb: EnsembleProblem, symbols: readonly string[]) {
   const bl = pb.blocks;
   const K = pb.a0.length;
@@ -339,7 +339,6 @@ function ensembleSetup(pb: EnsembleProblem, symbols: readonly string[]) {
     P: pairs.length,
     D,
     names,
-    S: names.length,
     steps: pb.steps,
     acc: new EnsembleAccumulator(names.length, pb.steps),
     escapeStep: new Int32Array(D).fill(-1),
@@ -349,12 +348,22 @@ function ensembleSetup(pb: EnsembleProblem, symbols: readonly string[]) {
     s: pb.signal,
     // pair index and orientation of an ordered block pair (x, y), x ≠ y: pidx[x·K + y], comp = x < y ? 0 : 1
     pidx: pairIndex(pairs, K),
+    // a draw's state and scratch (reused by every draw): coefficients, next step, gradient factors, source
+    // coefficients, Gram traces, statistics
+    a: new Float64Array(K),
+    next: new Float64Array(K),
+    e: new Float64Array(K),
+    gt: new Float64Array(K),
+    gz: new Float64Array(K),
+    c: new Float64Array(sm.J),
+    z: new Float64Array(K),
+    stat: new Float64Array(names.length),
   };
 }
 
 /** Run the ensemble (module comment); `symbols` name the blocks. */
 export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
-  const { bl, K, sm, J, pairs, P, D, names, S, steps, acc, escapeStep, lam, rank, h, s, pidx } = ensembleSetup(pb, symbols);
+  const { bl, K, sm, J, pairs, P, D, names, steps, acc, escapeStep, lam, rank, h, s, pidx, a, next, e, gt, gz, c, z, stat } = ensembleSetup(pb, symbols);
   const rng = createRng(ENSEMBLE_SEED, K * 1000 + J);
   const chol = sourceFactors(sm, bl, pairs, pb.n);
   // E[q_j q_b q_c q_x] for the same-sample mean (6)
@@ -362,14 +371,6 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   let reached = steps;
   let status: EnsembleSeries['status'] = 'ok';
   let message = `${D} draws × ${steps} steps`;
-  const a = new Float64Array(K);
-  const next = new Float64Array(K);
-  const e = new Float64Array(K);
-  const gt = new Float64Array(K);
-  const gz = new Float64Array(K);
-  const c = new Float64Array(J);
-  const z = new Float64Array(K);
-  const stat = new Float64Array(S);
   const U = new Float64Array(J * P * 2);
   const U2 = new Float64Array(J * P * 2);
   const AL = new Float64Array(J * K);
@@ -513,7 +514,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
  * not yet driven, so its mean is zero but its spread enters each draw), and (6) = 0 (E Δ_k(D₁) = 0 for a fresh Δ_k).
  */
 export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
-  const { K, sm, J, pairs, P, D, names, S, steps, acc, escapeStep, lam, rank, h, s, pidx } = ensembleSetup(pb, symbols);
+  const { K, sm, J, pairs, P, D, names, steps, acc, escapeStep, lam, rank, h, s, pidx, a, next, e, gt, gz, c, z, stat } = ensembleSetup(pb, symbols);
   const rng = createRng(ENSEMBLE_SEED, 7 * 1000 + K * 10 + J);
   // antithetic pairs: draw 2i records its random inputs on a tape, draw 2i + 1 replays them (normals negated)
   const tape: number[] = [];
@@ -547,14 +548,6 @@ export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly s
   let reached = steps;
   let status: EnsembleSeries['status'] = 'ok';
   let message = `${D} draws × ${steps} steps (online, fresh sources each step)`;
-  const a = new Float64Array(K);
-  const next = new Float64Array(K);
-  const e = new Float64Array(K);
-  const gt = new Float64Array(K);
-  const gz = new Float64Array(K);
-  const c = new Float64Array(J);
-  const z = new Float64Array(K);
-  const stat = new Float64Array(S);
   const G = new Float64Array(3 * P); // per pair [‖X_xy‖², ⟨X_xy, X_yxᵀ⟩, ‖X_yx‖²]
   const TL = new Float64Array(K);
   const offNorm = new Float64Array(K * K);
