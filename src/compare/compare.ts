@@ -14,7 +14,8 @@ import { comparedSeries } from '../statistics/index.js';
 import type { Trajectory } from '../core/trajectory.js';
 import { alignTheoryToSim, isFlow, theoryValueAt, type AlignedPoint } from './timemap.js';
 import { ensembleSize, seriesView } from './series.js';
-import { POPULATION_REL_TOL, toleranceRule, type Reference, type ToleranceRule } from './tolerance.js';
+import { POPULATION_REL_TOL, resampledRule, toleranceRule, type Reference, type ToleranceRule } from './tolerance.js';
+import type { FamilyCritical } from '../dynamics/response/family-critical.js';
 
 /** Default escaping-stage window level of the signal coefficient (issue 5). */
 export const DEFAULT_WINDOW_LEVEL = 0.9;
@@ -36,6 +37,11 @@ export interface SeriesDeviation {
   tolerance: number;
   /** max_k |δ_k| / tol_k (≤ 1 passes); null when not testable. */
   worstRatio: number | null;
+  /**
+   * The spread test of a resampled rule (tolerance.ts `resampledRule`): the seeds' SD over the theory's predicted SD at
+   * the step where |ln(σ̂/σ)| is largest, the bound w on |ln(σ̂/σ)|, and |ln(σ̂/σ)|/w there (≤ 1 passes).
+   */
+  spread?: { worstStep: number; seedsOverTheory: number; logBound: number; ratio: number; verdict: Verdict };
   verdict: Verdict;
 }
 
@@ -139,11 +145,14 @@ export function compareTrajectories(theory: Trajectory, sim: Trajectory, opts: C
   const seeds = ensembleSize(sim);
   const finite = opts.config.data.mode !== 'population';
   const reference: Reference | null = finite ? (theory.kind === 'theory-corrected' ? 'corrected' : 'population') : null;
-  const rule: ToleranceRule =
+  const baseRule: ToleranceRule =
     reference === 'corrected' && window.toStep <= window.fromStep
       ? { kind: 'not-testable', rule: `the corrected theory has no valid step after step ${window.fromStep} (${theory.message}): nothing to compare` }
       : toleranceRule(opts.config, seeds, aligned.length, isFlow(theory), reference ?? 'population');
   const names = opts.series ?? defaultComparedSeries(theory, sim, opts.config);
+  // against a corrected theory with resampled family-wise critical values for these seeds, series and window
+  const fc = (theory.correction as { familyCritical?: FamilyCritical } | undefined)?.familyCritical;
+  const rule = resampledRule(baseRule, fc, seeds, window.toStep, names) ?? baseRule;
   const series = names.map((name) => deviation(theory, sim, name, aligned, rule));
   const verdicts = series.map((s) => s.verdict);
   // A corrected theory that stops before the end of the escaping stage tests only the steps it covers: a pass there
@@ -230,6 +239,11 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
   let scale = 0;
   let devScale = 0;
   for (const p of aligned) scale = Math.max(scale, Math.abs(theoryValueAt(th.mean, p)));
+  const resampled = rule.kind === 'finite-sample' && rule.calibration === 'resampled';
+  const logBound = rule.kind === 'finite-sample' ? rule.spreadLogBound ?? Number.NaN : Number.NaN;
+  const seeds = ensembleSize(sim);
+  /** The spread test's worst point (worstStep −1: none tested). */
+  const spread = { worstStep: -1, seedsOverTheory: Number.NaN, ratio: -1 };
   const popTol = rule.kind === 'population-exact' ? rule.relTol * scale : 0;
   // A difference of two finite values beyond ±MAX_VALUE/2 can overflow: it is then reported as ±MAX_VALUE.
   const devs = aligned.map((p) => {
@@ -243,12 +257,24 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
     const a = Math.abs(dev);
     // Rescaled by the largest |δ| so that δ² cannot overflow (|δ| near 1e160 and above) or underflow.
     if (devScale > 0 && Number.isFinite(devScale)) sumSq += (dev / devScale) ** 2;
+    // the resampled rule's mean test: the seeds' SE, or the theory's σ_k/√S where that is wider (tolerance.ts `resampledRule`)
+    const se = resampled ? Math.max(sv.se[p.simIndex], (theory.sd?.[name]?.[p.theoryIndex] ?? 0) / Math.sqrt(seeds)) : sv.se[p.simIndex];
     const tol =
       rule.kind === 'population-exact'
         ? popTol
         : rule.kind === 'finite-sample'
-          ? rule.z * Math.hypot(sv.se[p.simIndex], theoryMonteCarloError(theory, name, p.theoryIndex)) + (rule.reference === 'corrected' ? nextOrderTerm(theory, name, p.theoryIndex) : 0) + POPULATION_REL_TOL * scale
+          ? rule.z * Math.hypot(se, theoryMonteCarloError(theory, name, p.theoryIndex)) + (rule.reference === 'corrected' ? nextOrderTerm(theory, name, p.theoryIndex) : 0) + POPULATION_REL_TOL * scale
           : Number.NaN;
+    if (resampled) {
+      const sigma = theory.sd?.[name]?.[p.theoryIndex] ?? 0;
+      if (sigma > 0) {
+        const ratio = (sv.se[p.simIndex] * Math.sqrt(seeds)) / sigma;
+        const v = Math.abs(Math.log(ratio));
+        // a zero or non-finite seeds' SD where the theory's is positive is the largest spread deviation
+        const r = Number.isFinite(v) ? v / logBound : Number.POSITIVE_INFINITY;
+        if (r > spread.ratio) Object.assign(spread, { worstStep: p.step, seedsOverTheory: ratio, ratio: r });
+      }
+    }
     if (rule.kind === 'not-testable' || rule.kind === 'inconclusive') {
       if (a > maxAbs) {
         worstStep = p.step;
@@ -267,6 +293,10 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
   });
   const n = aligned.length;
   const testable = rule.kind !== 'not-testable' && rule.kind !== 'inconclusive' && n > 0;
+  const spreadOut: SeriesDeviation['spread'] | null =
+    resampled && spread.worstStep >= 0
+      ? { worstStep: spread.worstStep, seedsOverTheory: spread.seedsOverTheory, logBound, ratio: Number.isFinite(spread.ratio) ? spread.ratio : Number.MAX_VALUE, verdict: spread.ratio <= 1 ? 'pass' : 'fail' }
+      : null;
   return {
     series: name,
     points: n,
@@ -277,6 +307,7 @@ function deviation(theory: Trajectory, sim: Trajectory, name: string, aligned: A
     tolerance: rule.kind === 'population-exact' ? popTol : tolAtWorst,
     // A zero standard error with a nonzero deviation is an infinite ratio: report it as the largest finite double.
     worstRatio: testable ? (Number.isFinite(worstRatio) ? worstRatio : Number.MAX_VALUE) : null,
-    verdict: testable ? (worstRatio <= 1 ? 'pass' : 'fail') : rule.kind === 'inconclusive' && n > 0 ? 'inconclusive' : 'n/a',
+    ...(spreadOut ? { spread: spreadOut } : {}),
+    verdict: testable ? (worstRatio <= 1 && (!spreadOut || spreadOut.verdict === 'pass') ? 'pass' : 'fail') : rule.kind === 'inconclusive' && n > 0 ? 'inconclusive' : 'n/a',
   };
 }

@@ -18,7 +18,14 @@
  *    (σ_k the predicted per-seed SD): the expansion is in powers of W₁/W̄, and its next terms (third and fourth
  *    moments of W₁ and the W₁·W₂ cross terms) are down by ρ² relative to the first. Against the population theory
  *    (`reference: "population"`, the second table) r_k = 0: a visible finite-sample bias fails there.
- *    Fewer seeds than the test needs: when t_{S−1}(FAMILY_ALPHA/N) > MAX_QUANTILE_RATIO · z_N (z_N the normal
+ *    A corrected theory from the source ensemble carries resampled critical values for the config's seed count
+    (dynamics/response/family-critical.ts: the null distribution of the comparison's maxima when S seeds are drawn from
+    the theory's own law), and against it the rule is `resampledRule`'s instead (calibration "resampled"): the mean
+    test |δ_k| ≤ z_K·√(max(σ̂_k, σ_k)²/S + mcse_k²) + r_k + rounding (σ̂_k the seeds' SD, σ_k the predicted one), and a spread test
+    |ln(σ̂_k/σ_k)| ≤ w_K, each at FAMILY_ALPHA/2 over all the compared points and series. The Bonferroni–t constant is
+    not calibrated there: the per-seed laws are skewed late in the escape, and the studentized maximum of 16 seeds has
+    its 99% point at 7.9 where Student's is 5.8 (d = 40, λ_v = 10, n = 2000).
+    Fewer seeds than the test needs: when t_{S−1}(FAMILY_ALPHA/N) > MAX_QUANTILE_RATIO · z_N (z_N the normal
  *    quantile at the same tail), estimating the spread from S seeds would widen the tolerance by more than half;
  *    the comparison is then "inconclusive" (with the number of seeds needed) instead of a wider tolerance.
  *  - finite-sample with a single seed: no standard error is available; the deviation is reported, the verdict is
@@ -31,22 +38,35 @@
 import { normalQuantile, studentTwoSidedQuantile } from '../core/special.js';
 export { studentTwoSidedQuantile, studentTwoSidedTail } from '../core/special.js';
 import type { ExperimentConfig } from '../config/config.js';
+import type { FamilyCritical } from '../dynamics/response/family-critical.js';
 
 /** Relative tolerance of population-exact comparisons (rounding only). */
 export const POPULATION_REL_TOL = 1e-12;
-/** Family-wise false-alarm probability of a finite-sample comparison over all its compared points. */
-export const FAMILY_ALPHA = 0.01;
+import { FAMILY_ALPHA } from '../core/tolerances.js';
+export { FAMILY_ALPHA };
 /** Largest Student-t / normal quantile ratio at which a finite-sample comparison is conclusive (see above). */
 export const MAX_QUANTILE_RATIO = 1.5;
+/**
+ * Largest factor e^w to which the seeds must confirm the theory's predicted spread for a resampled comparison to be
+ * conclusive (`resampledRule`): its mean test takes the spread from the theory where that is wider, and a spread the seeds pin down only
+ * within more than a factor 10 is not a check of it (4 seeds: e^w ≈ 10¹⁶ in the quick run; 16 seeds: ≈ 5).
+ */
+export const MAX_SPREAD_FACTOR = 10;
 
 /** What a finite-sample comparison is against: the corrected theory or the population theory. */
 export type Reference = 'corrected' | 'population';
+/** How the multiplier c of a finite-sample tolerance was obtained (module comment). */
+export type Calibration = 'bonferroni-t' | 'resampled';
 
 export type ToleranceRule =
   | { kind: 'population-exact'; relTol: number; rule: string }
-  /** z: the multiplier c of se_k (see the module comment). */
-  | { kind: 'finite-sample'; z: number; seeds: number; points: number; reference: Reference; rule: string }
-  | { kind: 'inconclusive'; seeds: number; seedsNeeded: number; points: number; reference: Reference; rule: string }
+  /**
+   * z: the multiplier c of se_k (see the module comment); calibration: "bonferroni-t" (c = t_{S−1}(α/N)) or
+   * "resampled" (the corrected theory's family-wise critical values for S seeds, family-critical.ts: se_k is then
+   * max(σ̂_k, σ_k)/√S, and `spreadLogBound` w bounds |ln(σ̂_k/σ_k)| of the seeds' SD; `resampledRule`).
+   */
+  | { kind: 'finite-sample'; z: number; seeds: number; points: number; reference: Reference; calibration: Calibration; spreadLogBound?: number; rule: string }
+  | { kind: 'inconclusive'; seeds: number; seedsNeeded: number; points: number; reference: Reference; calibration: Calibration; rule: string }
   | { kind: 'not-testable'; rule: string };
 
 /** Is the simulation an exact realization of the reduced theory (population gradient, W₀ on the manifold)? */
@@ -100,6 +120,7 @@ export function toleranceRule(config: ExperimentConfig, seeds: number, points: n
       seedsNeeded: need,
       points: N,
       reference,
+      calibration: 'bonferroni-t',
       rule: `finite-sample (${sample}) vs ${against}: inconclusive with ${seeds} seeds — the Student-t quantile t_${seeds - 1} = ${tN.toFixed(3)} at the Bonferroni tail ${FAMILY_ALPHA}/${N} exceeds ${MAX_QUANTILE_RATIO} × z_N = ${(MAX_QUANTILE_RATIO * zN).toFixed(3)} (the spread estimated from so few seeds would widen the tolerance); run ≥ ${need} seeds`,
     };
   }
@@ -110,6 +131,48 @@ export function toleranceRule(config: ExperimentConfig, seeds: number, points: n
     seeds,
     points,
     reference,
+    calibration: 'bonferroni-t',
     rule: `finite-sample (${sample}), ${seeds} seeds, mean vs ${against}: tol_k = c·se_k${next} + ${POPULATION_REL_TOL}·max|theory|, se_k the ensemble's standard error, c = t_${seeds - 1}(${FAMILY_ALPHA}/${points}) = ${tN.toFixed(3)} (two-sided Student-t, Bonferroni over ${points} points; normal z_N = ${zN.toFixed(3)})`,
+  };
+}
+
+/**
+ * The rule of a comparison against a corrected theory that carries resampled family-wise critical values
+ * (dynamics/response/family-critical.ts) for this seed count, over these series and up to this step: the mean test
+ * |x̄_k − μ_k| ≤ c·√(max(σ̂_k, σ_k)²/S + mcse_k²) + r_k + rounding, c = z_K at the window's last step
+ * K, and the spread test |ln(σ̂_k/σ_k)| ≤ w_K, each at α/2. Inconclusive when z_K > MAX_QUANTILE_RATIO · Φ⁻¹(1 − α/(4N))
+ * (the mean of so few seeds is so far from normal that the test needs more than 1.5× the normal critical value) or
+ * e^{w_K} > MAX_SPREAD_FACTOR (the seeds cannot confirm the spread the mean test takes from the theory).
+ * Null (the base rule stands) when the values do not apply: another seed count, a series they do not cover, a window
+ * past their last step, or a base rule that is not a finite-sample test against the corrected theory.
+ */
+export function resampledRule(base: ToleranceRule, fc: FamilyCritical | undefined, seeds: number, toStep: number, series: readonly string[]): ToleranceRule | null {
+  if (!fc || (base.kind !== 'finite-sample' && base.kind !== 'inconclusive') || base.reference !== 'corrected') return null;
+  if (fc.seeds !== seeds || !series.every((s) => fc.series.includes(s))) return null;
+  let K = -1;
+  for (let i = 0; i < fc.steps.length && fc.steps[i] <= toStep; i++) K = i;
+  if (K < 0 || fc.steps[fc.steps.length - 1] < toStep) return null;
+  const c = fc.z[K];
+  const w = fc.w[K];
+  const zN = normalQuantile(1 - fc.alpha / (4 * Math.max(base.points * series.length, 1)));
+  const how = `c = ${c.toFixed(3)} and w = ${w.toFixed(3)}: the ${(1 - fc.alpha / 2) * 100}% points of the largest |x̄_k − μ_k|/√(max(σ̂_k, σ_k)²/S + mcse_k²) and the largest |ln(σ̂_k/σ_k)| over steps ≤ ${fc.steps[K]} and the series ${fc.series.join(', ')} when S = ${seeds} seeds are drawn from the corrected theory's own law (${fc.resamples} resamples of its ${fc.draws} draws; family-wise level ${fc.alpha} for the two tests together)`;
+  const why = !(c <= MAX_QUANTILE_RATIO * zN)
+    ? `c exceeds ${MAX_QUANTILE_RATIO} × the normal point ${zN.toFixed(3)} (the mean of so few seeds is far from normal)`
+    : !(Math.exp(w) <= MAX_SPREAD_FACTOR)
+      ? `the seeds confirm the predicted spread only within a factor e^w = ${Math.exp(w).toPrecision(3)} > ${MAX_SPREAD_FACTOR} (the mean test takes the theory's spread where it is wider)`
+      : null;
+  if (why !== null) {
+    const need = seedsNeeded(base.points);
+    return { kind: 'inconclusive', seeds, seedsNeeded: need, points: base.points, reference: 'corrected', calibration: 'resampled', rule: `finite-sample vs the corrected theory: inconclusive with ${seeds} seeds — ${how}: ${why}; run more seeds (≥ ${need} by the Student-t count)` };
+  }
+  return {
+    kind: 'finite-sample',
+    z: c,
+    seeds,
+    points: base.points,
+    reference: 'corrected',
+    calibration: 'resampled',
+    spreadLogBound: w,
+    rule: `finite-sample, ${seeds} seeds, vs the corrected theory: mean |x̄_k − μ_k| ≤ c·√(max(σ̂_k, σ_k)²/S + mcse_k²) + r_k (predicted next-order term ρ_k²·|μ_k − s̄_k|) + ${POPULATION_REL_TOL}·max|theory| (σ̂_k the seeds' SD, σ_k the theory's predicted per-seed SD where it is wider: the long tail few seeds miss, mcse_k its Monte Carlo error), and spread |ln(σ̂_k/σ_k)| ≤ w (σ̂_k the seeds' SD); ${how}`,
   };
 }

@@ -6,3 +6,9 @@
  */
 export const SIGN_TIE_REL_TOL = 1e-12;
 export const DIVERGENCE_BOUND = 1e6;
+
+/**
+ * Family-wise false-alarm probability of a finite-sample comparison over all its compared points (compare/tolerance.ts;
+ * the corrected theory's resampled critical values, dynamics/response/family-critical.ts, are at the same level).
+ */
+export const FAMILY_ALPHA = 0.01;

@@ -20,6 +20,8 @@ import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, t
 import type { ResponseBlocks } from './moments.js';
 import { gradientSignResolution, SignResolutionCache } from './sign-resolution.js';
 import { runOnlineSourceEnsemble, runSourceEnsemble, type EnsembleSeries } from './source-ensemble.js';
+import { familyCriticalValues, type FamilyCritical } from './family-critical.js';
+import { FAMILY_ALPHA } from '../../core/tolerances.js';
 import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
 
 /** What a corrected trajectory carries besides its series (`Trajectory.correction`). */
@@ -38,6 +40,12 @@ export interface CorrectionInfo {
   omitted?: { series: string[]; reason: string };
   /** Monte Carlo standard error of each series' mean (method "source-ensemble", from its antithetic pairs). */
   mcse?: Record<string, number[]>;
+  /**
+   * Method "source-ensemble" with ≥ 2 seeds in the config: the comparison's family-wise critical values for that many
+   * seeds, resampled from the ensemble's own draws (family-critical.ts; compare/tolerance.ts uses them in place of the
+   * Bonferroni–Student-t constant).
+   */
+  familyCritical?: FamilyCritical;
   /**
    * The range the theory states for itself when it is not the escaping stage (SpecGD: the escape stage up to the first
    * sign switch, issue 11): a comparison covers that range and is not inconclusive for ending before the stage
@@ -241,7 +249,10 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
   for (const r of responsesOf(config)) {
     // GD (full batch: frozen sources; online: fresh each step): the Gaussian-source ensemble (no expansion cut: its
     // diagonal coordinates are not expanded); SpecGD: the 1/N expansion with its cuts
-    const problem = { blocks: r.blocks, signal: r.signal, spike: spec.spikeBlock, escapeLevel: config.events.escapeLevel, a0: initialBlockCoefficients(spec)!, h: r.h, n: N, steps: config.steps, lossScale: spec.lossScale };
+    // the ensemble keeps its draws of the compared series at the recorded steps when there are seeds to calibrate for
+    const S = config.seeds.length;
+    const keep = S >= 2 ? { names: finiteSampleSeries(r.symbols), steps: Array.from(record).filter((k) => k <= config.steps) } : undefined;
+    const problem = { blocks: r.blocks, signal: r.signal, spike: spec.spikeBlock, escapeLevel: config.events.escapeLevel, a0: initialBlockCoefficients(spec)!, h: r.h, n: N, steps: config.steps, lossScale: spec.lossScale, keep };
     const ens: EnsembleSeries | null = r.specgd || opts.method === 'expansion' ? null : config.data.mode === 'full-batch' ? runSourceEnsemble(problem, r.symbols) : runOnlineSourceEnsemble(problem, r.symbols);
     let range: { last: number; validity: CorrectionInfo['validity']; message: string };
     if (ens) range = { last: ens.steps, validity: ens.status, message: ens.message };
@@ -280,6 +291,8 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
       population[p.name] = steps.map((k) => p.population[k]);
       populationFull[p.name] = fullSteps.map((k) => p.population[k]);
     }
+    // the kept steps are the recorded steps up to the ensemble's last: the corrected trajectory's steps
+    const familyCritical = ens?.kept && ens.kept.steps.length === steps.length ? familyCriticalValues(ens.kept, series, sd, mcse, S, FAMILY_ALPHA) : undefined;
     const escape = ens ? ensembleEscape(ens, r.symbols[r.signal], r.escape.level, r.escape.step) : { level: r.escape.level, populationStep: r.escape.step, meanShift: !escapeValid || r.escape.shift === null ? null : r.escape.shift / N, sd: !escapeValid || r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) };
     const eta = config.algorithms.find((a) => algorithmOf(a).label(a) === r.label)!.eta;
     const validity = range.validity;
@@ -289,7 +302,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
       order,
       method: ens ? 'source-ensemble' : 'expansion',
       ...(validity === 'sign-switch' ? { statedRange: { rule: 'SpecGD escape stage up to the first sign switch (the range of the polar response, issue 11); the sliding phase after it has no finite-sample correction and is not covered' } } : {}),
-      ...(ens ? { draws: ens.draws, mcse, omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss, the magnitudes\' misalignment ratio ratio_mag)' } } : {}),
+      ...(ens ? { draws: ens.draws, mcse, ...(familyCritical ? { familyCritical } : {}), omitted: { series: omitted, reason: 'signed coefficients and the signed ratio depend on the left rotation W → QW the loss does not see; the source ensemble predicts the statistics of WᵀW (block magnitudes, loss, the magnitudes\' misalignment ratio ratio_mag)' } } : {}),
       size: N,
       mode: config.data.mode === 'online' ? 'online' : 'full-batch',
       validity,

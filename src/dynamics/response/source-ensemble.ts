@@ -71,17 +71,41 @@ class EnsembleAccumulator {
   private readonly psum: Float64Array[];
   private readonly psum2: Float64Array[];
   private readonly first: Float64Array[];
+  /** Draw 0's value: the sums are of v − shift (a spread ~1e-9 of the value, early on, is below what Σv² − D·m² resolves). */
+  private readonly shift: Float64Array[];
   constructor(private readonly S: number, steps: number) {
     const mk = () => Array.from({ length: S }, () => new Float64Array(steps + 1));
+    this.shift = mk();
     this.sum = mk();
     this.sum2 = mk();
     this.psum = mk();
     this.psum2 = mk();
     this.first = mk();
   }
+  /** The kept draws (EnsembleProblem.keep): stat indices, step → slot (−1: not kept), values [(d·slots + slot)·idx + i]. */
+  private keepIdx: number[] = [];
+  private keepSlot: Int32Array | null = null;
+  private keepSlots = 0;
+  kept: Float64Array | null = null;
+  keep(idx: number[], steps: ArrayLike<number>, D: number, last: number): void {
+    for (let i = 1; i < steps.length; i++) if (!(steps[i] > steps[i - 1])) throw new Error('source ensemble: kept steps must be increasing');
+    this.keepIdx = idx;
+    this.keepSlot = new Int32Array(last + 1).fill(-1);
+    for (let slot = 0; slot < steps.length; slot++) if (steps[slot] >= 0 && steps[slot] <= last) this.keepSlot[steps[slot]] = slot;
+    this.keepSlots = steps.length;
+    this.kept = new Float64Array(D * steps.length * idx.length);
+  }
   add(d: number, k: number, stat: Float64Array): void {
+    if (this.kept) {
+      const slot = this.keepSlot![k];
+      if (slot >= 0) {
+        const base = (d * this.keepSlots + slot) * this.keepIdx.length;
+        for (let i = 0; i < this.keepIdx.length; i++) this.kept[base + i] = stat[this.keepIdx[i]];
+      }
+    }
     for (let i = 0; i < this.S; i++) {
-      const v = stat[i];
+      if (d === 0) this.shift[i][k] = stat[i];
+      const v = stat[i] - this.shift[i][k];
       this.sum[i][k] += v;
       this.sum2[i][k] += v * v;
       if (d % 2 === 0) this.first[i][k] = v;
@@ -98,7 +122,7 @@ class EnsembleAccumulator {
     const mcse: Record<string, number[]> = {};
     const pairs = D / 2;
     names.forEach((name, i) => {
-      mean[name] = Array.from({ length: last + 1 }, (_, k) => this.sum[i][k] / D);
+      mean[name] = Array.from({ length: last + 1 }, (_, k) => this.shift[i][k] + this.sum[i][k] / D);
       sd[name] = Array.from({ length: last + 1 }, (_, k) => Math.sqrt(Math.max(0, (this.sum2[i][k] - (this.sum[i][k] * this.sum[i][k]) / D) / (D - 1))));
       mcse[name] = Array.from({ length: last + 1 }, (_, k) =>
         pairs > 1 ? Math.sqrt(Math.max(0, (this.psum2[i][k] - (this.psum[i][k] * this.psum[i][k]) / pairs) / (pairs - 1)) / pairs) : sd[name][k],
@@ -106,6 +130,29 @@ class EnsembleAccumulator {
     });
     return { mean, sd, mcse };
   }
+}
+
+/** The accumulator of a run, keeping the draws `pb.keep` asks for. */
+function newAccumulator(pb: EnsembleProblem, names: readonly string[], D: number): EnsembleAccumulator {
+  const acc = new EnsembleAccumulator(names.length, pb.steps);
+  if (pb.keep) {
+    const idx = pb.keep.names.map((n) => names.indexOf(n));
+    const missing = pb.keep.names.filter((_, i) => idx[i] < 0);
+    if (missing.length) throw new Error(`source ensemble: no series ${missing.join(', ')} to keep (it has ${names.join(', ')})`);
+    acc.keep(idx, pb.keep.steps, D, pb.steps);
+  }
+  return acc;
+}
+
+/** The kept draws at the kept steps up to `last` (the slots past it, never written, are left out). */
+function keptDraws(pb: EnsembleProblem, acc: EnsembleAccumulator, last: number, D: number): { kept?: KeptDraws } {
+  if (!pb.keep || !acc.kept) return {};
+  const all = Array.from(pb.keep.steps);
+  const slots = all.filter((k) => k <= last).length;
+  const G = pb.keep.names.length;
+  const values = new Float64Array(D * slots * G);
+  for (let d = 0; d < D; d++) values.set(acc.kept.subarray(d * all.length * G, (d * all.length + slots) * G), d * slots * G);
+  return { kept: { names: [...pb.keep.names], steps: all.slice(0, slots), draws: D, values } };
 }
 
 /** Per-draw escape steps → the EnsembleSeries escape summary over the draws that escape by `last` (censoring stated). */
@@ -209,6 +256,21 @@ export interface EnsembleProblem {
   steps: number;
   lossScale: number;
   draws?: number;
+  /** The draws' stream (default ENSEMBLE_SEED; another gives independent draws of the same law: the tests' fake seeds). */
+  seed?: number;
+  /**
+   * Keep every draw's value of these series at these steps (`EnsembleSeries.kept`): the theory's own law of a seed, from
+   * which a comparison's null distribution is resampled (family-critical.ts).
+   */
+  keep?: { names: readonly string[]; steps: ArrayLike<number> };
+}
+
+/** Every draw's values of the kept series at the kept steps: values[(d·steps.length + slot)·names.length + i]. */
+export interface KeptDraws {
+  names: string[];
+  steps: number[];
+  draws: number;
+  values: Float64Array;
 }
 
 export interface EnsembleSeries {
@@ -225,6 +287,8 @@ export interface EnsembleSeries {
   /** Per-draw escape steps (first k with a_s ≥ level): mean and SD over the draws that escape, and how many did. */
   escape: { mean: number | null; sd: number | null; escaped: number; draws: number };
   draws: number;
+  /** The kept draws (EnsembleProblem.keep), at the kept steps up to `steps`. */
+  kept?: KeptDraws;
 }
 
 /** Lower Cholesky factor of a symmetric PSD matrix (n×n row-major); semidefinite directions get a zero column. */
@@ -340,7 +404,7 @@ function ensembleSetup(pb: EnsembleProblem, symbols: readonly string[]) {
     D,
     names,
     steps: pb.steps,
-    acc: new EnsembleAccumulator(names.length, pb.steps),
+    acc: newAccumulator(pb, names, D),
     escapeStep: new Int32Array(D).fill(-1),
     lam: bl.lambda,
     rank: bl.rank,
@@ -364,7 +428,7 @@ function ensembleSetup(pb: EnsembleProblem, symbols: readonly string[]) {
 /** Run the ensemble (module comment); `symbols` name the blocks. */
 export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
   const { bl, K, sm, J, pairs, P, D, names, steps, acc, escapeStep, lam, rank, h, s, pidx, a, next, e, gt, gz, c, z, stat } = ensembleSetup(pb, symbols);
-  const rng = createRng(ENSEMBLE_SEED, K * 1000 + J);
+  const rng = createRng(pb.seed ?? ENSEMBLE_SEED, K * 1000 + J);
   const chol = sourceFactors(sm, bl, pairs, pb.n);
   // E[q_j q_b q_c q_x] for the same-sample mean (6)
   const q4 = q4Table(sm);
@@ -497,7 +561,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   }
   if (reached < 0) return noSteps(D, message);
   const { mean, sd, mcse } = acc.series(names, reached, D);
-  return { mean, sd, mcse, steps: reached, status, message, escape: escapeSummary(escapeStep, reached), draws: D };
+  return { mean, sd, mcse, steps: reached, status, message, escape: escapeSummary(escapeStep, reached), draws: D, ...keptDraws(pb, acc, reached, D) };
 }
 
 /**
@@ -515,7 +579,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
  */
 export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
   const { K, sm, J, pairs, P, D, names, steps, acc, escapeStep, lam, rank, h, s, pidx, a, next, e, gt, gz, c, z, stat } = ensembleSetup(pb, symbols);
-  const rng = createRng(ENSEMBLE_SEED, 7 * 1000 + K * 10 + J);
+  const rng = createRng(pb.seed ?? ENSEMBLE_SEED, 7 * 1000 + K * 10 + J);
   // antithetic pairs: draw 2i records its random inputs on a tape, draw 2i + 1 replays them (normals negated)
   const tape: number[] = [];
   let pos = 0;
@@ -661,5 +725,5 @@ export function runOnlineSourceEnsemble(pb: EnsembleProblem, symbols: readonly s
   }
   if (reached < 0) return noSteps(D, message);
   const { mean, sd, mcse } = acc.series(names, reached, D);
-  return { mean, sd, mcse, steps: reached, status, message, escape: escapeSummary(escapeStep, reached), draws: D };
+  return { mean, sd, mcse, steps: reached, status, message, escape: escapeSummary(escapeStep, reached), draws: D, ...keptDraws(pb, acc, reached, D) };
 }
