@@ -219,6 +219,16 @@ function theoryMonteCarloError(theory: Trajectory, name: string, i: number): num
   return c?.draws && sd !== undefined && Number.isFinite(sd) ? sd / Math.sqrt(c.draws) : 0;
 }
 
+/**
+ * The spread test of a series as text, "σ̂/σ = r (≤ e^w)" with its verdict when it failed, or "—" (no spread test:
+ * not a resampled rule, or no point with a predicted spread). Shared by the CLI table and the report's tables.
+ */
+export function spreadText(s: SeriesDeviation, fmt: (x: number) => string): string {
+  if (!s.spread) return '—';
+  const bound = Math.exp(s.spread.logBound);
+  return `σ̂/σ = ${fmt(s.spread.seedsOverTheory)} at ${s.spread.worstStep} (within ×${fmt(bound)}${s.spread.verdict === 'fail' ? ': fail' : ''})`;
+}
+
 /** Flow trajectories may carry step = [] (continuous time): the time at the window end. */
 function theoryTimeAtStepIndex(theory: Trajectory, toStep: number): number {
   const i = theory.step.indexOf(toStep);

@@ -5,7 +5,7 @@
  */
 import type { ResultsBundle } from '../compare/bundle.js';
 import type { Claim } from '../compare/claim.js';
-import type { Comparison } from '../compare/compare.js';
+import { spreadText, type Comparison } from '../compare/compare.js';
 import { chartConfig, LEGEND_FILTER_SOURCE, PANEL_HEIGHT, PANEL_WIDTH, type FigureSpec } from './figure-spec.js';
 import { chartJsUmd, katexCssInlined, type MathRenderer } from './math.js';
 import { derivationEquations, fmt, settingEquations, type SectionPart } from './text.js';
@@ -33,11 +33,11 @@ function comparisonsTable(comparisons: Comparison[]): string {
     .flatMap((c) =>
       c.series.map(
         (s, i) =>
-          `<tr class="${s.verdict === 'pass' ? 'pass' : s.verdict === 'fail' ? 'fail' : s.verdict === 'inconclusive' ? 'inconclusive' : 'na'}">${i === 0 ? `<td rowspan="${c.series.length}">${escapeHtml(c.label)}<div class="small">${c.reference ? `reference: ${c.reference} theory; ` : ''}${escapeHtml(c.timeMap)}; window: ${escapeHtml(c.window.rule)}; ${escapeHtml(c.tolerance.rule)}</div></td>` : ''}<td><code>${escapeHtml(s.series)}</code></td><td class="num">${s.points}</td><td class="num">${fmt(s.maxAbs)}</td><td class="num">${fmt(s.rms)}</td><td class="num">${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)}</td><td class="verdict">${s.verdict}</td></tr>`,
+          `<tr class="${s.verdict === 'pass' ? 'pass' : s.verdict === 'fail' ? 'fail' : s.verdict === 'inconclusive' ? 'inconclusive' : 'na'}">${i === 0 ? `<td rowspan="${c.series.length}">${escapeHtml(c.label)}<div class="small">${c.reference ? `reference: ${c.reference} theory; ` : ''}${escapeHtml(c.timeMap)}; window: ${escapeHtml(c.window.rule)}; ${escapeHtml(c.tolerance.rule)}</div></td>` : ''}<td><code>${escapeHtml(s.series)}</code></td><td class="num">${s.points}</td><td class="num">${fmt(s.maxAbs)}</td><td class="num">${fmt(s.rms)}</td><td class="num">${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)}</td><td class="small">${escapeHtml(spreadText(s, fmt))}</td><td class="verdict">${s.verdict}</td></tr>`,
       ),
     )
     .join('\n');
-  return `<table class="comparisons"><thead><tr><th>comparison</th><th>series</th><th>points</th><th>max |δ|</th><th>RMS δ</th><th>tolerance</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="comparisons"><thead><tr><th>comparison</th><th>series</th><th>points</th><th>max |δ|</th><th>RMS δ</th><th>tolerance</th><th>spread</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 const CSS = `

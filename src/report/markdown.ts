@@ -1,5 +1,6 @@
 /** The Markdown report: claims, setting, derivation, figures (PNG links), comparison tables, provenance. */
 import type { ResultsBundle } from '../compare/bundle.js';
+import { spreadText } from '../compare/compare.js';
 import type { FigureSpec } from './figure-spec.js';
 import { derivationEquations, fmt, settingEquations } from './text.js';
 
@@ -37,11 +38,11 @@ export function renderMarkdown(bundle: ResultsBundle, figures: FigureSpec[], exp
     out.push(`### Figure ${i + 1}. ${f.title}`, '', `![${f.title}](figures/${f.id}.png)`, '', `${f.caption} Data: [\`data/${f.id}.csv\`](data/${f.id}.csv), [\`data/${f.id}.json\`](data/${f.id}.json).`, '');
   });
   out.push('## Theory vs simulation', '');
-  out.push('| comparison | series | points | max \\|δ\\| | RMS δ | tolerance | verdict |', '|---|---|---:|---:|---:|---:|---|');
+  out.push('| comparison | series | points | max \\|δ\\| | RMS δ | tolerance | spread | verdict |', '|---|---|---:|---:|---:|---:|---|---|');
   for (const c of bundle.comparisons) {
     c.series.forEach((s, i) => {
       const label = i === 0 ? `${cell(c.label)} <br><sub>${c.reference ? `reference: ${c.reference} theory; ` : ''}${cell(c.timeMap)}; window: ${cell(c.window.rule)}; ${cell(c.tolerance.rule)}</sub>` : '';
-      out.push(`| ${label} | \`${s.series}\` | ${s.points} | ${fmt(s.maxAbs)} | ${fmt(s.rms)} | ${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)} | ${s.verdict} |`);
+      out.push(`| ${label} | \`${s.series}\` | ${s.points} | ${fmt(s.maxAbs)} | ${fmt(s.rms)} | ${s.verdict === 'n/a' ? '—' : fmt(s.tolerance)} | ${cell(spreadText(s, fmt))} | ${s.verdict} |`);
     });
   }
   out.push('', '## Provenance', '', '```json', JSON.stringify({ provenance: prov, plan: bundle.plan }, null, 2), '```', '');

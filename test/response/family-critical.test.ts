@@ -20,6 +20,7 @@ import { recordSteps } from '../../src/config/record.js';
 import { compareTrajectories } from '../../src/compare/compare.js';
 import { FAMILY_ALPHA } from '../../src/compare/tolerance.js';
 import type { Trajectory } from '../../src/core/trajectory.js';
+import { comparisonTable } from '../../src/cli/commands/compare.js';
 
 const S = 16;
 const config = parseConfig({
@@ -85,6 +86,9 @@ describe('resampled family-wise critical values (the corrected theory as the nul
     expect(fakes.length).toBe(128);
     const verdicts = fakes.map((f) => compare(theory, f));
     expect(verdicts[0].tolerance.kind).toBe('finite-sample');
+    // the spread test is reported per series (compare's table shows the seeds' SD over the predicted one)
+    expect(verdicts[0].series.every((s) => s.spread !== undefined)).toBe(true);
+    expect(comparisonTable([verdicts[0]])).toMatch(/σ̂\/σ = [0-9.]+ at \d+ \(within ×[0-9.]+\)/);
     expect((verdicts[0].tolerance as { calibration: string }).calibration).toBe('resampled');
     const fails = verdicts.filter((c) => c.verdict === 'fail').length;
     // fails ~ Binomial(128, ≤ FAMILY_ALPHA): mean ≤ 1.28, SD ≤ 1.13; P(≥ 6) < 0.01. A rule calibrated at 10% (the

@@ -20,7 +20,7 @@ import { finiteSampleSeries } from '../../dynamics/response/corrected.js';
 import { algorithmLabel } from '../../algorithms/index.js';
 import { runTheory } from '../../dynamics/theory.js';
 import { runSimulation } from '../../sim/simulate.js';
-import { compareTrajectories, DEFAULT_WINDOW_LEVEL, signalSymbolOf, type Comparison } from '../../compare/compare.js';
+import { compareTrajectories, DEFAULT_WINDOW_LEVEL, signalSymbolOf, spreadText, type Comparison } from '../../compare/compare.js';
 import { seriesKeys, seriesView } from '../../compare/series.js';
 import { fmt } from '../../report/text.js';
 import { checkOutFile, configOptions } from '../args.js';
@@ -178,20 +178,22 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
 /**
  * Plain-text table of comparisons. Per series: max|δ| and RMS δ over the window, then the WORST point — the
  * largest ratio |δ_k|/tol_k, the step k where it occurs, |δ| and the tolerance at that same step — and the verdict,
- * which is "pass" iff that ratio is ≤ 1 (a series without a tolerance rule shows "—" and n/a).
+ * which is "pass" iff that ratio is ≤ 1 (a series without a tolerance rule shows "—" and n/a) and, against a corrected
+ * theory with resampled critical values, its spread test passes (the seeds' SD over the predicted one at its worst
+ * step, and the factor it must lie within).
  */
 export function comparisonTable(comps: Comparison[]): string {
   const lines: string[] = [];
   for (const c of comps) {
     lines.push(`${c.label} — ${c.verdict}`, `  window: ${c.window.rule}`, `  time map: ${c.timeMap}`, `  tolerance: ${c.tolerance.rule}`);
     lines.push(
-      `  ${'series'.padEnd(10)} ${'points'.padStart(7)} ${'max|δ|'.padStart(11)} ${'RMS δ'.padStart(11)} ${'worst |δ|/tol'.padStart(13)} ${'at step'.padStart(8)} ${'|δ| there'.padStart(11)} ${'tol there'.padStart(11)}  verdict`,
+      `  ${'series'.padEnd(10)} ${'points'.padStart(7)} ${'max|δ|'.padStart(11)} ${'RMS δ'.padStart(11)} ${'worst |δ|/tol'.padStart(13)} ${'at step'.padStart(8)} ${'|δ| there'.padStart(11)} ${'tol there'.padStart(11)}  verdict  spread (resampled rule)`,
     );
     for (const s of c.series) {
       const ratio = s.worstRatio === null ? '—' : fmt(s.worstRatio);
       const tol = s.worstRatio === null ? '—' : fmt(s.tolerance);
       lines.push(
-        `  ${s.series.padEnd(10)} ${String(s.points).padStart(7)} ${fmt(s.maxAbs).padStart(11)} ${fmt(s.rms).padStart(11)} ${ratio.padStart(13)} ${String(s.worstStep).padStart(8)} ${fmt(s.deviationAtWorst).padStart(11)} ${tol.padStart(11)}  ${s.verdict}`,
+        `  ${s.series.padEnd(10)} ${String(s.points).padStart(7)} ${fmt(s.maxAbs).padStart(11)} ${fmt(s.rms).padStart(11)} ${ratio.padStart(13)} ${String(s.worstStep).padStart(8)} ${fmt(s.deviationAtWorst).padStart(11)} ${tol.padStart(11)}  ${s.verdict.padEnd(7)}  ${spreadText(s, fmt)}`,
       );
     }
   }
