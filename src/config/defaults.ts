@@ -65,6 +65,11 @@ export function defaultEta(id: string): number {
 export const ENSEMBLE_DRAWS = 2048;
 /** The fewest draws of the source ensemble at any K. */
 export const ENSEMBLE_MIN_DRAWS = 256;
+/**
+ * Resamples of S theory draws per family-wise critical value of a comparison against the source ensemble
+ * (dynamics/response/family-critical.ts; here, in config/, so that the budget charges the same count).
+ */
+export const FAMILY_RESAMPLES = 4000;
 
 /**
  * Draws used at K blocks: ENSEMBLE_DRAWS·(3/K)⁴ (a draw costs O(K⁴) per step: the pieces' Gram contractions and the

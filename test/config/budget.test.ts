@@ -115,3 +115,16 @@ describe('budget: the long-format CSV', () => {
     }
   });
 });
+
+describe('budget: the corrected theory\'s family-wise critical values', () => {
+  it('a finite-sample GD config with ≥ 2 seeds is charged for the resampling, in proportion to the seeds (field seeds); one seed is not', () => {
+    const fs = (seeds: number) => parseConfig({ model: { d: 8, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 300, data: { mode: 'full-batch', n: 2000 }, seeds: Array.from({ length: seeds }, (_, i) => i + 1), record: 'all' });
+    const term = (seeds: number) => theoryTerms(fs(seeds)).find((t) => /family-wise critical values/.test(t.what));
+    expect(term(1)).toBeUndefined();
+    const t16 = term(16)!;
+    const t64 = term(64)!;
+    expect(t16.field).toBe('seeds');
+    expect(t64.ops / t16.ops).toBeCloseTo(4, 12);
+    expect(t16.bytes).toBeGreaterThan(0);
+  });
+});

@@ -186,14 +186,16 @@ export function comparisonTable(comps: Comparison[]): string {
   const lines: string[] = [];
   for (const c of comps) {
     lines.push(`${c.label} — ${c.verdict}`, `  window: ${c.window.rule}`, `  time map: ${c.timeMap}`, `  tolerance: ${c.tolerance.rule}`);
+    // the spread test's column, for comparisons that have one (a resampled rule)
+    const spreadCol = c.series.some((s) => s.spread !== undefined);
     lines.push(
-      `  ${'series'.padEnd(10)} ${'points'.padStart(7)} ${'max|δ|'.padStart(11)} ${'RMS δ'.padStart(11)} ${'worst |δ|/tol'.padStart(13)} ${'at step'.padStart(8)} ${'|δ| there'.padStart(11)} ${'tol there'.padStart(11)}  verdict  spread (resampled rule)`,
+      `  ${'series'.padEnd(10)} ${'points'.padStart(7)} ${'max|δ|'.padStart(11)} ${'RMS δ'.padStart(11)} ${'worst |δ|/tol'.padStart(13)} ${'at step'.padStart(8)} ${'|δ| there'.padStart(11)} ${'tol there'.padStart(11)}  verdict${spreadCol ? '  spread (resampled rule)' : ''}`,
     );
     for (const s of c.series) {
       const ratio = s.worstRatio === null ? '—' : fmt(s.worstRatio);
       const tol = s.worstRatio === null ? '—' : fmt(s.tolerance);
       lines.push(
-        `  ${s.series.padEnd(10)} ${String(s.points).padStart(7)} ${fmt(s.maxAbs).padStart(11)} ${fmt(s.rms).padStart(11)} ${ratio.padStart(13)} ${String(s.worstStep).padStart(8)} ${fmt(s.deviationAtWorst).padStart(11)} ${tol.padStart(11)}  ${s.verdict.padEnd(7)}  ${spreadText(s, fmt)}`,
+        `  ${s.series.padEnd(10)} ${String(s.points).padStart(7)} ${fmt(s.maxAbs).padStart(11)} ${fmt(s.rms).padStart(11)} ${ratio.padStart(13)} ${String(s.worstStep).padStart(8)} ${fmt(s.deviationAtWorst).padStart(11)} ${tol.padStart(11)}  ${spreadCol ? `${s.verdict.padEnd(7)}  ${spreadText(s, fmt)}` : s.verdict}`,
       );
     }
   }

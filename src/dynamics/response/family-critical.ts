@@ -30,8 +30,8 @@
 import { createRng } from '../../core/rng.js';
 import type { KeptDraws } from './source-ensemble.js';
 
-/** Resamples of S draws per critical value. */
-export const FAMILY_RESAMPLES = 4000;
+import { FAMILY_RESAMPLES } from '../../config/defaults.js';
+export { FAMILY_RESAMPLES };
 /** Seed of the resampling stream (fixed: the same config gives the same critical values). */
 export const FAMILY_SEED = 0x510e527f;
 
@@ -78,8 +78,9 @@ export function familyCriticalValues(
     }
   }
   const rng = createRng(FAMILY_SEED, S * 1_000_003 + D);
-  const Mz = new Float64Array(R * L);
-  const Mw = new Float64Array(R * L);
+  // the resampled maxima per step (float32: a critical value needs three digits; half the memory of a long run)
+  const Mz = new Float32Array(R * L);
+  const Mw = new Float32Array(R * L);
   const pick = new Int32Array(S);
   const sum = new Float64Array(L * G);
   const sum2 = new Float64Array(L * G);
@@ -116,7 +117,7 @@ export function familyCriticalValues(
   }
   const rank = Math.min(R, Math.ceil((1 - alpha / 2) * (R + 1))) - 1;
   const col = new Float64Array(R);
-  const quantileAt = (M: Float64Array, k: number): number => {
+  const quantileAt = (M: Float32Array, k: number): number => {
     for (let r = 0; r < R; r++) col[r] = M[r * L + k];
     col.sort();
     return col[rank];
