@@ -56,7 +56,7 @@ for (const c of cor) {
   const escIdx = esc.findIndex((x) => x >= 0.9);
   const until = Math.min(info.validUntilStep, escIdx >= 0 ? p.step[escIdx] : steps);
   console.log(`${c.algorithm}: ${info.message}; window 0..${until}; escape ${JSON.stringify(info.escape)}`);
-  for (const name of [...finiteSampleSeries(['a', 'b', 'c']), 'a', 'b', 'c', 'ratio']) {
+  for (const name of [...finiteSampleSeries(config), 'a', 'b', 'c', 'ratio']) {
     const sv = seriesView(s, name);
     if (!sv || !(name in (c.series as Record<string, number[]>))) continue;
     let zc = 0, zp = 0, sdr = [Infinity, 0], atc = 0, atp = 0;
@@ -102,7 +102,7 @@ for (const c of cor) {
     } else console.log(`  escape: measured step ${i > 0 ? s.step[i] : 'none'}; predicted ${esc.meanShift === null ? 'none (beyond the valid range)' : (esc.populationStep! + esc.meanShift).toFixed(2)}`);
   }
   for (const [ref, th] of [['corrected', c], ['population', p]] as const) {
-    const cmp = compareTrajectories(th, s, { eta: config.algorithms.find((a) => a.name === c.algorithm)!.eta, config, series: finiteSampleSeries(['a', 'b', 'c']) });
+    const cmp = compareTrajectories(th, s, { eta: config.algorithms.find((a) => a.name === c.algorithm)!.eta, config, series: finiteSampleSeries(config) });
     console.log(`  compare vs ${ref}: ${cmp.verdict}; ` + cmp.series.map((x) => `${x.series} ${x.verdict} (${x.worstRatio?.toFixed(2)})`).join(', '));
   }
 }

@@ -28,7 +28,6 @@ function flowOf(a: PlannedAlgorithm): { flow: FlowKind; text: string } | null {
  * The series of the finite-sample comparisons of the spiked model (a, b, c): the statistics of WᵀW — block
  * magnitudes (off the manifold W can rotate), the loss and the magnitudes' misalignment ratio.
  */
-const FINITE_SERIES = finiteSampleSeries(['a', 'b', 'c']);
 
 /** The experiments of the reproduction, in report order. */
 export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
@@ -67,6 +66,7 @@ export function reproduceExperiments(p: ReproduceParams): PlannedExperiment[] {
   const population = finitePopulationConfig(p);
   for (const { n, config } of finiteSampleConfigs(p)) {
     const corrected = correctionApplies(config) === null;
+    const FINITE_SERIES = finiteSampleSeries(config);
     out.push({
       id: `finite-n-${n}`,
       group: 'finiteSample',

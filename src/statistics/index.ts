@@ -55,6 +55,14 @@ export function evaluateReduced(l: SeriesLayout, a: Float64Array, ctx: ReducedSt
   for (const e of l.entries) e.statistic.reduced!(a, ctx, row, e.offset);
 }
 
+/**
+ * Series of the statistics of WᵀW (`Statistic.gram`) for the model: what finite-sample comparisons compare and the
+ * corrected theory predicts (dynamics/response/).
+ */
+export function gramSeries(model: StatModel): string[] {
+  return STATISTICS.filter((s) => s.gram === true).flatMap((s) => s.names(model));
+}
+
 /** Series compared by default between theory and simulation: the `compared` statistics' names for the model. */
 export function comparedSeries(model: StatModel): string[] {
   return STATISTICS.filter((s) => s.compared).flatMap((s) => s.names(model));

@@ -7,6 +7,7 @@ export const statistic: Statistic = {
   title: 'population loss',
   axis: { label: 'L(W)', scale: 'log' },
   compared: true,
+  gram: true,
   inTheory: true,
   names: () => ['loss'],
   full(view, _m, out, offset) {

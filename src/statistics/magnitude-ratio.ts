@@ -18,6 +18,7 @@ export const statistic: Statistic = {
   title: 'misalignment ratio of the block magnitudes',
   axis: { label: '‖Wv‖/‖Wθ‖ (or max_{k≠s}|a|_k/|a|_s)', scale: 'log' },
   compared: false,
+  gram: true,
   inTheory: false,
   names: (m) => (m.matrixBlock || m.symbols.length < 2 ? [] : ['ratio_mag']),
   full(view, m, out, offset) {

@@ -10,6 +10,7 @@ export const statistic: Statistic = {
   title: 'block magnitudes',
   axis: { label: '‖W P_k‖_F / √r_k', scale: 'log' },
   compared: false,
+  gram: true,
   inTheory: false,
   names: (m) => m.symbols.map((s) => `${s}_mag`),
   full(view, _m, out, offset) {

@@ -84,4 +84,9 @@ export interface Statistic {
   reduced?(a: Float64Array, ctx: ReducedStatContext, out: Float64Array, offset: number): void;
   /** Recorded in theory trajectories (false for statistics that are redundant on the manifold, e.g. |a_k|). */
   readonly inTheory: boolean;
+  /**
+   * A function of WᵀW alone (invariant under the left rotation W → QW, which the loss does not see): the statistics
+   * a finite-sample comparison compares, the ones the corrected theory predicts (issue 11; `gramSeries`).
+   */
+  readonly gram?: boolean;
 }

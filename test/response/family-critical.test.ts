@@ -34,7 +34,7 @@ const config = parseConfig({
 const record = recordSteps(config.steps, config.record);
 const [theory] = correctedTheory(config, record, 'test');
 const info = theory.correction as unknown as CorrectionInfo;
-const gram = finiteSampleSeries(['a', 'b', 'c']);
+const gram = finiteSampleSeries(config);
 
 /** Independent draws of the theory's law: the even draws of the ensemble on stream `seed`, as groups of S fake seeds. */
 function fakeEnsembles(seed: number): Trajectory[] {

@@ -24,7 +24,7 @@ describe('spread cut of the finite-sample correction', () => {
     for (const [n, expectCut] of [[2000, true], [32000, false]] as const) {
       const [r] = responsesOf(config(n));
       const last = r.run.points.length - 1;
-      const names = finiteSampleSeries(r.symbols);
+      const names = finiteSampleSeries(config(n));
       expect(names).toEqual(['a_mag', 'b_mag', 'c_mag', 'loss', 'ratio_mag']);
       const cut = relativeSpreadCut(r.predictions, names, n, last);
       expect(cut !== null, `n = ${n}`).toBe(expectCut);

@@ -13,7 +13,8 @@ import { populationGradient, populationLoss, populationWorkspace, sampleGradient
 import { buildProblem, initialWeights } from '../../src/sim/problem.js';
 import { checkSimulationSize, MAX_SIM_ARRAY_ENTRIES, runSimulation, runSimulationSeeds } from '../../src/sim/simulate.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { computeStats, statsWorkspace } from '../../src/sim/stats.js';
+import { computeStats, FullStatView, statModel, statsWorkspace } from '../../src/sim/stats.js';
+import { gramSeries, STATISTICS } from '../../src/statistics/index.js';
 
 type Ens = Record<string, { mean: number[]; se: number[] }>;
 
@@ -161,6 +162,31 @@ describe('statistics of an arbitrary W (model.md §5)', () => {
     const on = computeStats(p, B, Wb, ws, DEFAULTS.signTieRelTol);
     expect(Math.abs(on.ratioMag - Math.abs(a[v] / a[s]))).toBeLessThan(1e-13);
     expect(Math.abs(on.ratio - a[v] / a[s])).toBeLessThan(1e-13);
+  });
+
+  it('the statistics flagged gram (statistics/index.ts gramSeries: what finite-sample comparisons compare) are invariant under W → OW; the signed coefficients, a control, are not', () => {
+    const p = problemFor(spikedRandom);
+    const { d } = p;
+    const model = statModel(p, DEFAULTS.signTieRelTol, 'full-batch');
+    expect(gramSeries(model)).toEqual(['a_mag', 'b_mag', 'c_mag', 'loss', 'ratio_mag']);
+    const W = new Float64Array(d * d);
+    createRng(31).fillNormal(W);
+    const G = new Float64Array(d * d);
+    createRng(32).fillNormal(G);
+    const O = new QrDecomposition(new Matrix(Array.from({ length: d }, (_, i) => Array.from(G.subarray(i * d, (i + 1) * d))))).orthogonalMatrix;
+    const OW = Float64Array.from(O.mmul(new Matrix(Array.from({ length: d }, (_, i) => Array.from(W.subarray(i * d, (i + 1) * d))))).to1DArray());
+    const evaluate = (X: Float64Array, id: string) => {
+      const st = STATISTICS.find((s) => s.id === id)!;
+      const out = new Float64Array(st.names(model).length);
+      st.full!(new FullStatView(p, B, statsWorkspace(p), DEFAULTS.signTieRelTol).load(X), model, out, 0);
+      return Array.from(out);
+    };
+    for (const st of STATISTICS.filter((s) => s.gram)) {
+      const [x, y] = [evaluate(W, st.id), evaluate(OW, st.id)];
+      x.forEach((v, i) => expect(Math.abs(y[i] - v), `${st.id}[${i}]`).toBeLessThan(1e-12 * Math.max(1, Math.abs(v))));
+    }
+    const [a, b] = [evaluate(W, 'coefficient'), evaluate(OW, 'coefficient')];
+    expect(Math.max(...a.map((v, i) => Math.abs(b[i] - v)))).toBeGreaterThan(1e-3);
   });
 
   it('on the block manifold W = Σ a_k P_k: signed = magnitudes = a_k, alignment 1 iff the signal block has the largest a_k²', () => {

@@ -13,9 +13,6 @@ import { CheckFailure, ConfigError } from '../../core/errors.js';
 import { toJson } from '../../core/output.js';
 import { provenance } from '../../core/provenance.js';
 import { assertFiniteDeep, type Provenance, type Trajectory } from '../../core/trajectory.js';
-import { buildModelSpec, specStatModel } from '../../model/spec.js';
-import { statisticOfSeries } from '../../statistics/index.js';
-import { DEFAULTS } from '../../config/defaults.js';
 import { finiteSampleSeries } from '../../dynamics/response/corrected.js';
 import { algorithmLabel } from '../../algorithms/index.js';
 import { runTheory } from '../../dynamics/theory.js';
@@ -151,11 +148,10 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
     theory = runTheory(config, { command: 'compare', corrected: true });
     sim = runSimulation(config, { command: 'compare' });
   }
-  const spec = buildModelSpec(config);
   const signalSymbol = signalSymbolOf(config);
   const out: Comparison[] = [];
   // finite samples: the statistics of WᵀW (dynamics/response/corrected.ts `finiteSampleSeries`)
-  const series = config.data.mode === 'population' ? undefined : finiteSampleSeries(spec.blocks.map((b) => b.symbol), statisticOfSeries(specStatModel(spec, DEFAULTS.signTieRelTol, config.data.mode), 'ratio_mag') !== undefined);
+  const series = config.data.mode === 'population' ? undefined : finiteSampleSeries(config);
   for (const alg of config.algorithms) {
     const label = algorithmLabel(alg);
     const th = theory.find((t) => t.algorithm === label && t.kind === 'theory');

@@ -15,7 +15,8 @@ import type { Trajectory } from '../../core/trajectory.js';
 import type { ExperimentConfig } from '../../config/config.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { algorithmOf } from '../../algorithms/index.js';
-import { buildModelSpec, initialBlockCoefficients, type ModelSpec } from '../../model/spec.js';
+import { buildModelSpec, initialBlockCoefficients, specStatModel, type ModelSpec } from '../../model/spec.js';
+import { gramSeries } from '../../statistics/index.js';
 import { populationGradientFactors, propagateResponse, type ResponseAlgorithm, type ResponseRun } from './propagate.js';
 import type { ResponseBlocks } from './moments.js';
 import { gradientSignResolution, SignResolutionCache } from './sign-resolution.js';
@@ -211,13 +212,14 @@ export function relativeSpreadCut(predictions: StatisticPrediction[], names: rea
 }
 
 /**
- * The compared finite-sample series (`compare`, `reproduce`, the corrected theory's carried series), the statistics
- * of WᵀW: the block magnitudes, the loss and, where the model has it (`withRatio`: two or more blocks, not the
- * matrix-block coordinates, statistics/magnitude-ratio.ts), the magnitudes' misalignment ratio. Their spread also
- * bounds the expansion (`relativeSpreadCut`).
+ * The compared finite-sample series of a config (`compare`, `reproduce`, the corrected theory's carried series): the
+ * statistics of WᵀW of the registry (`Statistic.gram`, statistics/index.ts `gramSeries`) for its model — the block
+ * magnitudes, the loss and, where the model has it, the magnitudes' misalignment ratio. Their spread also bounds the
+ * expansion (`relativeSpreadCut`). (A new statistic flagged `gram` is compared here at once; the theory must then
+ * predict it — the source ensemble refuses to keep a series it does not have.)
  */
-export function finiteSampleSeries(symbols: readonly string[], withRatio = symbols.length >= 2): string[] {
-  return [...symbols.map((s) => `${s}_mag`), 'loss', ...(withRatio ? ['ratio_mag'] : [])];
+export function finiteSampleSeries(config: ExperimentConfig): string[] {
+  return gramSeries(specStatModel(buildModelSpec(config), DEFAULTS.signTieRelTol, config.data.mode));
 }
 
 /**
@@ -246,12 +248,13 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
   const order = config.data.mode === 'online' ? '1/B' : '1/n';
   const out: Trajectory[] = [];
   const spec = buildModelSpec(config);
+  const gram = finiteSampleSeries(config);
   for (const r of responsesOf(config)) {
     // GD (full batch: frozen sources; online: fresh each step): the Gaussian-source ensemble (no expansion cut: its
     // diagonal coordinates are not expanded); SpecGD: the 1/N expansion with its cuts
     // the ensemble keeps its draws of the compared series at the recorded steps when there are seeds to calibrate for
     const S = config.seeds.length;
-    const keep = S >= 2 ? { names: finiteSampleSeries(r.symbols), steps: Array.from(record).filter((k) => k <= config.steps) } : undefined;
+    const keep = S >= 2 ? { names: gram, steps: Array.from(record).filter((k) => k <= config.steps) } : undefined;
     const problem = { blocks: r.blocks, signal: r.signal, spike: spec.spikeBlock, escapeLevel: config.events.escapeLevel, a0: initialBlockCoefficients(spec)!, h: r.h, n: N, steps: config.steps, lossScale: spec.lossScale, keep };
     const ens: EnsembleSeries | null = r.specgd || opts.method === 'expansion' ? null : config.data.mode === 'full-batch' ? runSourceEnsemble(problem, r.symbols) : runOnlineSourceEnsemble(problem, r.symbols);
     let range: { last: number; validity: CorrectionInfo['validity']; message: string };
@@ -259,7 +262,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     // (ens.steps = −1: out of range from the start — no step is predicted)
     else {
       range = validRange(r.run, r.blocks, r.signal, r.specgd, N);
-      const spread = relativeSpreadCut(r.predictions, finiteSampleSeries(r.symbols), N, range.last);
+      const spread = relativeSpreadCut(r.predictions, gram, N, range.last);
       if (spread && spread.last < range.last) range = { last: spread.last, validity: 'expansion-breakdown', message: spread.message };
     }
     const last = range.last;
@@ -276,7 +279,6 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     // the source ensemble predicts the statistics of WᵀW (block magnitudes, loss, ratio_mag); the signed coefficients tr(P_kW)/r_k
     // and the signed ratio also depend on the left rotation W → QW that the loss does not see, which the ensemble
     // carries only linearly (the piece of Wθ along v grows like φ, not sin φ): they are left out, and said so
-    const gram = finiteSampleSeries(r.symbols);
     const omitted = ens ? r.predictions.map((p) => p.name).filter((name) => !gram.includes(name)) : [];
     const mcse: Record<string, number[]> = {};
     for (const p of r.predictions) {
