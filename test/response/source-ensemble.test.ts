@@ -12,11 +12,15 @@
  * coefficient (e.g. the same-sample term (6), which moves |b| by 5–30% at λ_v = 10) fails the b_mag and c_mag
  * checks, whose Monte Carlo errors are ≤ 1–4% of c.
  * Also: same problem → identical output (seeded draws); the per-draw escape steps are reported.
+ * The rank-1-exact ensemble (rank-one-ensemble.ts, the product path for full batch) passes the same checks: it
+ * differs from the W-piece ensemble only in terms beyond the expansion's order (products of rank-1 pieces with the
+ * bulk's), which the check at n = 4e6 cannot see; a mutation of it that drops the same-sample term (6) fails.
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { responsesOf } from '../../src/dynamics/response/corrected.js';
 import { runOnlineSourceEnsemble, runSourceEnsemble, type EnsembleProblem } from '../../src/dynamics/response/source-ensemble.js';
+import { runRankOneEnsemble } from '../../src/dynamics/response/rank-one-ensemble.js';
 import { buildModelSpec, initialBlockCoefficients } from '../../src/model/spec.js';
 
 const N = 4_000_000;
@@ -70,6 +74,20 @@ describe('source ensemble vs the 1/n expansion', () => {
     expect(ens.escape.escaped).toBe(ens.draws);
     expect(ens.escape.sd).toBeGreaterThan(0);
   });
+  it('the rank-1-exact ensemble (full batch, λ_v = 10 and 1) at n = 4e6: the same checks and controls', () => {
+    for (const lambdaV of [10, 1]) {
+      const { r, pb } = setup(lambdaV);
+      const ens = runRankOneEnsemble(pb(N), r.symbols);
+      expect(ens.status).toBe('ok');
+      expect(worst(r, ens), `λ_v = ${lambdaV}`).toBeLessThanOrEqual(1);
+      expect(worst(r, ens, 2)).toBeGreaterThan(1);
+      if (lambdaV === 10) {
+        expect(worst(r, runRankOneEnsemble(pb(2 * N), r.symbols))).toBeGreaterThan(1);
+        expect(runRankOneEnsemble(pb(N), r.symbols).mean.c_mag).toEqual(ens.mean.c_mag);
+        expect(ens.escape.escaped).toBe(ens.draws);
+      }
+    }
+  }, 120_000);
   it('online (fresh sources each step, the pieces through their Gram matrices) at B = 4e5: the same against the 1/B expansion', () => {
     const { r, pb } = setup(10, true);
     const ens = runOnlineSourceEnsemble(pb(N_ONLINE), r.symbols);

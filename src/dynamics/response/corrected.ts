@@ -22,6 +22,7 @@ import type { ResponseBlocks } from './moments.js';
 import { gradientSignResolution, SignResolutionCache } from './sign-resolution.js';
 import { runOnlineSourceEnsemble, runSourceEnsemble, type EnsembleSeries } from './source-ensemble.js';
 import { familyCriticalValues, type FamilyCritical } from './family-critical.js';
+import { rankOneLayout, runRankOneEnsemble } from './rank-one-ensemble.js';
 import { FAMILY_ALPHA } from '../../core/tolerances.js';
 import { predictEscape, predictStatistics, type EscapePrediction, type PredictionContext, type StatisticPrediction } from './predict.js';
 
@@ -256,7 +257,10 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
     const S = config.seeds.length;
     const keep = S >= 2 ? { names: gram, steps: Array.from(record).filter((k) => k <= config.steps) } : undefined;
     const problem = { blocks: r.blocks, signal: r.signal, spike: spec.spikeBlock, escapeLevel: config.events.escapeLevel, a0: initialBlockCoefficients(spec)!, h: r.h, n: N, steps: config.steps, lossScale: spec.lossScale, keep };
-    const ens: EnsembleSeries | null = r.specgd || opts.method === 'expansion' ? null : config.data.mode === 'full-batch' ? runSourceEnsemble(problem, r.symbols) : runOnlineSourceEnsemble(problem, r.symbols);
+    // full batch: the rank-1 part of W exact where the model has rank-1 blocks and at most one bulk
+    // (rank-one-ensemble.ts), else the W-piece ensemble; online: the W-piece ensemble with fresh sources
+    const fullBatch = (): EnsembleSeries => (rankOneLayout(r.blocks.rank) ? runRankOneEnsemble(problem, r.symbols) : runSourceEnsemble(problem, r.symbols));
+    const ens: EnsembleSeries | null = r.specgd || opts.method === 'expansion' ? null : config.data.mode === 'full-batch' ? fullBatch() : runOnlineSourceEnsemble(problem, r.symbols);
     let range: { last: number; validity: CorrectionInfo['validity']; message: string };
     if (ens) range = { last: ens.steps, validity: ens.status, message: ens.message };
     // (ens.steps = −1: out of range from the start — no step is predicted)

@@ -65,7 +65,7 @@ export { ENSEMBLE_DRAWS, ENSEMBLE_MIN_DRAWS, ensembleDraws } from '../../config/
  * error of the mean from the pair means, SD(pair means)/√(D/2) — the first-order part of the fluctuation cancels in
  * a pair, so the mean's error is far below σ/√D.
  */
-class EnsembleAccumulator {
+export class EnsembleAccumulator {
   private readonly sum: Float64Array[];
   private readonly sum2: Float64Array[];
   private readonly psum: Float64Array[];
@@ -133,7 +133,7 @@ class EnsembleAccumulator {
 }
 
 /** The accumulator of a run, keeping the draws `pb.keep` asks for. */
-function newAccumulator(pb: EnsembleProblem, names: readonly string[], D: number): EnsembleAccumulator {
+export function newAccumulator(pb: EnsembleProblem, names: readonly string[], D: number): EnsembleAccumulator {
   const acc = new EnsembleAccumulator(names.length, pb.steps);
   if (pb.keep) {
     const idx = pb.keep.names.map((n) => names.indexOf(n));
@@ -145,7 +145,7 @@ function newAccumulator(pb: EnsembleProblem, names: readonly string[], D: number
 }
 
 /** The kept draws at the kept steps up to `last` (the slots past it, never written, are left out). */
-function keptDraws(pb: EnsembleProblem, acc: EnsembleAccumulator, last: number, D: number): { kept?: KeptDraws } {
+export function keptDraws(pb: EnsembleProblem, acc: EnsembleAccumulator, last: number, D: number): { kept?: KeptDraws } {
   if (!pb.keep || !acc.kept) return {};
   const all = Array.from(pb.keep.steps);
   const slots = all.filter((k) => k <= last).length;
@@ -156,7 +156,7 @@ function keptDraws(pb: EnsembleProblem, acc: EnsembleAccumulator, last: number, 
 }
 
 /** Per-draw escape steps → the EnsembleSeries escape summary over the draws that escape by `last` (censoring stated). */
-function escapeSummary(steps: Int32Array, last: number): EnsembleSeries['escape'] {
+export function escapeSummary(steps: Int32Array, last: number): EnsembleSeries['escape'] {
   const hit = Array.from(steps).filter((k) => k >= 0 && k <= last);
   const D = steps.length;
   if (hit.length === 0) return { mean: null, sd: null, escaped: 0, draws: D };
@@ -237,7 +237,7 @@ function drawFactors(pb: EnsembleProblem, a: Float64Array, z: Float64Array, e: F
 }
 
 /** The empty result of an ensemble whose initial state is already out of range. */
-function noSteps(D: number, message: string): EnsembleSeries {
+export function noSteps(D: number, message: string): EnsembleSeries {
   return { mean: {}, sd: {}, mcse: {}, steps: -1, status: 'diverged', message, escape: { mean: null, sd: null, escaped: 0, draws: D }, draws: D };
 }
 /** Seed of those draws (a fixed stream: same config → same prediction). */
@@ -292,7 +292,7 @@ export interface EnsembleSeries {
 }
 
 /** Lower Cholesky factor of a symmetric PSD matrix (n×n row-major); semidefinite directions get a zero column. */
-function cholesky(C: Float64Array, n: number): Float64Array {
+export function cholesky(C: Float64Array, n: number): Float64Array {
   const L = new Float64Array(n * n);
   choleskyInto(C, n, L);
   return L;
@@ -322,7 +322,7 @@ function choleskyInto(C: Float64Array, n: number, L: Float64Array): void {
  * B_ii = √χ²_{dof − i} (i = 0..J−1) and B_ij ~ N(0, 1) below the diagonal (exact for dof > J − 1; for fewer degrees of
  * freedom the sum of dof outer products of N(0, Σ) vectors).
  */
-function wishart(rng: Rng, L: Float64Array, J: number, dof: number): Float64Array {
+export function wishart(rng: Rng, L: Float64Array, J: number, dof: number): Float64Array {
   const W = new Float64Array(J * J);
   if (dof <= 0) return W;
   if (dof < J) {
