@@ -116,6 +116,25 @@ describe('issue 15: the crashes of valid or extreme input', () => {
     expectBadInput(r, '--simulation');
     expect(r.err).toMatch(/recording series "ratio_mag"/);
   });
+  it('compare --theory with a corrected theory of another data size or mode is refused (its shift is of that n): exit 2 naming --theory', async () => {
+    const th = join(root, 'th-n200.json');
+    const sm = join(root, 'sm-n400.json');
+    const smOnline = join(root, 'sm-online.json');
+    const at = (data: Record<string, unknown>) => file(small((c) => {
+      c.data = data;
+      c.seeds = [1, 2];
+      c.steps = 20;
+    }));
+    expect((await runCli(['theory', '--config', at({ mode: 'full-batch', n: 200 }), '--out', th])).code).toBe(0);
+    expect((await runCli(['simulate', '--config', at({ mode: 'full-batch', n: 400 }), '--out', sm])).code).toBe(0);
+    expect((await runCli(['simulate', '--config', at({ mode: 'online', batch: 200 }), '--out', smOnline])).code).toBe(0);
+    const r = await runCli(['compare', '--theory', th, '--simulation', sm]);
+    expectBadInput(r, '--theory');
+    expect(r.err).toMatch(/a theory of the simulation's data \(full batch with n = 400\); this file's \S+ corrected theory is for full batch with n = 200/);
+    const o = await runCli(['compare', '--theory', th, '--simulation', smOnline]);
+    expectBadInput(o, '--theory');
+    expect(o.err).toMatch(/\(online with B = 200\); .* is for full batch with n = 200/);
+  });
 });
 
 describe('issue 15: resource bombs are refused before anything is allocated', () => {

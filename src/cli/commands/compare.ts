@@ -99,6 +99,24 @@ function checkSamePair(theoryConfig: ExperimentConfig, simConfig: ExperimentConf
   if (diff) throw new ConfigError('--theory/--simulation', `${opts.theory} and ${opts.simulation}`, `a theory and a simulation of the same model and algorithms (their provenance configs differ at ${diff})`);
 }
 
+/**
+ * A corrected theory is the theory of one data law: full batch at that n, or online at that batch size B. Compared
+ * with a simulation of another mode or size it would judge the wrong prediction (its shift scales as 1/n or 1/B, its
+ * per-seed SD as 1/√n or 1/√B), so the pair is refused rather than compared.
+ */
+function checkCorrectedData(corrected: Trajectory, simConfig: ExperimentConfig, opts: CompareCliOptions): void {
+  const c = corrected.correction as { mode?: unknown; size?: unknown } | undefined;
+  const data = simConfig.data;
+  const simSize = data.mode === 'full-batch' ? data.n : data.mode === 'online' ? data.batch : null;
+  if (c?.mode === data.mode && c?.size === simSize) return;
+  const what = (mode: unknown, size: unknown) => (mode === 'full-batch' ? `full batch with n = ${size}` : mode === 'online' ? `online with B = ${size}` : `${String(mode)} data`);
+  throw new ConfigError(
+    '--theory',
+    opts.theory,
+    `a theory of the simulation's data (${what(data.mode, simSize)}); this file's ${corrected.algorithm} corrected theory is for ${what(c?.mode, c?.size)}: re-run \`specgd theory\` on the simulation's config`,
+  );
+}
+
 /** A resolved config (as stored in provenance) back to the file form: `record: "auto"` is the default, not a value. */
 function unresolve(config: unknown): unknown {
   if (!config || typeof config !== 'object') return config;
@@ -164,6 +182,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
     // finite-sample: first against the corrected theory (population + predicted finite-sample shift), then the
     // population-only comparison as the second table
     const corrected = theory.find((t) => t.kind === 'theory-corrected' && t.algorithm === label);
+    if (corrected) checkCorrectedData(corrected, config, opts);
     if (corrected) out.push(compareTrajectories(corrected, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs corrected theory` }));
     out.push(compareTrajectories(th, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs reduced map${config.data.mode === 'population' ? '' : ' (population)'}` }));
   }

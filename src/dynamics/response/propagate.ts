@@ -333,29 +333,53 @@ export function pairIndex(pairs: [number, number][], K: number): Int32Array {
 }
 
 /**
+ * E tr_x Δ(D₁) per unit 1/n from D₁'s images along the sources, without D₁'s trace terms:
+ *   Σ_{j<min(J,K)} Σ_u [ Σ_{w≠u} off_{j,u,w} q4(j,u,w,x) + (1 − 1/r_u) tl_{j,u} q4(j,u,u,x) ],
+ * off[(j·K + u)·K + w] the image of D₁_uw (u ≠ w) along (R_j)_uw, tl[j·K + u] that of D₁'s traceless part of block u
+ * along (R̃_j)_uu (q4 as `q4Table`). `sameSampleMean` adds the trace terms; rank-one-ensemble.ts uses it as is.
+ */
+export function sameSampleMeanOf(J: number, K: number, rank: ArrayLike<number>, q4: Float64Array, off: Float64Array, tl: Float64Array, x: number): number {
+  let srcD = 0;
+  for (let j = 0; j < Math.min(J, K); j++) {
+    for (let u = 0; u < K; u++) {
+      for (let w = 0; w < K; w++) if (u !== w) srcD += off[(j * K + u) * K + w] * q4[((j * K + u) * K + w) * K + x];
+      srcD += tl[j * K + u] * (1 - 1 / rank[u]) * q4[((j * K + u) * K + u) * K + x];
+    }
+  }
+  return srcD;
+}
+
+/** Scratch for `sameSampleMean`'s images (grown on demand; single-threaded, not reentrant across calls). */
+let scratchOff = new Float64Array(0);
+let scratchTl = new Float64Array(0);
+
+/**
  * E tr_x Δ(D₁) per unit 1/n (full batch), D₁ the first-order Gram response with the images of the sources R_j
  * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives.
+ * D₁'s images: off_{j,b,c} = a_b u_{j,(b,c)} + a_c u_{j,(c,b)} (u the pair images), tl_{j,b} = 2 a_b α_{j,b}
+ * (`sameSampleMeanOf`), plus the trace terms Σ_{b,c} (2 a_b/r_b) G_{j,b,c} (q4(j,c,b,x) − μ_{j,c} r_c q2(b,x)).
  */
 export function sameSampleMean(bl: ResponseBlocks, a: Float64Array, J: number, sm: SourceMoments, q4: Float64Array, im: PieceImages, x: number): number {
   const K = a.length;
   const rank = bl.rank;
   const { u, al, G, pidx, P } = im;
-  let srcD = 0;
-  for (let j = 0; j < Math.min(J, K); j++) {
-    let e = 0;
+  const Jm = Math.min(J, K);
+  if (scratchOff.length < Jm * K * K) scratchOff = new Float64Array(Jm * K * K);
+  if (scratchTl.length < Jm * K) scratchTl = new Float64Array(Jm * K);
+  let trace = 0;
+  for (let j = 0; j < Jm; j++) {
     for (let b = 0; b < K; b++) {
       for (let cc = 0; cc < K; cc++) {
         if (b !== cc) {
           const p = (j * P + pidx[b * K + cc]) * 2;
-          e += (a[b] * u[p + (b < cc ? 0 : 1)] + a[cc] * u[p + (cc < b ? 0 : 1)]) * q4[((j * K + b) * K + cc) * K + x];
+          scratchOff[(j * K + b) * K + cc] = a[b] * u[p + (b < cc ? 0 : 1)] + a[cc] * u[p + (cc < b ? 0 : 1)];
         }
-        if (G) e += ((2 * a[b]) / rank[b]) * G[(j * K + b) * K + cc] * (q4[((j * K + cc) * K + b) * K + x] - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
+        if (G) trace += ((2 * a[b]) / rank[b]) * G[(j * K + b) * K + cc] * (q4[((j * K + cc) * K + b) * K + x] - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
       }
-      e += 2 * a[b] * al[j * K + b] * (1 - 1 / rank[b]) * q4[((j * K + b) * K + b) * K + x];
+      scratchTl[j * K + b] = 2 * a[b] * al[j * K + b];
     }
-    srcD += e;
   }
-  return srcD;
+  return sameSampleMeanOf(J, K, rank, q4, scratchOff, scratchTl, x) + trace;
 }
 
 /** The expansion's images (one Image per source) in the flat layout of PieceImages. */

@@ -40,10 +40,9 @@
 import { createRng, type Rng } from '../../core/rng.js';
 import { blockMisalignmentRatio } from '../../core/blocks.js';
 import { ensembleDraws } from '../../config/defaults.js';
-import { DIVERGENCE_BOUND } from '../../core/tolerances.js';
 import { sourceMoments, type SourceMoments } from './moments.js';
-import { q4Table } from './propagate.js';
-import { cholesky, ENSEMBLE_SEED, ensembleSeriesNames, escapeSummary, keptDraws, newAccumulator, noSteps, wishart, type EnsembleProblem, type EnsembleSeries } from './source-ensemble.js';
+import { q4Table, sameSampleMeanOf } from './propagate.js';
+import { cholesky, divergedMessage, ENSEMBLE_SEED, ensembleSeriesNames, escapeSummary, inRange, keptDraws, newAccumulator, noSteps, wishart, type EnsembleProblem, type EnsembleSeries } from './source-ensemble.js';
 
 /** Most rank-1 blocks beside a bulk: a draw's step costs (J·K₁)²·K₁ for the bulk rows' Gram contractions. */
 export const MAX_RANK_ONE_WITH_BULK = 4;
@@ -101,21 +100,6 @@ function factors(sm: SourceMoments, rank: ArrayLike<number>, R: number[], b: num
     for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) Ct[j * J + jp] = sm.tl(j, jp, b) / (n * m);
   }
   return { tr: cholesky(Ctr, J * K), pair, fam: cholesky(Cf, Q), tl: cholesky(Ct, J) };
-}
-
-/**
- * E tr_x Δ(D₁) per unit 1/n from D₁'s images (propagate.ts `sameSampleMean` without its trace terms): off[(j·K + u)·K
- * + w] the image of D₁_uw (u ≠ w) along (R_j)_uw, tl[j·K + u] that of D₁'s traceless part of block u along (R̃_j)_uu.
- */
-function sameSampleMeanOf(J: number, K: number, rank: ArrayLike<number>, q4: Float64Array, off: Float64Array, tl: Float64Array, x: number): number {
-  let srcD = 0;
-  for (let j = 0; j < Math.min(J, K); j++) {
-    for (let u = 0; u < K; u++) {
-      for (let w = 0; w < K; w++) if (u !== w) srcD += off[(j * K + u) * K + w] * q4[((j * K + u) * K + w) * K + x];
-      srcD += tl[j * K + u] * (1 - 1 / rank[u]) * q4[((j * K + u) * K + u) * K + x];
-    }
-  }
-  return srcD;
 }
 
 /** Run the ensemble (module comment) for a full-batch problem whose layout `rankOneLayout` accepts. */
@@ -265,13 +249,10 @@ export function runRankOneEnsemble(pb: EnsembleProblem, symbols: readonly string
       stat[2 * K + 1] = blockMisalignmentRatio(aSigned, s, pb.spike);
       stat[2 * K + 2] = blockMisalignmentRatio(mags, s, pb.spike);
       if (escapeStep[d] < 0 && aSigned[s] >= pb.escapeLevel) escapeStep[d] = k;
-      let ok = true;
-      for (let i = 0; i < stat.length; i++) if (!Number.isFinite(stat[i])) ok = false;
-      for (let i = 0; i < 2 * K; i++) if (Math.abs(stat[i]) > DIVERGENCE_BOUND) ok = false;
-      if (!ok) {
+      if (!inRange(stat, K)) {
         reached = k - 1;
         status = 'diverged';
-        message = `draw ${d} of the source ensemble left the range |statistic| ≤ ${DIVERGENCE_BOUND} at step ${k} (the Gaussian law of the sources at n = ${pb.n} allows a curvature the step cannot follow): prediction stopped at step ${k - 1}`;
+        message = divergedMessage(d, k, pb.n);
         break;
       }
       acc.add(d, k, stat);

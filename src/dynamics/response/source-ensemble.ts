@@ -170,10 +170,19 @@ export function escapeSummary(steps: Int32Array, last: number): EnsembleSeries['
  * The statistics of a draw are in range when the block coefficients and magnitudes are within the simulation's
  * divergence bound (core/tolerances.ts: |a_k|, |W_ij| ≤ DIVERGENCE_BOUND) and every statistic is finite.
  */
-function inRange(stat: Float64Array, K: number): boolean {
+/**
+ * Whether one draw's statistics at a step are finite and within the simulation's divergence bound (|coefficient|,
+ * |magnitude| ≤ DIVERGENCE_BOUND): a draw that is not ends the ensemble's prediction (`divergedMessage`).
+ */
+export function inRange(stat: Float64Array, K: number): boolean {
   for (let i = 0; i < stat.length; i++) if (!Number.isFinite(stat[i])) return false;
   for (let i = 0; i < 2 * K; i++) if (Math.abs(stat[i]) > DIVERGENCE_BOUND) return false;
   return true;
+}
+
+/** Why an ensemble's prediction ended at step k − 1: draw d left the range of `inRange` at step k. */
+export function divergedMessage(d: number, k: number, n: number): string {
+  return `draw ${d} of the source ensemble left the range |statistic| ≤ ${DIVERGENCE_BOUND} at step ${k} (the Gaussian law of the sources at n = ${n} allows a curvature the step cannot follow): prediction stopped at step ${k - 1}`;
 }
 
 /**
@@ -510,7 +519,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
         // the prediction ends before the first step at which some draw is not finite (every draw covers 0..reached)
         reached = k - 1;
         status = 'diverged';
-        message = `draw ${d} of the source ensemble left the range |statistic| ≤ ${DIVERGENCE_BOUND} at step ${k} (the Gaussian law of the sources at n = ${pb.n} allows a curvature the step cannot follow): prediction stopped at step ${k - 1}`;
+        message = divergedMessage(d, k, pb.n);
         break;
       }
       acc.add(d, k, stat);
