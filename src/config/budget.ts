@@ -15,7 +15,7 @@ import { ALGORITHMS, algorithmOf } from '../algorithms/index.js';
 import { totalmem } from 'node:os';
 import { ConfigError } from '../core/errors.js';
 import type { ExperimentConfig } from './config.js';
-import { DEFAULTS, ensembleDraws, FAMILY_RESAMPLES } from './defaults.js';
+import { DEFAULTS, ensembleDraws, FAMILY_REFERENCE_REPLICATES, FAMILY_RESAMPLES } from './defaults.js';
 
 /** Default memory limit: half the machine's memory, at most this many MB. */
 export const DEFAULT_MEMORY_LIMIT_MB = 4096;
@@ -45,16 +45,18 @@ export const DERIVE_BYTES_PER_PAIR = 53e3;
  */
 export const SIM_STEP_OPS = 2500;
 /**
- * The finite-sample corrected theory of GD (dynamics/response/source-ensemble.ts): per theory draw, step and K⁴ (the
- * pieces' Gram contractions and the same-sample term over K blocks), measured 3.2e-8 s (2048 draws × 300 steps at
- * K = 3 in 1.6 s, full batch); half is charged, as above. Draws: `ensembleDraws` (defaults.ts), the count the theory runs.
+ * The finite-sample corrected theory of GD (dynamics/response/source-ensemble.ts, full batch by rank-one-ensemble.ts):
+ * per theory draw, step and K⁴ (the pieces' Gram contractions and the same-sample term over K blocks), measured
+ * 3.4e-8 s for the full-batch rank-1-exact ensemble (2048 draws × 300 steps at K = 3 in 1.7 s; the W-piece ensemble of
+ * online runs 0.95 s there); half is charged, as above. Draws: `ensembleDraws` (defaults.ts), the count the theory runs.
  */
 export const ENSEMBLE_DRAW_STEP_K4_OPS = 16;
 /**
  * The corrected theory's family-wise critical values (dynamics/response/family-critical.ts): per resample, seed,
  * recorded step and compared series, measured 1.0e-8 s (4000 resamples × 16 seeds × 301 steps × 5 series in 0.94 s,
- * 64 seeds in 2.6 s); half is charged. Memory: the kept draws (8 bytes per draw, recorded step and series) and the
- * resampled maxima (2 × 4 bytes per resample and recorded step).
+ * 64 seeds in 2.6 s; 0.49 s and 1.38 s on 2026-12-02), and per reference replicate, draw, recorded step and series
+ * the same pass (32 replicates × 2048 draws there: 0.33 s); half is charged. Memory: the kept draws (8 bytes per
+ * draw, recorded step and series) and the resampled maxima (2 × 4 bytes per resample and recorded step).
  */
 export const FAMILY_RESAMPLE_OPS = 5;
 export const THEORY_BLOCK_STEP_OPS = 15;
@@ -294,7 +296,10 @@ function ensembleTerms(config: ExperimentConfig, B: number): CostTerm[] {
     // the compared series: the block magnitudes, the loss and the magnitudes' ratio (corrected.ts finiteSampleSeries)
     const G = B + 2;
     const R = recordCount(config.steps, config.record);
-    terms.push({ field: 'seeds', value: S, what: `the comparison's family-wise critical values: ${FAMILY_RESAMPLES} resamples of ${S} seeds × ${R} recorded steps × ${G} series × ${gd} GD algorithm(s)`, bytes: (draws * R * G * 8 + FAMILY_RESAMPLES * R * 8), ops: FAMILY_RESAMPLE_OPS * FAMILY_RESAMPLES * S * R * G * gd });
+    // the resamples scale with the seeds; the kept draws, the resampled maxima and the reference replicates with the
+    // recorded steps alone (a replicate's pass over the draws is a resample's pass over its seeds: the same unit cost)
+    terms.push({ field: 'seeds', value: S, what: `the comparison's family-wise critical values: ${FAMILY_RESAMPLES} resamples of ${S} seeds × ${R} recorded steps × ${G} series × ${gd} GD algorithm(s)`, bytes: 0, ops: FAMILY_RESAMPLE_OPS * FAMILY_RESAMPLES * S * R * G * gd });
+    terms.push({ field: 'record', value: config.record, what: `the family-wise critical values' kept theory draws and reference: ${draws} draws × ${R} recorded steps × ${G} series (${FAMILY_REFERENCE_REPLICATES} bootstrap replicates) × ${gd} GD algorithm(s)`, bytes: draws * R * G * 8 + FAMILY_RESAMPLES * R * 8, ops: FAMILY_RESAMPLE_OPS * FAMILY_REFERENCE_REPLICATES * draws * R * G * gd });
   }
   return terms;
 }

@@ -70,6 +70,12 @@ export const ENSEMBLE_MIN_DRAWS = 256;
  * (dynamics/response/family-critical.ts; here, in config/, so that the budget charges the same count).
  */
 export const FAMILY_RESAMPLES = 4000;
+/**
+ * Pair-bootstrap replicates of the theory's own mean and SD per family-wise critical value (family-critical.ts: the
+ * null carries the Monte Carlo error of the reference the seeds are compared with); resample r uses replicate
+ * r mod FAMILY_REFERENCE_REPLICATES.
+ */
+export const FAMILY_REFERENCE_REPLICATES = 32;
 
 /**
  * Draws used at K blocks: ENSEMBLE_DRAWS·(3/K)⁴ (a draw costs O(K⁴) per step: the pieces' Gram contractions and the

@@ -13,7 +13,9 @@
  * number of seeds; ensembles estimated below PARALLEL_MIN_WORK multiply-adds run sequentially (the start-up and
  * messaging would dominate).
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExperimentConfig } from '../config/config.js';
 import { ConfigError } from '../core/errors.js';
@@ -87,9 +89,15 @@ function ensurePool(size: number): void {
   // running from the TypeScript sources (tsx, vitest; tsx may add a query to the URL) or from built JavaScript
   const fromSource = new URL(self).pathname.endsWith('.ts');
   const entry = new URL(fromSource ? './parallel-worker.ts' : './parallel-worker.js', self).href;
+  // a worker whose boot file is missing never runs a line and never answers, and this thread waits for it in
+  // Atomics.wait, where no 'error' event can reach it: refuse up front (a dist/ built by plain tsc, not `npm run build`)
+  const boot = new URL('./parallel-boot.mjs', self);
+  if (pool.length < size && !existsSync(fileURLToPath(boot))) {
+    throw new Error(`seed workers cannot start: ${fileURLToPath(boot)} is missing (build dist/ with \`npm run build\`, which copies the worker boot files; plain tsc does not)`);
+  }
   while (pool.length < size) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(new URL('./parallel-boot.mjs', self), {
+    const worker = new Worker(boot, {
       workerData: { entry, port: port2, counter: counter.buffer },
       transferList: [port2],
       stdout: false,

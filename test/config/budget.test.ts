@@ -117,7 +117,7 @@ describe('budget: the long-format CSV', () => {
 });
 
 describe('budget: the corrected theory\'s family-wise critical values', () => {
-  it('a finite-sample GD config with ≥ 2 seeds is charged for the resampling, in proportion to the seeds (field seeds); one seed is not', () => {
+  it('a finite-sample GD config with ≥ 2 seeds is charged for the resampling, in proportion to the seeds (field seeds), its kept draws by the recorded steps (field record); one seed is not', () => {
     const fs = (seeds: number) => parseConfig({ model: { d: 8, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 10, bulkVariance: 1 } }, algorithms: [{ name: 'gd', eta: 0.01 }], steps: 300, data: { mode: 'full-batch', n: 2000 }, seeds: Array.from({ length: seeds }, (_, i) => i + 1), record: 'all' });
     const term = (seeds: number) => theoryTerms(fs(seeds)).find((t) => /family-wise critical values/.test(t.what));
     expect(term(1)).toBeUndefined();
@@ -125,6 +125,13 @@ describe('budget: the corrected theory\'s family-wise critical values', () => {
     const t64 = term(64)!;
     expect(t16.field).toBe('seeds');
     expect(t64.ops / t16.ops).toBeCloseTo(4, 12);
-    expect(t16.bytes).toBeGreaterThan(0);
+    // the kept draws and the reference replicates: charged to the recorded steps, the same at any seed count
+    const kept = (seeds: number) => theoryTerms(fs(seeds)).find((t) => /kept theory draws and reference/.test(t.what))!;
+    expect(kept(16).field).toBe('record');
+    expect(kept(16).bytes).toBeGreaterThan(0);
+    expect(kept(64).bytes).toBe(kept(16).bytes);
+    expect(kept(64).ops).toBe(kept(16).ops);
+    expect(kept(1 + 1).ops).toBe(kept(16).ops);
+    expect(theoryTerms(fs(1)).find((t) => /kept theory draws/.test(t.what))).toBeUndefined();
   });
 });

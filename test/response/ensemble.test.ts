@@ -83,7 +83,7 @@ describe('corrected theory vs seeded finite-sample ensembles', () => {
     const pick = (m: Record<string, number[]>) => Object.fromEntries(GRAM.map((n) => [n, cor.step.map((k) => m[n][k])]));
     const info = cor.correction as unknown as CorrectionInfo;
     // the same resampled rule, from the W-piece ensemble's own draws
-    const familyCritical = familyCriticalValues(w.kept!, pick(w.mean), pick(w.sd), pick(w.mcse), config.seeds.length, FAMILY_ALPHA);
+    const familyCritical = familyCriticalValues(w.kept!, pick(w.sd), pick(w.mcse), config.seeds.length, FAMILY_ALPHA)!;
     const wTheory = { ...cor, series: pick(w.mean), sd: pick(w.sd), correction: { ...info, mcse: pick(w.mcse), familyCritical } } as unknown as typeof cor;
     const control = compareTrajectories(wTheory, sim, opts);
     expect((control.tolerance as { calibration?: string }).calibration).toBe('resampled');

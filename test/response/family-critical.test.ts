@@ -8,13 +8,14 @@
  *  - controls that must fail: the population theory dressed as the corrected one (its mean, the ensemble's spread), and
  *    the corrected theory with its predicted spread 8× too wide (the spread test, where the mean test alone would be
  *    lenient; its resolution at 16 seeds is a factor e^w ≈ 5 here);
- *  - the critical values are non-decreasing in the window's end, and a comparison with another seed count falls back
- *    to the Bonferroni–t rule.
+ *  - the critical values are the exact points of a ±1 ensemble's Binomial law (one step, and the maximum over two);
+ *    a comparison with another seed count falls back to the Bonferroni–t rule.
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { correctedTheory, finiteSampleSeries, responsesOf, type CorrectionInfo } from '../../src/dynamics/response/corrected.js';
 import { ENSEMBLE_SEED } from '../../src/dynamics/response/source-ensemble.js';
+import { familyCriticalValues } from '../../src/dynamics/response/family-critical.js';
 import { runRankOneEnsemble } from '../../src/dynamics/response/rank-one-ensemble.js';
 import { buildModelSpec, initialBlockCoefficients } from '../../src/model/spec.js';
 import { recordSteps } from '../../src/config/record.js';
@@ -75,16 +76,86 @@ function fakeEnsembles(seed: number): Trajectory[] {
 const fakes = [...fakeEnsembles(ENSEMBLE_SEED + 1), ...fakeEnsembles(ENSEMBLE_SEED + 2)];
 const compare = (th: Trajectory, sim: Trajectory) => compareTrajectories(th, sim, { eta: 0.01, config, series: gram });
 
+/**
+ * An ensemble with an exact answer: D = 4 draws in two antithetic pairs, one series at two "steps" whose values are
+ * ±1 (draws (−1, −1), (1, 1), (−1, 1), (1, −1)), so S draws picked uniformly give at each step m ~ Binomial(S, ½) plus
+ * ones and every pair-bootstrap replicate has μ* = 0 and σ*² = D/(D − 1) = 4/3 (each step's values are ±1 twice in any
+ * replicate). The statistics are functions of T = |m − S/2|: x̄ = 2T/S, σ̂² = S/(S − 1)·(1 − x̄²),
+ * Z = |x̄|/√(max(σ̂², σ*²)/S) (mcse 0 here) and V = |½ ln(σ̂²/σ*²)|, both increasing in T; so the (1 − α/2) point is
+ * their value at the smallest T whose probability P(T' ≤ T) (at one step; its square for the maximum over two
+ * independent steps) reaches the order statistic's rank/R. The levels are chosen where those probabilities are ≥ 6
+ * binomial SDs of the empirical CDF (√(q(1 − q)/R)) away from rank/R, so the resampling error cannot move the point.
+ * (The "given" SD is the law's, 1: a rule that used it in place of the replicate's would give Z = 2.5 at T = 5.)
+ */
+describe('family-wise critical values against the exact law of a ±1 ensemble', () => {
+  const Sx = 16;
+  const R = 4000;
+  const binomial = (m: number) => {
+    let c = 1;
+    for (let i = 0; i < m; i++) c = (c * (Sx - i)) / (i + 1);
+    return c / 2 ** Sx;
+  };
+  const cdf = (t: number) => {
+    let F = 0;
+    for (let m = 0; m <= Sx; m++) if (Math.abs(m - Sx / 2) <= t) F += binomial(m);
+    return F;
+  };
+  const s2Ref = 4 / 3;
+  const Zof = (t: number) => { const x = (2 * t) / Sx; return x / Math.sqrt(Math.max((Sx / (Sx - 1)) * (1 - x * x), s2Ref) / Sx); };
+  const Vof = (t: number) => { const x = (2 * t) / Sx; return Math.abs(0.5 * Math.log(((Sx / (Sx - 1)) * (1 - x * x)) / s2Ref)); };
+  /** The exact point: the smallest T with G(T) ≥ rank/R; asserts the margins of the comment above. */
+  const exactT = (alpha: number, G: (t: number) => number) => {
+    const q = Math.ceil((1 - alpha / 2) * (R + 1)) / R;
+    const sdF = Math.sqrt((q * (1 - q)) / R);
+    let t = 0;
+    while (G(t) < q) t++;
+    expect(G(t) - q).toBeGreaterThan(6 * sdF);
+    expect(q - G(t - 1)).toBeGreaterThan(6 * sdF);
+    return t;
+  };
+  const kept = (second: 'independent' | 'copy') => {
+    const first = [-1, 1, -1, 1];
+    const other = second === 'copy' ? first : [-1, 1, 1, -1];
+    const values = new Float64Array(4 * 2);
+    for (let d = 0; d < 4; d++) {
+      values[d * 2] = first[d];
+      values[d * 2 + 1] = other[d];
+    }
+    return { names: ['x'], steps: [0, 1], draws: 4, values };
+  };
+  const ones = { x: [1, 1] };
+  const zeros = { x: [0, 0] };
+  it('one step: z and w are the exact Binomial points of the mean and spread statistics (α = 0.1)', () => {
+    const t = exactT(0.1, cdf);
+    const fc = familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.1, R)!;
+    expect(fc.z[0]).toBeCloseTo(Zof(t), 5);
+    expect(fc.w[0]).toBeCloseTo(Vof(t), 5);
+  });
+  it('two independent steps: the point of the maximum (α = 0.05), above the one-step point; a copied step adds nothing', () => {
+    const t2 = exactT(0.05, (t) => cdf(t) ** 2);
+    const fc = familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.05, R)!;
+    expect(fc.z[1]).toBeCloseTo(Zof(t2), 5);
+    expect(fc.w[1]).toBeCloseTo(Vof(t2), 5);
+    const copy = familyCriticalValues(kept('copy'), ones, zeros, Sx, 0.05, R)!;
+    expect(copy.z[1]).toBe(copy.z[0]);
+    expect(copy.w[1]).toBe(copy.w[0]);
+    expect(fc.z[1]).toBeGreaterThan(copy.z[1]);
+  });
+  it('too few resamples for the order statistic throws; an ensemble whose resamples can coincide (σ̂ = 0) has none', () => {
+    expect(() => familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.01, 198)).toThrow(/≥ 199 resamples/);
+    expect(familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.01, 199)).not.toBeNull();
+    // S = 2 of D = 4 draws: both picks alike in a quarter of the resamples, σ̂ = 0, V = ∞ beyond any level
+    expect(familyCriticalValues(kept('independent'), ones, zeros, 2, 0.01, R)).toBeNull();
+  });
+});
+
 describe('resampled family-wise critical values (the corrected theory as the null)', () => {
-  it('carries critical values for the config\'s seed count, non-decreasing in the window end', () => {
+  it('carries critical values for the config\'s seed count, series and steps', () => {
     const fc = info.familyCritical!;
     expect(fc.seeds).toBe(S);
     expect(fc.series).toEqual(gram);
     expect(fc.steps).toEqual(theory.step);
-    for (let k = 1; k < fc.steps.length; k++) {
-      expect(fc.z[k]).toBeGreaterThanOrEqual(fc.z[k - 1]);
-      expect(fc.w[k]).toBeGreaterThanOrEqual(fc.w[k - 1]);
-    }
+    expect(fc.referenceReplicates).toBeGreaterThan(1);
   });
   it(`rejects the right theory in at most the family-wise level of ${2 * 64} groups of ${S} independent draws of its law`, () => {
     expect(fakes.length).toBe(128);

@@ -15,6 +15,7 @@
  * otherwise), so seed-parallel workers each use one core. Non-finite inputs never reach LAPACK (they return a
  * failure status first).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { checkWorkspace, type LinalgBackend, type SvdResult, type SvdWorkspace } from './backend.js';
 
@@ -51,6 +52,30 @@ function allFinite(a: Float64Array, len: number): boolean {
 export type NativeLoad = { ok: true; backend: LinalgBackend } | { ok: false; reason: string };
 
 /**
+ * The OpenBLAS kernel family pinned on x86-64 (OPENBLAS_CORETYPE, read once when the library is loaded): OpenBLAS
+ * otherwise picks its kernels by CPU (SkylakeX's AVX-512 on this Intel machine, Zen's AVX2 on an AMD one), and
+ * kernels of another family round differently, so the same config and seed gave different data on two machines (the
+ * quick run's figure data 8, 10, 11, 13 and claims.json: measured 2026-12-02, a reference made on a Zen machine
+ * reproduced bit for bit here only with OPENBLAS_CORETYPE=Zen; Haswell differed in one file, SkylakeX in ten). Zen's
+ * kernels need AVX2 and FMA only; a CPU without them keeps OpenBLAS's own choice (its provenance names the core), and
+ * a user's OPENBLAS_CORETYPE is respected.
+ */
+export const OPENBLAS_PINNED_CORE = 'Zen';
+
+/** Set OPENBLAS_CORETYPE to OPENBLAS_PINNED_CORE before the library loads, where the CPU runs its kernels. */
+function pinOpenblasCore(): void {
+  if (process.env.OPENBLAS_CORETYPE !== undefined || process.arch !== 'x64') return;
+  let flags = '';
+  try {
+    flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
+  } catch {
+    return;
+  }
+  const has = new Set(flags.trim().split(/\s+/));
+  if (has.has('avx2') && has.has('fma')) process.env.OPENBLAS_CORETYPE = OPENBLAS_PINNED_CORE;
+}
+
+/**
  * Load koffi and OpenBLAS and bind the kernels. `library` defaults to SPECGD_OPENBLAS or `libopenblas.so.0`;
  * `threads` to SPECGD_BLAS_THREADS or 1. Never throws: a missing package, library or symbol is a reason.
  */
@@ -62,6 +87,7 @@ export function loadNativeLinalg(library = process.env.SPECGD_OPENBLAS ?? OPENBL
     return { ok: false, reason: `the npm package koffi is not installed (${(e as Error).message.split('\n')[0]})` };
   }
   let lib: ReturnType<typeof koffi.load>;
+  pinOpenblasCore();
   try {
     lib = koffi.load(library);
   } catch (e) {

@@ -298,7 +298,7 @@ export function correctedTheory(config: ExperimentConfig, record: ArrayLike<numb
       populationFull[p.name] = fullSteps.map((k) => p.population[k]);
     }
     // the kept steps are the recorded steps up to the ensemble's last: the corrected trajectory's steps
-    const familyCritical = ens?.kept && ens.kept.steps.length === steps.length ? familyCriticalValues(ens.kept, series, sd, mcse, S, FAMILY_ALPHA) : undefined;
+    const familyCritical = ens?.kept && ens.kept.steps.length === steps.length ? familyCriticalValues(ens.kept, sd, mcse, S, FAMILY_ALPHA) ?? undefined : undefined;
     const escape = ens ? ensembleEscape(ens, r.symbols[r.signal], r.escape.level, r.escape.step) : { level: r.escape.level, populationStep: r.escape.step, meanShift: !escapeValid || r.escape.shift === null ? null : r.escape.shift / N, sd: !escapeValid || r.escape.sd === null ? null : r.escape.sd / Math.sqrt(N) };
     const eta = config.algorithms.find((a) => algorithmOf(a).label(a) === r.label)!.eta;
     const validity = range.validity;

@@ -102,6 +102,13 @@ function factors(sm: SourceMoments, rank: ArrayLike<number>, R: number[], b: num
   return { tr: cholesky(Ctr, J * K), pair, fam: cholesky(Cf, Q), tl: cholesky(Ct, J) };
 }
 
+/** ⟨A_x, GB_y⟩ = Σ_q A[q·K1 + x]·GB[q·K1 + y]: an inner product of two pieces' images (GB = the Gram matrix times B). */
+function ip(A: Float64Array, GB: Float64Array, Q: number, K1: number, x: number, y: number): number {
+  let t = 0;
+  for (let q = 0; q < Q; q++) t += A[q * K1 + x] * GB[q * K1 + y];
+  return t;
+}
+
 /** Run the ensemble (module comment) for a full-batch problem whose layout `rankOneLayout` accepts. */
 export function runRankOneEnsemble(pb: EnsembleProblem, symbols: readonly string[]): EnsembleSeries {
   const bl = pb.blocks;
@@ -205,19 +212,14 @@ export function runRankOneEnsemble(pb: EnsembleProblem, symbols: readonly string
         GUC[q * K1 + x] = gc;
         GDR[q * K1 + x] = gd;
       }
-      const ip = (A: Float64Array, GB: Float64Array, x: number, y: number) => {
-        let t = 0;
-        for (let q = 0; q < Q; q++) t += A[q * K1 + x] * GB[q * K1 + y];
-        return t;
-      };
       // D's block traces (c) and D_RR
       let rowNorm = 0; // Σ_y ‖X_yb‖²
-      if (b >= 0) for (let y = 0; y < K1; y++) rowNorm += ip(UR, GUR, y, y);
+      if (b >= 0) for (let y = 0; y < K1; y++) rowNorm += ip(UR, GUR, Q, K1, y, y);
       let tlN = 0;
       for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) tlN += AL[j] * AL[jp] * tlG[j * J + jp];
       // (the Gram traces z from the sums of squares themselves: z = (z − 1) + 1 would lose ~1e-10 of z_θ = α² at step 0)
       for (let x = 0; x < K1; x++) for (let y = 0; y < K1; y++) {
-        XbXb[x * K1 + y] = b >= 0 ? ip(UC, GUC, x, y) : 0;
+        XbXb[x * K1 + y] = b >= 0 ? ip(UC, GUC, Q, K1, x, y) : 0;
         let v = 0;
         for (let w = 0; w < K1; w++) v += W[w * K1 + x] * W[w * K1 + y];
         if (x === y) z[R[x]] = v + XbXb[x * K1 + y];
@@ -235,7 +237,7 @@ export function runRankOneEnsemble(pb: EnsembleProblem, symbols: readonly string
       let q2 = 0;
       for (let x = 0; x < K1; x++) for (let y = 0; y < K1; y++) q2 += lamR[x] * lamR[y] * DRR[x * K1 + y] ** 2;
       if (b >= 0) {
-        for (let x = 0; x < K1; x++) q2 += 2 * lb * lamR[x] * ip(DR, GDR, x, x);
+        for (let x = 0; x < K1; x++) q2 += 2 * lb * lamR[x] * ip(DR, GDR, Q, K1, x, x);
         q2 += lb * lb * (rb * zb * zb + 4 * ab * ab * tlN);
       }
       for (let i = 0; i < K1; i++) aSigned[R[i]] = W[i * K1 + i];
@@ -279,7 +281,7 @@ export function runRankOneEnsemble(pb: EnsembleProblem, symbols: readonly string
         Gc[q * K1 + x] = t;
       }
       // X_Rb (2λ_b D_bR Λ_R + R_bR): [y, x] = 2λ_b λ_x ⟨X_yb, (D_Rb)_x⟩ + ⟨X_yb, R_xb⟩
-      if (b >= 0) for (let y = 0; y < K1; y++) for (let x = 0; x < K1; x++) F1[y * K1 + x] = 2 * lb * lamR[x] * ip(UR, GDR, y, x) + ip(UR, Gc, y, x);
+      if (b >= 0) for (let y = 0; y < K1; y++) for (let x = 0; x < K1; x++) F1[y * K1 + x] = 2 * lb * lamR[x] * ip(UR, GDR, Q, K1, y, x) + ip(UR, Gc, Q, K1, y, x);
       else F1.fill(0);
       // the same-sample mean (6): D₁'s images — bulk pairs from D_Rb's own components, rank-1 pairs from LI
       offD1.fill(0);
@@ -313,7 +315,7 @@ export function runRankOneEnsemble(pb: EnsembleProblem, symbols: readonly string
         let tb = 0;
         for (let j = 0; j < J; j++) tb += c[j] * tr[j * K + b];
         let xR = 0;
-        for (let x = 0; x < K1; x++) xR += 2 * lb * lamR[x] * ip(UC, GDR, x, x) + ip(UC, Gc, x, x);
+        for (let x = 0; x < K1; x++) xR += 2 * lb * lamR[x] * ip(UC, GDR, Q, K1, x, x) + ip(UC, Gc, Q, K1, x, x);
         let tlR = 0;
         for (let j = 0; j < J; j++) for (let jp = 0; jp < J; jp++) tlR += AL[j] * tlG[j * J + jp] * c[jp];
         abNext = ab - h * (ab * gb + (xR + 4 * lb * lb * ab * tlN + ab * tb + tlR + ab * t6[b]) / rb);

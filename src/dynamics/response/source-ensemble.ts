@@ -150,6 +150,8 @@ export function keptDraws(pb: EnsembleProblem, acc: EnsembleAccumulator, last: n
   const all = Array.from(pb.keep.steps);
   const slots = all.filter((k) => k <= last).length;
   const G = pb.keep.names.length;
+  // every kept step reached: the accumulator's buffer is the layout (no copy: it can be most of the run's memory)
+  if (slots === all.length) return { kept: { names: [...pb.keep.names], steps: all, draws: D, values: acc.kept } };
   const values = new Float64Array(D * slots * G);
   for (let d = 0; d < D; d++) values.set(acc.kept.subarray(d * all.length * G, (d * all.length + slots) * G), d * slots * G);
   return { kept: { names: [...pb.keep.names], steps: all.slice(0, slots), draws: D, values } };
