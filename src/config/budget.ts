@@ -56,7 +56,8 @@ export const ENSEMBLE_DRAW_STEP_K4_OPS = 16;
  * recorded step and compared series, measured 1.0e-8 s (4000 resamples × 16 seeds × 301 steps × 5 series in 0.94 s,
  * 64 seeds in 2.6 s; 0.49 s and 1.38 s on 2026-12-02), and per reference replicate, draw, recorded step and series
  * the same pass (32 replicates × 2048 draws there: 0.33 s); half is charged. Memory: the kept draws (8 bytes per
- * draw, recorded step and series) and the resampled maxima (2 × 4 bytes per resample and recorded step).
+ * draw, recorded step and series), the resampled maxima (2 × 4 bytes per resample and recorded step) and the
+ * replicates' means and SDs (2 × 8 bytes per replicate, recorded step and series).
  */
 export const FAMILY_RESAMPLE_OPS = 5;
 export const THEORY_BLOCK_STEP_OPS = 15;
@@ -299,7 +300,7 @@ function ensembleTerms(config: ExperimentConfig, B: number): CostTerm[] {
     // the resamples scale with the seeds; the kept draws, the resampled maxima and the reference replicates with the
     // recorded steps alone (a replicate's pass over the draws is a resample's pass over its seeds: the same unit cost)
     terms.push({ field: 'seeds', value: S, what: `the comparison's family-wise critical values: ${FAMILY_RESAMPLES} resamples of ${S} seeds × ${R} recorded steps × ${G} series × ${gd} GD algorithm(s)`, bytes: 0, ops: FAMILY_RESAMPLE_OPS * FAMILY_RESAMPLES * S * R * G * gd });
-    terms.push({ field: 'record', value: config.record, what: `the family-wise critical values' kept theory draws and reference: ${draws} draws × ${R} recorded steps × ${G} series (${FAMILY_REFERENCE_REPLICATES} bootstrap replicates) × ${gd} GD algorithm(s)`, bytes: draws * R * G * 8 + FAMILY_RESAMPLES * R * 8, ops: FAMILY_RESAMPLE_OPS * FAMILY_REFERENCE_REPLICATES * draws * R * G * gd });
+    terms.push({ field: 'record', value: config.record, what: `the family-wise critical values' kept theory draws and reference: ${draws} draws × ${R} recorded steps × ${G} series (${FAMILY_REFERENCE_REPLICATES} bootstrap replicates) × ${gd} GD algorithm(s)`, bytes: draws * R * G * 8 + FAMILY_RESAMPLES * R * 8 + 2 * FAMILY_REFERENCE_REPLICATES * R * G * 8, ops: FAMILY_RESAMPLE_OPS * FAMILY_REFERENCE_REPLICATES * draws * R * G * gd });
   }
   return terms;
 }

@@ -134,6 +134,17 @@ describe('issue 15: the crashes of valid or extreme input', () => {
     const o = await runCli(['compare', '--theory', th, '--simulation', smOnline]);
     expectBadInput(o, '--theory');
     expect(o.err).toMatch(/\(online with B = 200\); .* is for full batch with n = 200/);
+    // the same n with another label noise: the corrected theory's sources differ (the population theory's do not)
+    const noisy = join(root, 'sm-noisy.json');
+    expect((await runCli(['simulate', '--config', file(small((c) => {
+      c.data = { mode: 'full-batch', n: 200 };
+      c.seeds = [1, 2];
+      c.steps = 20;
+      c.model.labelNoise = 0.5;
+    })), '--out', noisy])).code).toBe(0);
+    const l = await runCli(['compare', '--theory', th, '--simulation', noisy]);
+    expectBadInput(l, '--theory');
+    expect(l.err).toMatch(/label noise \(model\.labelNoise 0\.5\); this file's is 0/);
   });
 });
 

@@ -15,7 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { correctedTheory, finiteSampleSeries, responsesOf, type CorrectionInfo } from '../../src/dynamics/response/corrected.js';
 import { ENSEMBLE_SEED } from '../../src/dynamics/response/source-ensemble.js';
-import { familyCriticalValues } from '../../src/dynamics/response/family-critical.js';
+import { familyCriticalValues, referenceReplicates } from '../../src/dynamics/response/family-critical.js';
+import { createRng } from '../../src/core/rng.js';
 import { runRankOneEnsemble } from '../../src/dynamics/response/rank-one-ensemble.js';
 import { buildModelSpec, initialBlockCoefficients } from '../../src/model/spec.js';
 import { recordSteps } from '../../src/config/record.js';
@@ -143,9 +144,47 @@ describe('family-wise critical values against the exact law of a ±1 ensemble', 
   });
   it('too few resamples for the order statistic throws; an ensemble whose resamples can coincide (σ̂ = 0) has none', () => {
     expect(() => familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.01, 198)).toThrow(/≥ 199 resamples/);
-    expect(familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.01, 199)).not.toBeNull();
-    // S = 2 of D = 4 draws: both picks alike in a quarter of the resamples, σ̂ = 0, V = ∞ beyond any level
+    expect(() => familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.01, 199)).not.toThrow();
+    expect(() => familyCriticalValues(kept('independent'), ones, zeros, Sx, 0.01, R, 0)).toThrow(/≥ 1 reference replicate/);
+    // S = 2 of D = 4 draws: the two picks alike at one step or the other in three quarters of the resamples, σ̂ = 0
+    // there, V = ∞ beyond any level
     expect(familyCriticalValues(kept('independent'), ones, zeros, 2, 0.01, R)).toBeNull();
+  });
+});
+
+/**
+ * The reference replicates carry the theory's Monte Carlo error: an ensemble of P antithetic pairs whose pair means
+ * vary (draws m_i ± 3e_i, m_i and e_i i.i.d. N(0, 1) on a seeded stream: per-draw variance 10, pair means' 1); the pair bootstrap's replicate means then
+ * have SD √((P − 1)/P)·s_m/√P (s_m the SD of the pair means, the mcse the ensemble reports), not σ/√D and not 0.
+ * Tolerance: the SD of Q replicate means is estimated to relative SE 1/√(2(Q − 1)) (Gaussian to this order: the mean
+ * of P = 500 pair means), ×4.
+ */
+describe('reference replicates: the pair bootstrap of the theory\'s mean', () => {
+  it('their means spread by the pairs\' Monte Carlo error, centred on the ensemble mean', () => {
+    const P = 500;
+    const Q = 2000;
+    const rng = createRng(20261202, 1);
+    const values = new Float64Array(2 * P);
+    const pm: number[] = [];
+    for (let i = 0; i < P; i++) {
+      const m = rng.normal();
+      const e = rng.normal();
+      values[2 * i] = m + 3 * e;
+      values[2 * i + 1] = m - 3 * e;
+      pm.push(m);
+    }
+    const mean = pm.reduce((a, b) => a + b, 0) / P;
+    const sm = Math.sqrt(pm.reduce((a, b) => a + (b - mean) ** 2, 0) / (P - 1));
+    const expected = Math.sqrt((P - 1) / P) * (sm / Math.sqrt(P));
+    const ref = referenceReplicates(values, 2 * P, 1, Q, createRng(7, 7));
+    const mu = Array.from(ref.mu);
+    const mq = mu.reduce((a, b) => a + b, 0) / Q;
+    const sq = Math.sqrt(mu.reduce((a, b) => a + (b - mq) ** 2, 0) / (Q - 1));
+    expect(Math.abs(sq / expected - 1)).toBeLessThan(4 / Math.sqrt(2 * (Q - 1)));
+    // centred on the ensemble mean to within 4 SE of the mean of Q replicates
+    expect(Math.abs(mq - mean)).toBeLessThan((4 * expected) / Math.sqrt(Q));
+    // σ/√D of independent draws would be √10 ≈ 3.2× larger here (σ² = 10): the replicates resample pairs, not draws
+    expect(sq).toBeLessThan(0.8 * Math.sqrt(10 / (2 * P)));
   });
 });
 

@@ -100,11 +100,17 @@ function checkSamePair(theoryConfig: ExperimentConfig, simConfig: ExperimentConf
 }
 
 /**
- * A corrected theory is the theory of one data law: full batch at that n, or online at that batch size B. Compared
+ * A corrected theory is the theory of one data law: full batch at that n, or online at that batch size B, with that
+ * label noise. Compared
  * with a simulation of another mode or size it would judge the wrong prediction (its shift scales as 1/n or 1/B, its
  * per-seed SD as 1/√n or 1/√B), so the pair is refused rather than compared.
  */
-function checkCorrectedData(corrected: Trajectory, simConfig: ExperimentConfig, opts: CompareCliOptions): void {
+function checkCorrectedData(corrected: Trajectory, theoryConfig: ExperimentConfig, simConfig: ExperimentConfig, opts: CompareCliOptions): void {
+  // the label noise enters the corrected theory through the sources' moments (the population theory does not see it)
+  const noise = (c: ExperimentConfig) => JSON.stringify(c.model.labelNoise ?? null);
+  if (noise(theoryConfig) !== noise(simConfig)) {
+    throw new ConfigError('--theory', opts.theory, `a corrected theory of the simulation's label noise (model.labelNoise ${noise(simConfig)}); this file's is ${noise(theoryConfig)}: re-run \`specgd theory\` on the simulation's config`);
+  }
   const c = corrected.correction as { mode?: unknown; size?: unknown } | undefined;
   const data = simConfig.data;
   const simSize = data.mode === 'full-batch' ? data.n : data.mode === 'online' ? data.batch : null;
@@ -151,6 +157,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
   checkOutFile('--out', opts.out);
   const level = parseLevel(opts.windowLevel);
   let config: ExperimentConfig;
+  let theoryConfig: ExperimentConfig;
   let theory: Trajectory[];
   let sim: Trajectory[];
   if (opts.theory !== undefined || opts.simulation !== undefined) {
@@ -158,10 +165,11 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
     theory = readTrajectories('--theory', opts.theory, 'theory');
     sim = readTrajectories('--simulation', opts.simulation, 'simulation');
     config = parseConfig(unresolve(sim[0].provenance?.config), 'simulation provenance.config');
-    const theoryConfig = parseConfig(unresolve(theory[0].provenance?.config), 'theory provenance.config');
+    theoryConfig = parseConfig(unresolve(theory[0].provenance?.config), 'theory provenance.config');
     checkSamePair(theoryConfig, config, opts);
   } else {
     config = resolveConfigOption({ preset: opts.preset, config: opts.config });
+    theoryConfig = config;
     checkBudget([...theoryTerms(config), ...simulationTerms(config)]);
     theory = runTheory(config, { command: 'compare', corrected: true });
     sim = runSimulation(config, { command: 'compare' });
@@ -182,7 +190,7 @@ function compareRun(opts: CompareCliOptions): { comparisons: Comparison[]; confi
     // finite-sample: first against the corrected theory (population + predicted finite-sample shift), then the
     // population-only comparison as the second table
     const corrected = theory.find((t) => t.kind === 'theory-corrected' && t.algorithm === label);
-    if (corrected) checkCorrectedData(corrected, config, opts);
+    if (corrected) checkCorrectedData(corrected, theoryConfig, config, opts);
     if (corrected) out.push(compareTrajectories(corrected, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs corrected theory` }));
     out.push(compareTrajectories(th, sm, { eta: alg.eta, config, signalSymbol, windowLevel: level, series, label: `${label}: simulation vs reduced map${config.data.mode === 'population' ? '' : ' (population)'}` }));
   }
