@@ -21,9 +21,9 @@
  * Wiley 1993, §2.6) with the theory as the null; the replicate reference is the bootstrap of a two-sample statistic
  * (Efron & Tibshirani, An Introduction to the Bootstrap, Chapman & Hall 1993, §16.2). Without it the null treats the
  * theory's μ and σ as exact. Measured false-alarm rate of a right theory at α = 1%, S = 16
- * (scripts/family-calibration.ts): online B = 100, D = 256, 1.04% (1.35% without the replicates); full batch d = 8,
- * λ_v = 10, n = 2000 over the escaping stage 1.61% (1.68% without; 1.64% with D = 8192): still above α there, where
- * the loss's per-seed law is carried by its top 1% of draws at the end of the window (docs/model.md §7). Why not the Bonferroni–Student-t constant
+ * (scripts/family-calibration.ts, mean ± SE over independent sets of fake seeds): online B = 100, D = 256,
+ * 1.09% ± 0.05% (1.35% without the replicates); full batch d = 8, λ_v = 10, n = 2000 over the escaping stage
+ * 1.13% ± 0.06% (docs/model.md §7). Why not the Bonferroni–Student-t constant
  * t_{S−1}(α/N) with the seeds' σ̂ alone (compare/tolerance.ts): the per-seed law of the loss or of |b| at n = 2000 has
  * skewness −1 to −3 late in the escape, where a few seeds rarely sample the long tail, so σ̂ is often small exactly
  * when x̄ is off: the studentized maximum's 99% point for 16 seeds is 7.9 there (d = 40, λ_v = 10, n = 2000), not
