@@ -28,14 +28,27 @@ const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 };
-const online = arg('mode', 'full-batch') === 'online';
-const D = Number(arg('draws', online ? '256' : '2048'));
-const S = Number(arg('seeds', '16'));
-const refs = Number(arg('refs', '20'));
-const groups = Number(arg('groups', '2000'));
-const toStep = Number(arg('to-step', online ? '30' : '284'));
-const fakeSeed = Number(arg('fake-seed', '101'));
-const fakeSets = Number(arg('fake-sets', '1'));
+const mode = arg('mode', 'full-batch');
+if (mode !== 'full-batch' && mode !== 'online') {
+  console.error(`family-calibration: --mode ${mode}: expected full-batch or online`);
+  process.exit(2);
+}
+const online = mode === 'online';
+const count = (name: string, fallback: string, min: number): number => {
+  const v = Number(arg(name, fallback));
+  if (!Number.isInteger(v) || v < min) {
+    console.error(`family-calibration: --${name} ${arg(name, fallback)}: expected an integer ≥ ${min}`);
+    process.exit(2);
+  }
+  return v;
+};
+const D = count('draws', online ? '256' : '2048', 2);
+const S = count('seeds', '16', 2);
+const refs = count('refs', '20', 1);
+const groups = count('groups', '2000', 1);
+const toStep = count('to-step', online ? '30' : '284', 0);
+const fakeSeed = count('fake-seed', '101', 0);
+const fakeSets = count('fake-sets', '1', 1);
 const config = parseConfig(
   online
     ? { model: { d: 6, covariance: { kind: 'spiked', signalVariance: 1, spikeVariance: 4, bulkVariance: 1 }, init: { kind: 'scaled-identity', alpha: 0.2 } }, algorithms: [{ name: 'gd', eta: 0.05 }], steps: 30, data: { mode: 'online', batch: 100 }, seeds: Array.from({ length: S }, (_, i) => i + 1), record: 'all' }

@@ -131,7 +131,7 @@ describe('budget: the corrected theory\'s family-wise critical values', () => {
     expect(kept(16).bytes).toBeGreaterThan(0);
     expect(kept(64).bytes).toBe(kept(16).bytes);
     expect(kept(64).ops).toBe(kept(16).ops);
-    expect(kept(1 + 1).ops).toBe(kept(16).ops);
+    expect(kept(2).ops).toBe(kept(16).ops);
     expect(theoryTerms(fs(1)).find((t) => /kept theory draws/.test(t.what))).toBeUndefined();
   });
 });

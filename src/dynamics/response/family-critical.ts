@@ -36,7 +36,7 @@
  * maximum is over fewer terms, so they are conservative there. A point with σ = 0 (every draw equal: step 0,
  * W₀ = αI) has Z = 0 and no spread test (the comparison's tolerance there is the rounding term).
  */
-import { createRng } from '../../core/rng.js';
+import { createRng, type Rng } from '../../core/rng.js';
 import type { KeptDraws } from './source-ensemble.js';
 
 import { FAMILY_REFERENCE_REPLICATES, FAMILY_RESAMPLES } from '../../config/defaults.js';
@@ -66,7 +66,7 @@ export interface FamilyCritical {
  * of the ensemble's antithetic pairs (draws 2i, 2i + 1) with replacement and takes the mean and the SD (D − 1 in its
  * denominator, as the ensemble's) over their draws. Returns mu[q·LG + j], sig[q·LG + j].
  */
-export function referenceReplicates(values: Float64Array, D: number, LG: number, Q: number, rng: ReturnType<typeof createRng>): { mu: Float64Array; sig: Float64Array } {
+export function referenceReplicates(values: Float64Array, D: number, LG: number, Q: number, rng: Rng): { mu: Float64Array; sig: Float64Array } {
   const P = D / 2;
   const mu = new Float64Array(Q * LG);
   const sig = new Float64Array(Q * LG);

@@ -279,6 +279,8 @@ function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, ima
     const p = pairs.findIndex(([u, v]) => (u === Math.min(x, y) && v === Math.max(x, y)));
     return I.u[2 * p + comp(x, y)];
   };
+  const srcD = new Float64Array(K);
+  sameSampleMean(bl, a, J, sm, q4, im, srcD);
   for (let x = 0; x < K; x++) {
     let srcC = 0;
     for (let j = 0; j < J; j++) {
@@ -292,8 +294,7 @@ function sampleSources(bl: ResponseBlocks, a: Float64Array, c: Float64Array, ima
         srcC += c[jp] * s;
       }
     }
-    const srcD = sameSampleMean(bl, a, J, sm, q4, im, x);
-    out[x] = srcC + a[x] * srcD;
+    out[x] = srcC + a[x] * srcD[x];
   }
 }
 
@@ -349,37 +350,45 @@ export function sameSampleMeanOf(J: number, K: number, rank: ArrayLike<number>, 
   return srcD;
 }
 
-/** Scratch for `sameSampleMean`'s images (grown on demand; single-threaded, not reentrant across calls). */
+/** Scratch for `sameSampleMean`'s images (grown on demand; each worker thread has its own module instance). */
 let scratchOff = new Float64Array(0);
 let scratchTl = new Float64Array(0);
 
 /**
- * E tr_x Δ(D₁) per unit 1/n (full batch), D₁ the first-order Gram response with the images of the sources R_j
- * (module comment, srcD): the same-sample correlation of the frozen fluctuation with the response it drives.
- * D₁'s images: off_{j,b,c} = a_b u_{j,(b,c)} + a_c u_{j,(c,b)} (u the pair images), tl_{j,b} = 2 a_b α_{j,b}
- * (`sameSampleMeanOf`), plus the trace terms Σ_{b,c} (2 a_b/r_b) G_{j,b,c} (q4(j,c,b,x) − μ_{j,c} r_c q2(b,x)).
+ * E tr_x Δ(D₁) per unit 1/n (full batch) for every block x, into out[x]: D₁ the first-order Gram response with the
+ * images of the sources R_j (module comment, srcD), the same-sample correlation of the frozen fluctuation with the
+ * response it drives. D₁'s images, formed once for all x: off_{j,b,c} = a_b u_{j,(b,c)} + a_c u_{j,(c,b)} (u the pair
+ * images), tl_{j,b} = 2 a_b α_{j,b} (`sameSampleMeanOf`), plus the trace terms
+ * Σ_{b,c} (2 a_b/r_b) G_{j,b,c} (q4(j,c,b,x) − μ_{j,c} r_c q2(b,x)).
  */
-export function sameSampleMean(bl: ResponseBlocks, a: Float64Array, J: number, sm: SourceMoments, q4: Float64Array, im: PieceImages, x: number): number {
+export function sameSampleMean(bl: ResponseBlocks, a: Float64Array, J: number, sm: SourceMoments, q4: Float64Array, im: PieceImages, out: Float64Array): void {
   const K = a.length;
   const rank = bl.rank;
   const { u, al, G, pidx, P } = im;
   const Jm = Math.min(J, K);
   if (scratchOff.length < Jm * K * K) scratchOff = new Float64Array(Jm * K * K);
   if (scratchTl.length < Jm * K) scratchTl = new Float64Array(Jm * K);
-  let trace = 0;
   for (let j = 0; j < Jm; j++) {
     for (let b = 0; b < K; b++) {
       for (let cc = 0; cc < K; cc++) {
-        if (b !== cc) {
-          const p = (j * P + pidx[b * K + cc]) * 2;
-          scratchOff[(j * K + b) * K + cc] = a[b] * u[p + (b < cc ? 0 : 1)] + a[cc] * u[p + (cc < b ? 0 : 1)];
-        }
-        if (G) trace += ((2 * a[b]) / rank[b]) * G[(j * K + b) * K + cc] * (q4[((j * K + cc) * K + b) * K + x] - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
+        if (b === cc) continue;
+        const p = (j * P + pidx[b * K + cc]) * 2;
+        scratchOff[(j * K + b) * K + cc] = a[b] * u[p + (b < cc ? 0 : 1)] + a[cc] * u[p + (cc < b ? 0 : 1)];
       }
       scratchTl[j * K + b] = 2 * a[b] * al[j * K + b];
     }
   }
-  return sameSampleMeanOf(J, K, rank, q4, scratchOff, scratchTl, x) + trace;
+  for (let x = 0; x < K; x++) {
+    let trace = 0;
+    if (G) {
+      for (let j = 0; j < Jm; j++) {
+        for (let b = 0; b < K; b++) {
+          for (let cc = 0; cc < K; cc++) trace += ((2 * a[b]) / rank[b]) * G[(j * K + b) * K + cc] * (q4[((j * K + cc) * K + b) * K + x] - sm.mu(j, cc) * rank[cc] * sm.q2(b, x));
+        }
+      }
+    }
+    out[x] = sameSampleMeanOf(J, K, rank, q4, scratchOff, scratchTl, x) + trace;
+  }
 }
 
 /** The expansion's images (one Image per source) in the flat layout of PieceImages. */

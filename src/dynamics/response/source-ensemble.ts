@@ -169,12 +169,9 @@ export function escapeSummary(steps: Int32Array, last: number): EnsembleSeries['
 }
 
 /**
- * The statistics of a draw are in range when the block coefficients and magnitudes are within the simulation's
- * divergence bound (core/tolerances.ts: |a_k|, |W_ij| ≤ DIVERGENCE_BOUND) and every statistic is finite.
- */
-/**
- * Whether one draw's statistics at a step are finite and within the simulation's divergence bound (|coefficient|,
- * |magnitude| ≤ DIVERGENCE_BOUND): a draw that is not ends the ensemble's prediction (`divergedMessage`).
+ * Whether one draw's statistics at a step are finite and its block coefficients and magnitudes within the
+ * simulation's divergence bound (core/tolerances.ts: |a_k|, |W_ij| ≤ DIVERGENCE_BOUND): a draw that is not ends the
+ * ensemble's prediction (`divergedMessage`).
  */
 export function inRange(stat: Float64Array, K: number): boolean {
   for (let i = 0; i < stat.length; i++) if (!Number.isFinite(stat[i])) return false;
@@ -458,6 +455,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
   // the draw's pieces for the same-sample term (6) (propagate.ts sameSampleMean, without its trace terms: module
   // comment): U and AL are its flat layout, updated in place
   const pieces: PieceImages = { u: U, al: AL, G: null, pidx, P };
+  const t6 = new Float64Array(K); // (6) per block, this step
   let src: Sources | null = null;
   for (let d = 0; d < D; d++) {
     // antithetic pairs: draw 2i + 1 has draw 2i's Gram matrices and the opposite trace sources
@@ -528,6 +526,8 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
       if (k === reached) break;
       // the seed's diagonal update (module comment (1)–(6)); e_j and g̃ of the pieces' map at the seed's a
       drawFactors(pb, a, z, e, gt, gz, c);
+      // (6): E tr_x Δ(D₁) over the pieces of D₁ = AX + XᵀA (propagate.ts sampleMeanSource without its trace terms)
+      sameSampleMean(bl, a, J, sm, q4, pieces, t6);
       for (let x = 0; x < K; x++) {
         let t3 = 4 * lam[x] * lam[x] * a[x] * tlNorm[x];
         for (let y = 0; y < K; y++) if (y !== x) t3 += 2 * lam[x] * lam[y] * (a[y] * offCross[pidx[x * K + y]] + a[x] * offNorm[x * K + y]);
@@ -539,9 +539,7 @@ export function runSourceEnsemble(pb: EnsembleProblem, symbols: readonly string[
           for (let y = 0; y < K; y++) if (y !== x) t += offSrc[(x * K + y) * J + j];
           t5 += c[j] * t;
         }
-        // (6): E tr_x Δ(D₁) over the pieces of D₁ = AX + XᵀA (propagate.ts sampleMeanSource without its trace terms)
-        const t6 = sameSampleMean(bl, a, J, sm, q4, pieces, x);
-        next[x] = a[x] - h * (a[x] * gz[x] + (t3 + a[x] * t4 + t5 + (a[x] * t6) / pb.n) / rank[x]);
+        next[x] = a[x] - h * (a[x] * gz[x] + (t3 + a[x] * t4 + t5 + (a[x] * t6[x]) / pb.n) / rank[x]);
       }
       // the pieces' images, linear about the seed's path (propagate.ts stepAction, GD): pair p = (x, y):
       // p' = (I − hK) p − h (a_x, a_y) c_j, K = [[g̃_y + 2a_x²λ_xλ_y, 2a_xa_yλ_xλ_y], [·, g̃_x + 2a_y²λ_xλ_y]];
