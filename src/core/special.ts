@@ -29,6 +29,20 @@ export function normalQuantile(p: number): number {
   return x;
 }
 
+/**
+ * Standard normal survival function Φ̄(x) = P(Z > x) = ½ erfc(x/√2), with erfc from the Chebyshev fit of Press et al.,
+ * Numerical Recipes (2nd ed., 1992), §6.2 `erfcc` (fractional error < 1.2e-7 everywhere, so it is accurate far into
+ * the tails): used by the sign-resolution rule's tail chances.
+ */
+export function normalSurvival(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const erfc =
+    t *
+    Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? 0.5 * erfc : 1 - 0.5 * erfc;
+}
+
 /** k with P(|Z| > k) = p for Z ~ N(0, 1): the two-sided normal quantile Φ⁻¹(1 − p/2). */
 export function twoSidedNormalQuantile(p: number): number {
   return normalQuantile(1 - p / 2);

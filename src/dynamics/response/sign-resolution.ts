@@ -9,8 +9,8 @@
  * The rule, at a tail `tail` per step (SWITCH_TAIL, corrected.ts). Blocks of equal λ and equal e have the same weights
  * and are one block (`mergeBlocks`: e.g. the spike at λ_v = λ_bulk, a power law with exponent 0); the tail is split
  * equally over the K' merged blocks, and each block's share τ = tail/K' by the union bound into parts (τ/2 for a
- * bulk's edge fluctuation, τ/4 for its outliers; Z = Φ⁻¹(1 − τ/4) for a rank-1 block's spread and for every
- * coupling entry); the one-sign test spends tail/4:
+ * bulk's edge fluctuation, τ/4 for its outliers; τ/2 for a rank-1 block against a bulk (3a); without one (3b),
+ * Z = Φ⁻¹(1 − τ/4) for its spread and for every coupling entry); the one-sign test spends tail/4:
  *
  * 0. N < d: G has rank ≤ N, zero eigenvalues: never resolved.
  * 1. One sign: when every σ_j is the same σ and N·P(σφ < 0) ≤ tail/4 (Chernoff, `chernoffTail`), every sample's
@@ -49,19 +49,32 @@
  *       −R > x r_k/Q + σe_k Q, whose probability is at most the Chernoff bound with the exact moment generating
  *       function of R, integrated over Q's χ²_{r_k} density (`weightLowerTail`).
  *    Resolved iff ℓ − μ > 0 and the outlier condition holds.
- * 3. A block k of rank 1 is the scalar x_k = (1/N) Σ_i σ_k φ_i q_k,i: mean |g̃_k|, SD √(Var(φ q_k)/N) exact, taken at
- *    its low tail x_k − Z·SD (central limit; conservative where the sum is of positive, skewed terms, as (θᵀx)⁴ early
- *    on), less the repulsion of the rank-1 levels j of the same sign above it (two-level shift with the coupling entry
- *    at its tail, c² = Z² E[φ² q_j q_k]/N). With a bulk b of the same sign, its eigenvalue is the root λ of
- *    x − λ = C m_b(λ), C = E‖G_kb‖² = E[φ² q_k q_b]/N (the Schur complement G_kk − G_kb (G_bb − λ)^{-1} G_bk with the
- *    bulk's resolvent at its deterministic equivalent m_b, the Stieltjes transform of item 2 on its branch below ℓ_b);
- *    the left side decreases in λ, so the root is above zero iff x > C m_b(0). This is also the mixture of the level
- *    and the bulk's edge (a level at or inside the bulk's spectrum is pulled below its edge by the same equation).
- *    Resolved iff x_k − Z·SD − repulsion − Σ_b C m_b(0) > 0.
+ * 3. A block k of rank 1. In the whitened frame Σ^{-1/2} σG Σ^{-1/2} (a congruence, so the same signs of
+ *    eigenvalues: Sylvester's law of inertia) every direction has unit variance and the blocks differ only in how the
+ *    weight depends on them (z_k² = q_k/λ_k).
+ *    a. With one bulk b of its sign (`whitenedSchur`, `rankOneSwitchChance`): given G_bb ≻ 0 (item 2), σG ≻ 0 on
+ *       (k ⊕ b) iff the Schur complement S_kk = G_kk − G_kb G_bb⁻¹ G_bk > 0. Its deterministic equivalent is the
+ *       leave-one-out (Sherman–Morrison) form s_k = E[w z_k² h], h = 1/(1 + γ_b t m_b(0)) (w = σφ; t the bulk's
+ *       weight; the resummation of the linearized pull of 3b, which at d = 30, N = 256 lies 25–90% below the replicates), its variance
+ *       [Var(w z_k² h) + 2γ_b m̂_b'(0) E[w² z_k² h²]²]/N (the diagonal of the quadratic form and its resolvent
+ *       cross terms; with constant weights 2(1 − γ)/N, the law χ²_{N−r}/N of a least-squares residual). The rank-1
+ *       levels s_j ≥ s_k of the same sign repel it by (√(Δ_j² + 4S_jk²) − Δ_j)/2, S_jk ~ N(0, [E[w² z_j² z_k² h²] +
+ *       γ_b m̂_b'(0) E[w² z_j² h²] E[w² z_k² h²]]/N) independent of S_kk (odd moments vanish). Resolved iff
+ *       P(S_kk − Σ_j repulsion_j < 0) ≤ τ/2 under these central limits, the couplings integrated over their law (not
+ *       each at its own tail: a union of tails ended B = 256 at step 0, where the replicates' lowest Schur eigenvalue
+ *       is more than 5 SD above zero, d = 40). Replicates of the full matrix (test) agree on the bulk-like spike's mean
+ *       and SD within 2% and lie above the central limit's 1% point (θ's law is skewed to the right: its lower tail
+ *       is lighter).
+ *    b. Otherwise (no bulk of its sign, or several): the scalar x_k = (1/N) Σ_i σ_k φ_i q_k,i: mean |g̃_k|, SD
+ *       √(Var(φ q_k)/N) exact, taken at its low tail x_k − Z·SD (central limit; conservative where the sum is of
+ *       positive, skewed terms, as (θᵀx)⁴ early on), less the repulsion of the rank-1 levels j of the same sign above it
+ *       (two-level shift with the coupling entry at its tail, c² = Z² E[φ² q_j q_k]/N), less, for each bulk b of its
+ *       sign, the linearized pull: the eigenvalue is the root λ of x − λ = C m_b(λ), C = E‖G_kb‖² = E[φ² q_k q_b]/N,
+ *       above zero iff x > C m_b(0). Resolved iff x_k − Z·SD − repulsion − Σ_b C m_b(0) > 0.
  * Validated by Monte Carlo of the full matrix G (test/response/sign-resolution.test.ts) and against the seeds' own
  * first departure (scripts/response-check.ts).
  */
-import { logGamma, normalQuantile } from '../../core/special.js';
+import { logGamma, normalQuantile, normalSurvival } from '../../core/special.js';
 import { chiSquareDraw, createRng } from '../../core/rng.js';
 import { sourceMoments, type ResponseBlocks, type SourceMoments } from './moments.js';
 import { coeffOff } from './propagate.js';
@@ -266,6 +279,10 @@ export interface BulkEdge {
   spread: number;
   /** ζ on the branch (0, m*]. */
   zeta(m: number): number;
+  /** The moment-matched weights t of the draws (row i of `WeightDraws`), the law ζ is of. */
+  t: Float64Array;
+  /** γ = r_k/N. */
+  gamma: number;
 }
 
 /**
@@ -349,17 +366,19 @@ export function bulkEdge(bl: ResponseBlocks, sm: SourceMoments, draws: WeightDra
   const exactVar = Math.max(0, coeffOff(sm, weightCoefficients(sm, e), k, k) / (r * r) - exactMean * exactMean);
   const scale = sdDraws > 0 ? Math.sqrt(exactVar) / sdDraws : 0;
   for (let i = 0; i < M; i++) t[i] = exactMean + (t[i] - mean) * scale;
-  const w = weightedMarchenkoPasturEdge(t, gamma);
+  // a copy: ζ and the rank-1 test (item 3) read these weights after the scratch is reused by the next block
+  const weights = Float64Array.from(t);
+  const w = weightedMarchenkoPasturEdge(weights, gamma);
   const { mStar, e1, e2, e3 } = w;
   const weightSD = Math.sqrt(Math.max(0, e2 - e1 * e1) / N);
   // ζ''(m*) = −2/m*³ + 2γ² E[t³/(1 + γtm*)³]
   const d2 = Math.abs(-2 / mStar ** 3 + 2 * gamma * gamma * e3);
   const tracyWidomScale = Math.pow(Math.sqrt(d2 / 2) / r, 2 / 3);
-  return { k, edge: w.edge, mStar, weightSD, tracyWidomScale, spread: edgeFluctuationSpread(weightSD, tracyWidomScale, tail / 2), zeta: w.zeta };
+  return { k, edge: w.edge, mStar, weightSD, tracyWidomScale, spread: edgeFluctuationSpread(weightSD, tracyWidomScale, tail / 2), zeta: w.zeta, t: weights, gamma };
 }
 
 /** m_b(x) = ζ_b^{-1}(x) on the branch below the edge (x < ℓ_b), by bisection on (0, m*). */
-function stieltjesBelow(b: BulkEdge, x: number): number {
+export function stieltjesBelow(b: BulkEdge, x: number): number {
   let lo = b.mStar * 1e-12;
   let hi = b.mStar;
   for (let it = 0; it < 80 && hi - lo > 1e-13 * hi; it++) {
@@ -426,6 +445,113 @@ function mergeBlocks(bl: ResponseBlocks, e: ArrayLike<number>, g: ArrayLike<numb
   };
 }
 
+/** Item 3a's whitened Schur complement of one rank-1 block against a bulk (`whitenedSchur`). */
+export interface WhitenedSchur {
+  /** s_j(μ) for j = k, then the other rank-1 blocks of k's sign (`others`). */
+  s: Float64Array;
+  others: number[];
+  /** E[w² h² z_k² z_j²] for the same j (the first entry: j = k). */
+  cc: Float64Array;
+  /** SD of the Schur complement S_kk(μ) from N samples (`whitenedSchur`). */
+  sd: number;
+  /** Gaps s_j − s_k ≥ 0 to the rank-1 levels above k, and the variances of their couplings S_jk (`whitenedSchur`). */
+  gaps: number[];
+  coupling: number[];
+}
+
+/**
+ * Item 3a of the module comment: rank-1 block k against the one bulk b of its sign, at spectral parameter μ, in the
+ * whitened frame Σ^{-1/2} σG Σ^{-1/2} (a congruence: the same signs of eigenvalues, Sylvester's law of inertia),
+ * where every direction has unit variance and the blocks differ only in how the weight depends on them:
+ *   s_j(μ) = E[ w z_j² h ],   h = 1/(1 + γ_b t m_b(λ_b μ)),   w = σφ,  z_j² = q_j/λ_j,  t = σφ q_b/r_b,  γ_b = r_b/N,
+ * the deterministic equivalent of the Schur complement of the bulk from the leave-one-out (Sherman–Morrison) form
+ * G_kb (G_bb − λ)^{-1} G_bk = (1/N) Σ_i w_i z_i² (1 − h_i) + (cross terms of mean zero), m_b the bulk's Stieltjes
+ * transform on its branch below ℓ_b (`stieltjesBelow`). At first order in γ_b t m_b it is the linearized pull
+ * E[w z_k²] − m_b E[w² z_k² q_b]/N of item 3b; with t ≡ 1 and w z_k² ≡ 1 at μ = 0 it is 1 − γ, the residual of a
+ * least-squares fit on r_b regressors. The expectations are over the rule's fixed draws (the bulk's moment-matched t
+ * beside each draw's w and z²).
+ */
+export function whitenedSchur(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLike<number>, sg: ArrayLike<number>, k: number, b: BulkEdge, rankOne: readonly number[], N: number, mu: number): WhitenedSchur {
+  const { M, K } = draws;
+  const others = rankOne.filter((j) => j !== k && sg[j] === sg[k]);
+  const J = [k, ...others];
+  const lambdaB = bl.lambda[b.k];
+  const m = stieltjesBelow(b, lambdaB * mu);
+  const s = new Float64Array(J.length);
+  /** E[w² h² z_k² z_j²] */
+  const cc = new Float64Array(J.length);
+  /** E[w² h² z_j²] */
+  const u2 = new Float64Array(J.length);
+  let s2 = 0;
+  let th2 = 0;
+  for (let i = 0; i < M; i++) {
+    let phi = -draws.eps[i];
+    for (let j = 0; j < K; j++) phi += e[j] * draws.q[i * K + j];
+    const h = 1 / (1 + b.gamma * b.t[i] * m);
+    const wh = sg[k] * phi * h;
+    const zk = draws.q[i * K + k] / bl.lambda[k];
+    s2 += (wh * zk) ** 2;
+    th2 += (b.t[i] * h) ** 2;
+    for (let u = 0; u < J.length; u++) {
+      const zu = draws.q[i * K + J[u]] / bl.lambda[J[u]];
+      s[u] += wh * zu;
+      cc[u] += wh * wh * zk * zu;
+      u2[u] += wh * wh * zu;
+    }
+  }
+  for (let u = 0; u < J.length; u++) {
+    s[u] /= M;
+    cc[u] /= M;
+    u2[u] /= M;
+  }
+  // tr(A⁻²)/r_b of the whitened bulk A = G_bb/λ_b: m̂'(μ) = λ_b² m_b'(λ_b μ), m_b' = 1/ζ'(m), ζ'(m) = 1/m² − γ E[t² h²]
+  const dm = (lambdaB * lambdaB) / (1 / (m * m) - b.gamma * (th2 / M));
+  const cross = (x: number, y: number) => b.gamma * dm * x * y;
+  const sd = Math.sqrt(Math.max(0, s2 / M - s[0] * s[0] + 2 * cross(u2[0], u2[0])) / N);
+  const gaps: number[] = [];
+  const coupling: number[] = [];
+  for (let u = 1; u < J.length; u++) {
+    if (!(s[u] >= s[0])) continue;
+    gaps.push(s[u] - s[0]);
+    coupling.push((cc[u] + cross(u2[0], u2[u])) / N);
+  }
+  return { s, others, cc, sd, gaps, coupling };
+}
+
+/** Cells of the grid on which `rankOneSwitchChance` convolves the repulsions' laws. */
+const SHIFT_GRID = 2000;
+
+/**
+ * P(S_kk − Σ_j shift_j < 0) for the Schur complement S_kk ~ N(s, sd²) and the repulsions shift_j = (√(Δ_j² + 4c_j²) −
+ * Δ_j)/2 of the levels above it (`twoLevelShift`), couplings c_j ~ N(0, v_j) independent of S_kk and of each other
+ * (odd moments vanish: E[S_kk S_jk] = E[S_jk S_lk] = 0). The law of each shift, P(shift_j ≤ x) = 1 − 2Φ̄(√(x(x + Δ_j)/v_j)),
+ * is put on a grid of SHIFT_GRID cells to 9 SD of every coupling (each cell's mass at its upper end: the sum is
+ * over-, never under-, estimated), the laws are convolved and P = Σ_x P(Σ shift = x) Φ̄((s − x)/sd), plus the mass
+ * beyond the grid.
+ */
+export function rankOneSwitchChance(s: number, sd: number, gaps: readonly number[], coupling: readonly number[]): number {
+  if (!(sd > 0)) return s > 0 ? 0 : 1;
+  if (!gaps.length) return normalSurvival(s / sd);
+  const xMax = gaps.reduce((acc, g, j) => acc + twoLevelShift(g, 81 * coupling[j]), 0);
+  if (!(xMax > 0)) return normalSurvival(s / sd);
+  const hx = xMax / SHIFT_GRID;
+  let mass = new Float64Array([1]);
+  let beyond = 0;
+  for (let j = 0; j < gaps.length; j++) {
+    const cdf = (x: number) => (coupling[j] > 0 ? 1 - 2 * normalSurvival(Math.sqrt((x * (x + gaps[j])) / coupling[j])) : 1);
+    const p = new Float64Array(SHIFT_GRID);
+    for (let i = 0; i < SHIFT_GRID; i++) p[i] = Math.max(0, cdf((i + 1) * hx) - cdf(i * hx));
+    beyond += 1 - cdf(SHIFT_GRID * hx);
+    // mass[a] at (a + j) cells' upper ends summed: index a + i + 1 after adding cell i (upper end (i + 1)·hx)
+    const next = new Float64Array(mass.length + SHIFT_GRID);
+    for (let a = 0; a < mass.length; a++) if (mass[a] > 0) for (let i = 0; i < SHIFT_GRID; i++) next[a + i + 1] += mass[a] * p[i];
+    mass = next;
+  }
+  let chance = beyond;
+  for (let a = 0; a < mass.length; a++) if (mass[a] > 0) chance += mass[a] * normalSurvival((s - a * hx) / sd);
+  return Math.min(1, chance);
+}
+
 /**
  * The sign resolution of the empirical gradient at gradient factors e (e_j = a_j² − [j = s]) and population values
  * g (g̃_j of every block), sample size N, tail `tail` per step (module comment): blocks of equal λ and e merged
@@ -472,20 +598,28 @@ export function gradientSignResolution(blocks: ResponseBlocks, cache: SignResolu
     const chance = N * weightLowerTail(bl, e, sg[k], k, N / (bl.rank[k] * m0));
     if (chance > tailK / 4) return { resolved: false, block: who(k), reason: `${detail}; the chance of an outlier eigenvalue below the margin from a single sample is ${fmt(chance)} > ${fmt(tailK / 4)}` };
   }
-  // 3. rank-1 blocks: the level at its low tail, repelled by the other rank-1 levels above it, and its eigenvalue in
-  // the presence of each bulk of its sign: the root λ of x − λ = C m_b(λ) (C = E‖G_kb‖²), which lies above zero iff
-  // x > C m_b(0)
-  for (let k = 0; k < K; k++) {
-    if (bl.rank[k] !== 1) continue;
+  // 3. rank-1 blocks. With one bulk of its sign: 3a, the outlier test of its whitened Schur complement against that
+  // bulk (`rankOneOutlier`). Otherwise (no bulk, or several): 3b, the level at its low tail, repelled by the other
+  // rank-1 levels above it, and, for each bulk of its sign, the linearized pull: the root λ of x − λ = C m_b(λ)
+  // (C = E‖G_kb‖²) lies above zero iff x > C m_b(0)
+  const rankOne = Array.from({ length: K }, (_, k) => k).filter((k) => bl.rank[k] === 1);
+  for (const k of rankOne) {
+    const own = bulks.filter((b) => sg[b.k] === sg[k]);
+    if (own.length === 1) {
+      const w = whitenedSchur(bl, draws, e, sg, k, own[0], rankOne, N, 0);
+      const chance = rankOneSwitchChance(w.s[0], w.sd, w.gaps, w.coupling);
+      if (chance <= tailK / 2) continue;
+      return { resolved: false, block: who(k), reason: `its whitened Schur complement against the bulk (block ${who(own[0].k)}) at zero, ${fmt(w.s[0])} ± ${fmt(w.sd)}, repelled by ${w.gaps.length} rank-1 level(s) above it, reaches zero with chance ${fmt(chance)} > ${fmt(tailK / 2)} (central limit)` };
+    }
     let x = level[k] - spread[k];
     let shift = 0;
-    for (let j = 0; j < K; j++) {
-      if (j === k || bl.rank[j] !== 1 || sg[j] !== sg[k] || !(level[j] >= level[k])) continue;
+    for (const j of rankOne) {
+      if (j === k || sg[j] !== sg[k] || !(level[j] >= level[k])) continue;
       shift += twoLevelShift(level[j] - level[k], (Z * Z * phi2(j, k)) / N);
     }
     x -= shift;
     let pull = 0;
-    for (const b of bulks) if (sg[b.k] === sg[k] && x > 0) pull += (phi2(k, b.k) * stieltjesBelow(b, 0)) / N;
+    for (const b of own) if (x > 0) pull += (phi2(k, b.k) * stieltjesBelow(b, 0)) / N;
     if (!(x - pull > 0)) return { resolved: false, block: who(k), reason: `its value ${fmt(level[k])} at its low tail ${fmt(level[k] - spread[k])} (central limit), less the other levels' repulsion ${fmt(shift)}, against the bulk's pull C·m_b(0) = ${fmt(pull)} (its eigenvalue x − λ = C m_b(λ) would reach zero)` };
   }
   return { resolved: true, block: -1, reason: 'every block resolved' };
