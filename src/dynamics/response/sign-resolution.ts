@@ -55,9 +55,9 @@
  *    a. With one bulk b of its sign (`whitenedSchur`, `rankOneSwitchChance`): given G_bb ≻ 0 (item 2), σG ≻ 0 on
  *       (k ⊕ b) iff the Schur complement S_kk = G_kk − G_kb G_bb⁻¹ G_bk > 0. Its deterministic equivalent is the
  *       leave-one-out (Sherman–Morrison) form s_k = E[w z_k² h], h = 1/(1 + γ_b t m_b(0)) (w = σφ; t the bulk's
- *       weight; the resummation of the linearized pull of 3b, which at d = 30, N = 256 lies 25–90% below the replicates), its variance
- *       [Var(w z_k² h) + 2γ_b m̂_b'(0) E[w² z_k² h²]²]/N (the diagonal of the quadratic form and its resolvent
- *       cross terms; with constant weights 2(1 − γ)/N, the law χ²_{N−r}/N of a least-squares residual). The rank-1
+ *       weight; the resummation of the linearized pull of 3b, which at d = 30, N = 256 lies 25–90% below the
+ *       replicates), its variance [Var(w z_k² h) + 2γ_b m̂_b'(0) E[w² z_k² h²]²]/N (the diagonal of the quadratic
+ *       form and its resolvent cross terms; with constant weights 2(1 − γ)/N, the law χ²_{N−r}/N of a least-squares residual). The rank-1
  *       levels s_j ≥ s_k of the same sign repel it by (√(Δ_j² + 4S_jk²) − Δ_j)/2, S_jk ~ N(0, [E[w² z_j² z_k² h²] +
  *       γ_b m̂_b'(0) E[w² z_j² h²] E[w² z_k² h²]]/N) independent of S_kk (odd moments vanish). Resolved iff
  *       P(S_kk − Σ_j repulsion_j < 0) ≤ τ/2 under these central limits, the couplings integrated over their law (not
@@ -507,7 +507,9 @@ export function whitenedSchur(bl: ResponseBlocks, draws: WeightDraws, e: ArrayLi
   // tr(A⁻²)/r_b of the whitened bulk A = G_bb/λ_b: m̂'(μ) = λ_b² m_b'(λ_b μ), m_b' = 1/ζ'(m), ζ'(m) = 1/m² − γ E[t² h²]
   const dm = (lambdaB * lambdaB) / (1 / (m * m) - b.gamma * (th2 / M));
   const cross = (x: number, y: number) => b.gamma * dm * x * y;
-  const sd = Math.sqrt(Math.max(0, s2 / M - s[0] * s[0] + 2 * cross(u2[0], u2[0])) / N);
+  // m_b is taken on the branch where ζ' > 0, so dm > 0; were it not (a numerical failure), the spread is unknown and
+  // the block is not resolved (sd = ∞ gives the chance ½), never resolved with certainty
+  const sd = dm > 0 && Number.isFinite(dm) ? Math.sqrt(Math.max(0, s2 / M - s[0] * s[0] + 2 * cross(u2[0], u2[0])) / N) : Infinity;
   const gaps: number[] = [];
   const coupling: number[] = [];
   for (let u = 1; u < J.length; u++) {
@@ -598,8 +600,8 @@ export function gradientSignResolution(blocks: ResponseBlocks, cache: SignResolu
     const chance = N * weightLowerTail(bl, e, sg[k], k, N / (bl.rank[k] * m0));
     if (chance > tailK / 4) return { resolved: false, block: who(k), reason: `${detail}; the chance of an outlier eigenvalue below the margin from a single sample is ${fmt(chance)} > ${fmt(tailK / 4)}` };
   }
-  // 3. rank-1 blocks. With one bulk of its sign: 3a, the outlier test of its whitened Schur complement against that
-  // bulk (`rankOneOutlier`). Otherwise (no bulk, or several): 3b, the level at its low tail, repelled by the other
+  // 3. rank-1 blocks. With one bulk of its sign: 3a, the chance that its whitened Schur complement against that bulk,
+  // repelled by the rank-1 levels above it, reaches zero (`whitenedSchur`, `rankOneSwitchChance`). Otherwise (no bulk, or several): 3b, the level at its low tail, repelled by the other
   // rank-1 levels above it, and, for each bulk of its sign, the linearized pull: the root λ of x − λ = C m_b(λ)
   // (C = E‖G_kb‖²) lies above zero iff x > C m_b(0)
   const rankOne = Array.from({ length: K }, (_, k) => k).filter((k) => bl.rank[k] === 1);
